@@ -1,0 +1,1 @@
+"""Classification under UU KIP: the four categories and what each one requires."""

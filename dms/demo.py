@@ -1,0 +1,339 @@
+"""Demonstration data for `dms demo`: a fictional province's PPID, one user per role,
+documents in all four categories. Files are generated here, never copied from the
+corpus; names of people are invented. Running it again adds nothing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from dms.archive import Archive
+from dms.classification.categories import (
+    BERKALA,
+    DIKECUALIKAN,
+    SERTA_MERTA,
+    SETIAP_SAAT,
+)
+from dms.documents import accounts, services
+from dms.documents.access import SYSTEM
+from dms.documents.models import (
+    ADMIN,
+    ATASAN_PPID,
+    PPID_PELAKSANA,
+    PPID_UTAMA,
+    Document,
+    Organisation,
+)
+
+DEMO_PASSWORD = "demo-ppid-2026"
+
+ORGANISATIONS = [
+    # slug, name, parent, is_utama
+    ("ppid-utama", "PPID Utama Provinsi Nusa Mandiri (Diskominfo)", None, True),
+    ("dinkes", "Dinas Kesehatan", "ppid-utama", False),
+    ("bpbd", "Badan Penanggulangan Bencana Daerah", "ppid-utama", False),
+    ("bpkad", "Badan Pengelolaan Keuangan dan Aset Daerah", "ppid-utama", False),
+    ("dindikbud", "Dinas Pendidikan dan Kebudayaan", "ppid-utama", False),
+    ("sman1-mandiri", "SMA Negeri 1 Kota Mandiri", "dindikbud", False),
+]
+
+USERS = [
+    # username, role, org, display name
+    ("admin", ADMIN, None, "Administrator Sistem"),
+    ("utama", PPID_UTAMA, "ppid-utama", "Rina Kartika (PPID Utama)"),
+    ("atasan", ATASAN_PPID, "ppid-utama", "Sekretaris Daerah (Atasan PPID)"),
+    ("dinkes", PPID_PELAKSANA, "dinkes", "Budi Santoso (PPID Dinkes)"),
+    ("bpbd", PPID_PELAKSANA, "bpbd", "Siti Aminah (PPID BPBD)"),
+    ("bpkad", PPID_PELAKSANA, "bpkad", "Agus Wijaya (PPID BPKAD)"),
+]
+
+
+@dataclass(frozen=True)
+class DemoDocument:
+    org: str
+    title: str
+    category: str
+    summary: str
+    filename: str
+    body: list[str]
+    info_type: str = ""
+    year: int = 2026
+    publish: bool | None = True
+    kind: str = "pdf"
+    # Most are uploaded by the PPID Utama; a Pelaksana's upload shows the approval path.
+    uploader: str = "utama"
+
+
+DOCUMENTS = [
+    DemoDocument(
+        "bpkad",
+        "Laporan Realisasi Anggaran Semester I Tahun 2026",
+        BERKALA,
+        "Realisasi pendapatan dan belanja daerah Januari-Juni 2026.",
+        "LRA-Semester-I-2026.pdf",
+        [
+            "Laporan Realisasi Anggaran (LRA) Pemerintah Provinsi Nusa Mandiri",
+            "Periode: 1 Januari - 30 Juni 2026",
+            "Pendapatan Asli Daerah: Rp 1.245.300.000.000 (48,2% dari target)",
+            "Belanja Operasi: Rp 1.102.750.000.000 (41,7% dari anggaran)",
+            "Belanja Modal: Rp 212.400.000.000 (23,9% dari anggaran)",
+        ],
+        info_type="laporan realisasi keuangan",
+    ),
+    DemoDocument(
+        "bpkad",
+        "Data Realisasi Belanja per OPD Triwulan II 2026",
+        BERKALA,
+        "Tabel realisasi belanja setiap OPD.",
+        "realisasi-belanja-tw2-2026.csv",
+        [],
+        info_type="laporan realisasi keuangan",
+        kind="csv",
+    ),
+    DemoDocument(
+        "dinkes",
+        "Profil Dinas Kesehatan Provinsi Nusa Mandiri",
+        BERKALA,
+        "Struktur organisasi, tugas, fungsi dan alamat kantor.",
+        "profil-dinkes.pdf",
+        [
+            "Profil Dinas Kesehatan",
+            "Alamat: Jl. Merdeka No. 10, Kota Mandiri",
+            "Tugas: membantu Gubernur melaksanakan urusan bidang kesehatan.",
+            "Struktur: Kepala Dinas, Sekretariat, Bidang Pelayanan Kesehatan,",
+            "Bidang Pencegahan dan Pengendalian Penyakit, Bidang SDM Kesehatan.",
+        ],
+        info_type="struktur organisasi",
+    ),
+    DemoDocument(
+        "bpbd",
+        "Peringatan Dini Cuaca Ekstrem dan Potensi Banjir",
+        SERTA_MERTA,
+        "Potensi banjir di wilayah pesisir utara 20-25 November 2026.",
+        "peringatan-dini-banjir-2026-11.pdf",
+        [
+            "PERINGATAN DINI - INFORMASI SERTA MERTA",
+            "Potensi bahaya: hujan lebat dan banjir di Kecamatan Pesisir Utara.",
+            "Pihak terdampak: warga bantaran Sungai Cibanten dan pesisir.",
+            "Prosedur evakuasi: menuju titik kumpul balai desa terdekat.",
+            "Bantuan: Pusdalops BPBD 24 jam, telepon 112.",
+        ],
+        info_type="peringatan dini",
+    ),
+    DemoDocument(
+        "ppid-utama",
+        "SOP Pelayanan Permohonan Informasi Publik",
+        SETIAP_SAAT,
+        "Standar operasional prosedur layanan permohonan informasi publik.",
+        "SOP-Pelayanan-Informasi-Publik.pdf",
+        [
+            "Standar Operasional Prosedur Pelayanan Informasi Publik",
+            "Dasar hukum: UU No. 14 Tahun 2008; PP 61/2010; Perki 1/2021.",
+            "1. Pemohon mengisi formulir permohonan dan menerima nomor pendaftaran.",
+            "2. PPID menjawab paling lambat 10 hari kerja sejak permohonan diterima.",
+            "3. Perpanjangan paling lama 7 hari kerja dengan pemberitahuan tertulis.",
+        ],
+        info_type="sop",
+    ),
+    DemoDocument(
+        "dinkes",
+        "Perjanjian Kerja Sama Penyediaan Obat dengan PT Sehat Bersama",
+        SETIAP_SAAT,
+        "Perjanjian pengadaan obat tahun anggaran 2026.",
+        "pks-penyediaan-obat-2026.txt",
+        [
+            "PERJANJIAN KERJA SAMA Nomor 027/PKS/DINKES/2026",
+            "Para pihak: Dinas Kesehatan Provinsi Nusa Mandiri dan PT Sehat Bersama.",
+            "Objek: penyediaan obat esensial untuk puskesmas, nilai Rp 4.500.000.000.",
+        ],
+        info_type="perjanjian pihak ketiga",
+        kind="txt",
+    ),
+    DemoDocument(
+        "dinkes",
+        "Rekam Medis Pemeriksaan Kesehatan Pegawai 2026",
+        DIKECUALIKAN,
+        "Hasil pemeriksaan kesehatan berkala pegawai (rahasia pribadi, Ps. 17 h).",
+        "rekam-medis-pegawai-2026.pdf",
+        [
+            "RAHASIA - informasi yang dikecualikan (UU 14/2008 Ps. 17 huruf h)",
+            "Hasil pemeriksaan kesehatan pegawai; tidak untuk publik.",
+        ],
+        info_type="data pribadi",
+        publish=False,
+    ),
+    DemoDocument(
+        "bpbd",
+        "Rencana Kontinjensi Banjir 2026 (draf)",
+        SETIAP_SAAT,
+        "Draf rencana kontinjensi yang masih disusun.",
+        "renkon-banjir-draf.pdf",
+        [
+            "Rencana Kontinjensi Banjir Provinsi Nusa Mandiri 2026 - DRAF",
+        ],
+        info_type="program dan kegiatan",
+        publish=False,
+    ),
+    DemoDocument(
+        "dinkes",
+        "Rencana Kerja (Renja) Dinas Kesehatan 2027",
+        BERKALA,
+        "Renja menunggu persetujuan PPID Utama.",
+        "renja-dinkes-2027.pdf",
+        [
+            "Rencana Kerja Dinas Kesehatan Tahun 2027",
+            "Program prioritas: penurunan stunting, imunisasi dasar lengkap.",
+        ],
+        info_type="renja",
+        year=2027,
+        uploader="dinkes",
+    ),
+]
+
+
+def load_demo(archive: Archive, echo=print) -> None:
+    """Add whatever of the demonstration data is missing."""
+    with archive.transaction() as session:
+        for slug, name, parent, is_utama in ORGANISATIONS:
+            if accounts.find_organisation(session, slug) is None:
+                accounts.add_organisation(
+                    session,
+                    actor=SYSTEM,
+                    slug=slug,
+                    name=name,
+                    parent_slug=parent,
+                    is_utama=is_utama,
+                )
+        for username, role, org, display_name in USERS:
+            if accounts.find_user(session, username) is None:
+                accounts.add_user(
+                    session,
+                    actor=SYSTEM,
+                    username=username,
+                    role=role,
+                    org_slug=org,
+                    password=DEMO_PASSWORD,
+                    display_name=display_name,
+                    email=f"{username}@demo.invalid",
+                )
+    added = sum(_add_document(archive, doc) for doc in DOCUMENTS)
+    _add_second_version(archive)
+    echo(
+        f"demo: {added} document(s) added; users {', '.join(u[0] for u in USERS)} "
+        f"with password '{DEMO_PASSWORD}'"
+    )
+
+
+def _add_document(archive: Archive, demo: DemoDocument) -> bool:
+    with archive.transaction() as session:
+        if _find(session, demo.org, demo.title) is not None:
+            return False
+        services.create_document(
+            session,
+            archive.storage,
+            actor=accounts.find_user(session, demo.uploader),
+            fileobj=io.BytesIO(render(demo)),
+            filename=demo.filename,
+            fields=services.NewDocument(
+                title=demo.title,
+                category=demo.category,
+                org_slug=demo.org,
+                year=demo.year,
+                summary=demo.summary,
+                info_type=demo.info_type,
+                dip={
+                    "dip_unit": _org_name(session, demo.org),
+                    "dip_responsible": "Kepala " + _org_name(session, demo.org),
+                    "dip_production_time": str(demo.year),
+                    "dip_production_place": "Kota Mandiri",
+                    "dip_form": "print,electronic",
+                    "dip_retention": "5 tahun",
+                },
+                publish=demo.publish,
+            ),
+            max_size=archive.settings.max_upload_bytes,
+        )
+    return True
+
+
+def _add_second_version(archive: Archive) -> None:
+    title = "Profil Dinas Kesehatan Provinsi Nusa Mandiri"
+    with archive.transaction() as session:
+        document = _find(session, "dinkes", title)
+        if document is None or document.current_version > 1:
+            return
+        demo = next(d for d in DOCUMENTS if d.title == title)
+        updated = DemoDocument(
+            **{
+                **demo.__dict__,
+                "body": demo.body
+                + [
+                    "Pembaruan: Kepala Dinas baru dilantik 3 November 2026."
+                ],
+            }
+        )
+        services.add_version(
+            session,
+            archive.storage,
+            actor=accounts.find_user(session, "dinkes"),
+            document_id=document.id,
+            fileobj=io.BytesIO(render(updated)),
+            filename="profil-dinkes-2026-11.pdf",
+            note="Pembaruan pejabat",
+            max_size=archive.settings.max_upload_bytes,
+        )
+
+
+def _find(session, org_slug: str, title: str) -> Document | None:
+    return session.scalar(
+        select(Document)
+        .join(Organisation)
+        .where(Organisation.slug == org_slug, Document.title == title)
+    )
+
+
+def _org_name(session, slug: str) -> str:
+    return accounts.find_organisation(session, slug).name
+
+
+def render(demo: DemoDocument) -> bytes:
+    """The demo document's file, generated deterministically."""
+    if demo.kind == "csv":
+        return _csv_bytes()
+    if demo.kind == "txt":
+        return ("\n".join([demo.title, "", *demo.body]) + "\n").encode("utf-8")
+    return pdf_bytes(demo.title, demo.body)
+
+
+def pdf_bytes(title: str, lines: list[str]) -> bytes:
+    """A small, reproducible PDF with a title and lines of text."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.setTitle(title)
+    pdf.setFont("Helvetica-Bold", 14)
+    pdf.drawString(56, 780, title[:80])
+    pdf.setFont("Helvetica", 11)
+    for row, line in enumerate(lines):
+        pdf.drawString(56, 748 - 18 * row, line[:95])
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def _csv_bytes() -> bytes:
+    rows = [
+        ("opd", "pagu_rp", "realisasi_rp", "persen"),
+        ("Dinas Kesehatan", 612000000000, 301440000000, 49.3),
+        ("Dinas Pendidikan dan Kebudayaan", 1830000000000, 842100000000, 46.0),
+        ("Badan Penanggulangan Bencana Daerah", 74500000000, 29800000000, 40.0),
+        ("Badan Pengelolaan Keuangan dan Aset Daerah", 98200000000, 51060000000, 52.0),
+    ]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode("utf-8")

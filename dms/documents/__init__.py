@@ -1,0 +1,1 @@
+"""Documents, their versions, and the organisations and users who keep them."""

@@ -1,0 +1,121 @@
+"""Checking the archive's bytes against its records (`dms fsck`)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dms.documents.models import DocumentVersion
+from dms.storage import ObjectNotFound, Storage
+
+# A temp file this old cannot belong to an upload still running.
+STALE_TEMP_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class Damage:
+    document_id: int
+    version: int
+    sha256: str
+    problem: str  # "missing", "size" or "checksum"
+
+    def describe(self) -> str:
+        return (
+            f"document {self.document_id} version {self.version}: "
+            f"blob {self.sha256[:12]}… {PROBLEMS[self.problem]}"
+        )
+
+
+PROBLEMS = {
+    "missing": "is missing from storage",
+    "size": "has the wrong size",
+    "checksum": "does not match its SHA-256",
+}
+
+
+@dataclass
+class FsckReport:
+    blobs_checked: int = 0
+    versions_checked: int = 0
+    damaged: list[Damage] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.damaged
+
+
+def check_archive(
+    session: Session,
+    storage: Storage,
+    *,
+    progress: Callable[[int], None] = lambda _bytes: None,
+) -> FsckReport:
+    """Verify every referenced blob (exists, size, SHA-256) and list the orphans."""
+    report = FsckReport()
+    versions_by_blob = _versions_by_blob(session)
+    for sha256, versions in versions_by_blob.items():
+        report.blobs_checked += 1
+        report.versions_checked += len(versions)
+        problem = _blob_problem(storage, sha256, versions[0].size, progress)
+        if problem:
+            report.damaged.extend(
+                Damage(v.document_id, v.number, sha256, problem) for v in versions
+            )
+    report.orphans = sorted(set(storage.keys()) - set(versions_by_blob))
+    return report
+
+
+def _versions_by_blob(session: Session) -> dict[str, list[DocumentVersion]]:
+    grouped: dict[str, list[DocumentVersion]] = defaultdict(list)
+    rows = session.scalars(
+        select(DocumentVersion).order_by(
+            DocumentVersion.document_id, DocumentVersion.number
+        )
+    )
+    for version in rows:
+        grouped[version.blob_sha256].append(version)
+    return grouped
+
+
+def _blob_problem(storage: Storage, sha256: str, size: int, progress) -> str | None:
+    try:
+        if storage.stat(sha256).size != size:
+            return "size"
+        digest = hashlib.sha256()
+        for chunk in storage.open_range(sha256):
+            digest.update(chunk)
+            progress(len(chunk))
+    except ObjectNotFound:
+        return "missing"
+    return None if digest.hexdigest() == sha256 else "checksum"
+
+
+def repair(session: Session, storage: Storage, report: FsckReport) -> None:
+    """Delete orphan blobs (re-checked just before) and stale temp files.
+
+    Damaged versions cannot be repaired from here: their bytes are gone; they stay
+    reported until restored from a backup.
+    """
+    for key in report.orphans:
+        still_unused = (
+            session.scalar(
+                select(DocumentVersion.id)
+                .where(DocumentVersion.blob_sha256 == key)
+                .limit(1)
+            )
+            is None
+        )
+        if still_unused:
+            storage.delete(key)
+            report.repaired.append(f"removed orphan blob {key}")
+    remove_temp = getattr(storage, "remove_temp_files", None)
+    if remove_temp is not None:
+        for path in remove_temp(STALE_TEMP_SECONDS) or []:
+            report.repaired.append(f"removed stale temp file {path}")

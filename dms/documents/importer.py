@@ -1,0 +1,140 @@
+"""Bulk import of files and folders into one organisation (`dms import`)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from dms.archive import Archive
+from dms.documents import services
+from dms.documents.access import SYSTEM
+from dms.documents.models import Document, DocumentVersion, Organisation
+from dms.errors import DomainError, ValidationError
+from dms.storage import StorageError
+
+# Many PPID sites prefix uploads with a Unix timestamp: "1728360418Informasi-...".
+TIMESTAMP_PREFIX = re.compile(r"^\d{10}(?=\D)")
+
+
+@dataclass
+class ImportSummary:
+    added: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Every regular file under the paths, hidden ones left out, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if _importable(p, path)))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise ValidationError(f"Tidak ditemukan: {path}")
+    return found
+
+
+def _importable(path: Path, root: Path) -> bool:
+    hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
+    return path.is_file() and not path.is_symlink() and not hidden
+
+
+def title_from_filename(path: Path) -> str:
+    """A readable title: no extension, no timestamp prefix, spaces for separators."""
+    stem = TIMESTAMP_PREFIX.sub("", path.stem)
+    words = re.sub(r"[-_\s]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else path.name
+
+
+def import_files(
+    archive: Archive,
+    files: list[Path],
+    *,
+    org_slug: str,
+    category: str,
+    year: int | None = None,
+    publish: bool | None = None,
+    progress: Callable[[Path], None] = lambda _path: None,
+) -> ImportSummary:
+    """Import each file as a document, one transaction per file."""
+    summary = ImportSummary()
+    organisation_id = _organisation_id(archive, org_slug)
+    for path in files:
+        try:
+            added = _import_one(
+                archive, path, organisation_id, org_slug, category, year, publish
+            )
+        except (DomainError, StorageError, OSError) as exc:
+            summary.failed.append((path, getattr(exc, "message", None) or str(exc)))
+        else:
+            (summary.added if added else summary.skipped).append(path)
+        progress(path)
+    return summary
+
+
+def _organisation_id(archive: Archive, slug: str) -> int:
+    with archive.reading() as session:
+        found = session.scalar(select(Organisation.id).where(Organisation.slug == slug))
+    if found is None:
+        raise ValidationError(f"Organisasi '{slug}' tidak dikenal.", "org")
+    return found
+
+
+def _import_one(archive, path, organisation_id, org_slug, category, year, publish):
+    digest = _sha256_of(path)
+    with archive.transaction() as session:
+        if _already_held(session, organisation_id, digest):
+            return False
+        with path.open("rb") as fileobj:
+            services.create_document(
+                session,
+                archive.storage,
+                actor=SYSTEM,
+                fileobj=fileobj,
+                filename=path.name,
+                fields=services.NewDocument(
+                    title=title_from_filename(path),
+                    category=category,
+                    org_slug=org_slug,
+                    year=year,
+                    publish=publish,
+                ),
+                max_size=archive.settings.max_upload_bytes,
+            )
+    return True
+
+
+def _already_held(session, organisation_id: int, digest: str) -> bool:
+    """Whether a document of this organisation already holds these bytes."""
+    return (
+        session.scalar(
+            select(DocumentVersion.id)
+            .join(Document)
+            .where(
+                Document.organisation_id == organisation_id,
+                DocumentVersion.blob_sha256 == digest,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in _chunks(fh):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _chunks(fh, size: int = 1024 * 1024) -> Iterator[bytes]:
+    while chunk := fh.read(size):
+        yield chunk

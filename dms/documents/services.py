@@ -1,0 +1,500 @@
+"""Document services: upload, versions, metadata, transitions, downloads, listings.
+
+Plain functions over a session and a storage; the caller owns the transaction
+(dms.archive.Archive.transaction) so a failure leaves no row and no blob behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dms import audit
+from dms.classification.categories import (
+    CATEGORIES,
+    is_exempt,
+    publishes_at_once,
+)
+from dms.db import utcnow
+from dms.documents.access import (
+    get_changeable,
+    get_visible,
+    may_upload_to,
+    visible_clause,
+)
+from dms.documents.models import (
+    DIP_FORMS,
+    DRAFT,
+    PENDING,
+    PPID_UTAMA,
+    PUBLISHED,
+    STATUSES,
+    WITHDRAWN,
+    Document,
+    DocumentVersion,
+    Organisation,
+    User,
+)
+from dms.documents.uploads import store_file
+from dms.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from dms.storage import Storage
+
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "category",
+    "year",
+    "info_type",
+    "dip_unit",
+    "dip_responsible",
+    "dip_production_time",
+    "dip_production_place",
+    "dip_form",
+    "dip_retention",
+)
+MAX_FILENAME = 255
+
+
+@dataclass
+class NewDocument:
+    """What an officer fills in when uploading a document."""
+
+    title: str
+    category: str
+    org_slug: str | None = None
+    year: int | None = None
+    summary: str = ""
+    info_type: str = ""
+    dip: dict[str, str] = field(default_factory=dict)
+    publish: bool | None = None
+
+
+def create_document(
+    session: Session,
+    storage: Storage,
+    *,
+    actor: User,
+    fileobj: BinaryIO,
+    filename: str,
+    fields: NewDocument,
+    max_size: int,
+) -> Document:
+    """Create a document with its first version; publish it if asked and allowed."""
+    organisation = _upload_target(session, actor, fields.org_slug)
+    values = _validated(
+        {
+            "title": fields.title,
+            "category": fields.category,
+            "year": fields.year,
+            "summary": fields.summary,
+            "info_type": fields.info_type,
+            **fields.dip,
+        }
+    )
+    stored = store_file(session, storage, fileobj, max_size=max_size)
+    document = Document(
+        organisation=organisation,
+        created_by_id=actor.id,
+        status=DRAFT,
+        current_version=0,
+        **_with_defaults(values),
+    )
+    session.add(document)
+    _append_version(session, document, stored, actor, filename, note="")
+    audit.record(session, actor, "document.create", document, after=snapshot(document))
+    if _wants_publication(fields):
+        _publish_or_submit(session, actor, document)
+    return document
+
+
+def _with_defaults(values: dict[str, Any]) -> dict[str, Any]:
+    values.setdefault("summary", "")
+    values.setdefault("info_type", "")
+    return values
+
+
+def _wants_publication(fields: NewDocument) -> bool:
+    if fields.publish is None:
+        return publishes_at_once(fields.category)
+    return fields.publish
+
+
+def _publish_or_submit(session: Session, actor: User, document: Document) -> None:
+    if _may_publish(actor, document):
+        _transition(session, actor, document, PUBLISHED)
+    else:
+        _transition(session, actor, document, PENDING)
+
+
+def _upload_target(session: Session, actor: User, org_slug: str | None) -> Organisation:
+    if org_slug:
+        organisation = session.scalar(
+            select(Organisation).where(Organisation.slug == org_slug)
+        )
+        if organisation is None:
+            raise ValidationError(f"Organisasi '{org_slug}' tidak dikenal.", "org")
+    else:
+        organisation = actor.organisation
+        if organisation is None:
+            raise ValidationError("Sebutkan organisasi pemilik dokumen (org).", "org")
+    if not may_upload_to(actor, organisation.id):
+        raise Forbidden("Anda hanya dapat mengunggah untuk organisasi Anda sendiri.")
+    return organisation
+
+
+def add_version(
+    session: Session,
+    storage: Storage,
+    *,
+    actor: User,
+    document_id: int,
+    fileobj: BinaryIO,
+    filename: str,
+    note: str = "",
+    max_size: int,
+) -> DocumentVersion:
+    """Add a new version; it becomes the document's current version."""
+    document = get_changeable(session, actor, document_id)
+    stored = store_file(session, storage, fileobj, max_size=max_size)
+    version = _append_version(session, document, stored, actor, filename, note)
+    document.updated_at = utcnow()
+    audit.record(
+        session,
+        actor,
+        "version.create",
+        document,
+        after={"version": version.number, "sha256": version.blob_sha256},
+    )
+    return version
+
+
+def _append_version(
+    session, document, stored, actor, filename, note
+) -> DocumentVersion:
+    number = document.current_version + 1
+    version = DocumentVersion(
+        document=document,
+        number=number,
+        blob_sha256=stored.sha256,
+        size=stored.size,
+        content_type=stored.content_type,
+        filename=clean_filename(filename),
+        note=(note or "").strip(),
+        uploaded_by_id=actor.id,
+    )
+    session.add(version)
+    document.current_version = number
+    return version
+
+
+def clean_filename(filename: str) -> str:
+    """The base name of a client's file name, without path or control characters."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    if len(name) > MAX_FILENAME:
+        stem, dot, ext = name.rpartition(".")
+        keep = MAX_FILENAME - len(ext) - 1 if dot and len(ext) < 16 else MAX_FILENAME
+        name = name[:keep] + (f".{ext}" if dot and len(ext) < 16 else "")
+    return name or "dokumen"
+
+
+def update_metadata(
+    session: Session, *, actor: User, document_id: int, changes: dict[str, Any]
+) -> Document:
+    """Change a document's metadata; an exemption cannot be set or lifted here."""
+    document = get_changeable(session, actor, document_id)
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(f"Kolom tidak dapat diubah: {', '.join(unknown)}.")
+    values = _validated(changes, partial=True)
+    if "category" in values and values["category"] != document.category:
+        _check_category_change(document.category, values["category"])
+    before = snapshot(document)
+    for name, value in values.items():
+        setattr(document, name, value)
+    document.updated_at = utcnow()
+    audit.record(
+        session,
+        actor,
+        "document.update",
+        document,
+        before=before,
+        after=snapshot(document),
+    )
+    return document
+
+
+def _check_category_change(old: str, new: str) -> None:
+    if is_exempt(old) or is_exempt(new):
+        raise InvalidTransition(
+            "Kategori dikecualikan hanya dapat ditetapkan atau dicabut melalui "
+            "uji konsekuensi."
+        )
+
+
+def submit(session: Session, *, actor: User, document_id: int) -> Document:
+    """Send a draft to the PPID Utama's approval queue."""
+    document = get_changeable(session, actor, document_id)
+    _transition(session, actor, document, PENDING)
+    return document
+
+
+def publish(session: Session, *, actor: User, document_id: int) -> Document:
+    """Publish: the PPID Utama any category; whoever may change it, serta merta."""
+    document = get_changeable(session, actor, document_id)
+    if not _may_publish(actor, document):
+        raise Forbidden(
+            "Hanya PPID Utama yang dapat menerbitkan dokumen ini; ajukan persetujuan."
+        )
+    _transition(session, actor, document, PUBLISHED)
+    return document
+
+
+def withdraw(session: Session, *, actor: User, document_id: int) -> Document:
+    """Take a published document off public view."""
+    document = get_changeable(session, actor, document_id)
+    _transition(session, actor, document, WITHDRAWN)
+    return document
+
+
+def _may_publish(actor: User, document: Document) -> bool:
+    return actor.role == PPID_UTAMA or publishes_at_once(document.category)
+
+
+ALLOWED_TRANSITIONS = {
+    PENDING: {DRAFT},
+    PUBLISHED: {DRAFT, PENDING, WITHDRAWN},
+    WITHDRAWN: {PUBLISHED},
+}
+
+
+def _transition(session: Session, actor: User, document: Document, target: str) -> None:
+    if document.status not in ALLOWED_TRANSITIONS[target]:
+        raise InvalidTransition(
+            f"Dokumen berstatus '{document.status}' tidak dapat menjadi '{target}'."
+        )
+    if target in (PENDING, PUBLISHED) and is_exempt(document.category):
+        raise InvalidTransition("Dokumen yang dikecualikan tidak dapat diterbitkan.")
+    before = document.status
+    document.status = target
+    document.updated_at = utcnow()
+    if target == PUBLISHED:
+        document.published_at = document.updated_at
+    audit.record(
+        session,
+        actor,
+        f"document.{_verb(target)}",
+        document,
+        before={"status": before},
+        after={"status": target},
+    )
+
+
+def _verb(target: str) -> str:
+    return {PENDING: "submit", PUBLISHED: "publish", WITHDRAWN: "withdraw"}[target]
+
+
+@dataclass(frozen=True)
+class Download:
+    """A version the actor may download, and how to read its bytes."""
+
+    document: Document
+    version: DocumentVersion
+    storage: Storage
+
+    def open_range(self, start: int = 0, length: int | None = None) -> Iterator[bytes]:
+        return self.storage.open_range(self.version.blob_sha256, start, length)
+
+
+def open_version(
+    session: Session,
+    storage: Storage,
+    *,
+    actor: User | None,
+    document_id: int,
+    number: int | None = None,
+) -> Download:
+    """The version (the current one when number is None) if the actor may see it."""
+    document = get_visible(session, actor, document_id)
+    wanted = document.current_version if number is None else number
+    version = session.scalar(
+        select(DocumentVersion).where(
+            DocumentVersion.document_id == document.id, DocumentVersion.number == wanted
+        )
+    )
+    if version is None:
+        raise NotFound(f"Versi {wanted} dokumen {document_id} tidak ditemukan.")
+    return Download(document, version, storage)
+
+
+def get_document(session: Session, *, actor: User | None, document_id: int) -> Document:
+    """The document if the actor may see it; NotFound otherwise."""
+    return get_visible(session, actor, document_id)
+
+
+# --- listing -------------------------------------------------------------------
+
+SORTS = {
+    "newest": (Document.created_at.desc(), Document.id.desc()),
+    "title": (Document.title.asc(), Document.id.asc()),
+}
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    category: str | None = None
+    org: str | None = None
+    year: int | None = None
+    status: str | None = None
+    page: int = 1
+    per_page: int = 20
+    sort: str = "newest"
+
+
+@dataclass(frozen=True)
+class DocumentPage:
+    items: list[Document]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, dict[str, int]]
+
+
+def list_documents(
+    session: Session, *, actor: User | None, query: ListQuery
+) -> DocumentPage:
+    """The documents the actor may see, filtered, sorted, paginated, with facets."""
+    _check_list_query(query)
+    where = [visible_clause(actor), *_filters(session, query)]
+    total = session.scalar(select(func.count(Document.id)).where(*where)) or 0
+    items = session.scalars(
+        select(Document)
+        .where(*where)
+        .order_by(*SORTS[query.sort])
+        .offset((query.page - 1) * query.per_page)
+        .limit(query.per_page)
+    ).all()
+    return DocumentPage(
+        list(items), total, query.page, query.per_page, _facets(session, where)
+    )
+
+
+def _check_list_query(query: ListQuery) -> None:
+    if query.category is not None and query.category not in CATEGORIES:
+        raise ValidationError(f"Kategori tidak dikenal: {query.category}.", "category")
+    if query.status is not None and query.status not in STATUSES:
+        raise ValidationError(f"Status tidak dikenal: {query.status}.", "status")
+    if query.sort not in SORTS:
+        raise ValidationError(f"Urutan tidak dikenal: {query.sort}.", "sort")
+
+
+def _filters(session: Session, query: ListQuery) -> list:
+    filters = []
+    if query.category:
+        filters.append(Document.category == query.category)
+    if query.year is not None:
+        filters.append(Document.year == query.year)
+    if query.status:
+        filters.append(Document.status == query.status)
+    if query.org:
+        filters.append(Document.organisation.has(Organisation.slug == query.org))
+    return filters
+
+
+def _facets(session: Session, where: list) -> dict[str, dict[str, int]]:
+    def count_by(column, *joins):
+        statement = select(column, func.count(Document.id)).where(*where)
+        for join in joins:
+            statement = statement.join(join)
+        rows = session.execute(statement.group_by(column).order_by(column)).all()
+        return {str(key): count for key, count in rows if key is not None}
+
+    return {
+        "category": count_by(Document.category),
+        "org": count_by(Organisation.slug, Document.organisation),
+        "year": count_by(Document.year),
+    }
+
+
+# --- validation ----------------------------------------------------------------
+
+MAX_LENGTHS = {
+    "title": 500,
+    "info_type": 128,
+    "dip_unit": 255,
+    "dip_responsible": 255,
+    "dip_production_time": 128,
+    "dip_production_place": 255,
+    "dip_form": 64,
+    "dip_retention": 128,
+}
+DIP_FIELDS = tuple(name for name in EDITABLE_FIELDS if name.startswith("dip_"))
+
+
+def _validated(values: dict[str, Any], partial: bool = False) -> dict[str, Any]:
+    """Checked, trimmed values; ValidationError names the first bad field."""
+    cleaned = {}
+    for name, value in values.items():
+        if name == "year":
+            cleaned[name] = _valid_year(value)
+        elif name == "category":
+            cleaned[name] = _valid_category(value)
+        else:
+            cleaned[name] = _valid_text(name, value)
+    if not partial and not cleaned.get("title"):
+        raise ValidationError("Judul dokumen wajib diisi.", "title")
+    if partial and "title" in cleaned and not cleaned["title"]:
+        raise ValidationError("Judul dokumen tidak boleh kosong.", "title")
+    if cleaned.get("dip_form"):
+        _check_dip_form(cleaned["dip_form"])
+    return cleaned
+
+
+def _valid_text(name: str, value: Any) -> str:
+    if name not in EDITABLE_FIELDS:
+        raise ValidationError(f"Kolom tidak dikenal: {name}.", name)
+    text = "" if value is None else str(value).strip()
+    limit = MAX_LENGTHS.get(name)
+    if limit and len(text) > limit:
+        raise ValidationError(f"Kolom {name} melebihi {limit} karakter.", name)
+    return text
+
+
+def _valid_year(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"Tahun tidak valid: {value!r}.", "year") from None
+    if not 1945 <= year <= 2100:
+        raise ValidationError(f"Tahun di luar rentang 1945-2100: {year}.", "year")
+    return year
+
+
+def _valid_category(value: Any) -> str:
+    if value not in CATEGORIES:
+        raise ValidationError(
+            f"Kategori wajib salah satu dari: {', '.join(CATEGORIES)}.", "category"
+        )
+    return value
+
+
+def _check_dip_form(value: str) -> None:
+    forms = [part.strip() for part in value.split(",") if part.strip()]
+    bad = [form for form in forms if form not in DIP_FORMS]
+    if bad:
+        raise ValidationError(
+            f"Bentuk informasi wajib dari: {', '.join(DIP_FORMS)}.", "dip_form"
+        )
+
+
+def snapshot(document: Document) -> dict[str, Any]:
+    """The document's metadata as it stands, for the audit trail."""
+    data = {name: getattr(document, name) for name in EDITABLE_FIELDS}
+    data["status"] = document.status
+    return data

@@ -1,0 +1,156 @@
+"""Accepting a file: sniff what the bytes are, refuse what we do not publish, store it.
+
+The type comes from the bytes (libmagic), never from the name or the client. Generic
+ZIP archives are refused: their contents cannot be vetted (type, exempt content),
+indexed or previewed, and they are the usual vehicle for archive bombs; officers
+upload the files inside one by one. Office and OpenDocument files, which are ZIP
+containers, are recognised as what they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import magic
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dms.documents.models import DocumentVersion
+from dms.errors import EmptyFile, FileTooLarge, UnsupportedFileType
+from dms.storage import Storage, StreamTooLarge
+
+SNIFF_BYTES = 64 * 1024
+NEW_BLOBS = "dms.new_blobs"
+
+ACCEPTED_TYPES = {
+    "application/pdf": "PDF",
+    "application/msword": "Word",
+    "application/vnd.ms-excel": "Excel",
+    "application/vnd.ms-powerpoint": "PowerPoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (
+        "PowerPoint"
+    ),
+    "application/vnd.oasis.opendocument.text": "OpenDocument Text",
+    "application/vnd.oasis.opendocument.spreadsheet": "OpenDocument Spreadsheet",
+    "application/vnd.oasis.opendocument.presentation": "OpenDocument Presentation",
+    "application/rtf": "RTF",
+    "text/rtf": "RTF",
+    "text/plain": "Text",
+    "text/csv": "CSV",
+    "application/csv": "CSV",
+    "text/html": "HTML",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/tiff": "TIFF",
+    "image/webp": "WebP",
+}
+# libmagic names some types by older aliases; store the canonical one.
+CANONICAL_TYPES = {"application/csv": "text/csv", "text/rtf": "application/rtf"}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    content_type: str
+
+
+def sniff_content_type(head: bytes) -> str:
+    """The MIME type of a file, judged from its first bytes."""
+    return magic.from_buffer(head, mime=True)
+
+
+def accepted_content_type(head: bytes) -> str:
+    """The canonical type of an acceptable file; UnsupportedFileType otherwise."""
+    if not head:
+        raise EmptyFile("Berkas kosong (0 byte); pilih berkas yang berisi dokumen.")
+    sniffed = sniff_content_type(head)
+    if sniffed not in ACCEPTED_TYPES:
+        raise UnsupportedFileType(_refusal(sniffed))
+    return CANONICAL_TYPES.get(sniffed, sniffed)
+
+
+def _refusal(sniffed: str) -> str:
+    if sniffed == "application/encrypted":
+        return (
+            "Berkas terenkripsi atau berkata sandi tidak dapat diterbitkan; "
+            "unggah versi tanpa kata sandi."
+        )
+    if sniffed == "application/zip":
+        return "Arsip ZIP tidak diterima; unggah berkas di dalamnya satu per satu."
+    return (
+        f"Jenis berkas {sniffed} tidak diterima. Unggah PDF, dokumen Office/"
+        "OpenDocument, CSV, teks, HTML atau gambar."
+    )
+
+
+class _PrefixedReader:
+    """A stream that replays the bytes already read for sniffing, then the rest."""
+
+    def __init__(self, head: bytes, rest: BinaryIO):
+        self._head = head
+        self._rest = rest
+
+    def read(self, size: int = -1) -> bytes:
+        if self._head:
+            if size is None or size < 0:
+                data, self._head = self._head + self._rest.read(), b""
+                return data
+            data, self._head = self._head[:size], self._head[size:]
+            return data
+        return self._rest.read(size)
+
+
+def store_file(
+    session: Session, storage: Storage, fileobj: BinaryIO, *, max_size: int
+) -> StoredFile:
+    """Sniff and store an upload; a blob it creates is remembered for clean-up."""
+    head = _read_head(fileobj)
+    if len(head) > max_size:
+        raise _too_large(max_size)
+    content_type = accepted_content_type(head)
+    try:
+        result = storage.put(_PrefixedReader(head, fileobj), max_size=max_size)
+    except StreamTooLarge:
+        raise _too_large(max_size) from None
+    if result.created:
+        session.info.setdefault(NEW_BLOBS, []).append(result.key)
+    return StoredFile(result.key, result.size, content_type)
+
+
+def _read_head(fileobj: BinaryIO) -> bytes:
+    head = b""
+    while len(head) < SNIFF_BYTES:
+        chunk = fileobj.read(SNIFF_BYTES - len(head))
+        if not chunk:
+            break
+        head += chunk
+    return head
+
+
+def _too_large(max_size: int) -> FileTooLarge:
+    return FileTooLarge(f"Berkas melebihi batas unggah {max_size // (1024 * 1024)} MB.")
+
+
+def discard_new_blobs(session: Session, storage: Storage) -> list[str]:
+    """After a rollback: delete the blobs this session created that nothing uses."""
+    removed = []
+    for key in session.info.pop(NEW_BLOBS, []):
+        used = session.scalar(
+            select(DocumentVersion.id)
+            .where(DocumentVersion.blob_sha256 == key)
+            .limit(1)
+        )
+        if used is None:
+            storage.delete(key)
+            removed.append(key)
+    return removed
+
+
+def forget_new_blobs(session: Session) -> None:
+    """After a commit: the new blobs are referenced now."""
+    session.info.pop(NEW_BLOBS, None)

@@ -1,0 +1,124 @@
+"""One place for configuration: config/ defaults, DMS_CONFIG, DMS_* env, overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "config" / "defaults.toml"
+# Environment variables read elsewhere (tests, the instance folder, the config file).
+NON_SETTING_ENV = {"DMS_CONFIG", "DMS_INSTANCE_DIR"}
+NON_SETTING_ENV_PREFIXES = ("DMS_TEST_",)
+
+
+class SettingsError(ValueError):
+    """A configuration value or key that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_dir: Path
+    database_url: str
+    storage_url: str
+    index_dir: Path
+    secret_key: str
+    queue_url: str
+    max_upload_mb: int
+    max_per_page: int
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+_SETTING_NAMES = {f.name for f in fields(Settings)} - {"instance_dir"}
+
+
+def load_settings(
+    overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None
+) -> Settings:
+    """Build the frozen Settings from defaults, DMS_CONFIG, DMS_* env and overrides."""
+    env = dict(os.environ if env is None else env)
+    overrides = dict(overrides or {})
+    instance = Path(
+        overrides.pop("instance_dir", None) or env.get("DMS_INSTANCE_DIR") or "instance"
+    ).resolve()
+    values = _read_toml(DEFAULTS_FILE)
+    if env.get("DMS_CONFIG"):
+        values.update(_checked(_read_toml(Path(env["DMS_CONFIG"])), env["DMS_CONFIG"]))
+    values.update(_from_env(env))
+    values.update(_checked(overrides, "overrides"))
+    return _build(values, instance)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"cannot read configuration file {path}: {exc}") from exc
+
+
+def _checked(values: dict[str, Any], origin: str) -> dict[str, Any]:
+    unknown = sorted(set(values) - _SETTING_NAMES)
+    if unknown:
+        raise SettingsError(f"unknown setting(s) in {origin}: {', '.join(unknown)}")
+    return values
+
+
+def _from_env(env: dict[str, str]) -> dict[str, Any]:
+    values = {}
+    for name, value in env.items():
+        if not name.startswith("DMS_") or name in NON_SETTING_ENV:
+            continue
+        if name.startswith(NON_SETTING_ENV_PREFIXES):
+            continue
+        values[name[4:].lower()] = value
+    return _checked(values, "the environment (DMS_* variables)")
+
+
+def _build(values: dict[str, Any], instance: Path) -> Settings:
+    def text(key: str) -> str:
+        return str(values[key]).replace("{instance}", str(instance))
+
+    return Settings(
+        instance_dir=instance,
+        database_url=text("database_url"),
+        storage_url=text("storage_url"),
+        index_dir=Path(text("index_dir")),
+        secret_key=text("secret_key"),
+        queue_url=text("queue_url"),
+        max_upload_mb=_positive_int(values, "max_upload_mb"),
+        max_per_page=_positive_int(values, "max_per_page"),
+    )
+
+
+def _positive_int(values: dict[str, Any], key: str) -> int:
+    try:
+        number = int(values[key])
+    except (TypeError, ValueError):
+        raise SettingsError(
+            f"{key} must be a whole number, not {values[key]!r}"
+        ) from None
+    if number <= 0:
+        raise SettingsError(f"{key} must be positive, not {number}")
+    return number
+
+
+def ensure_secret_key(settings: Settings) -> str:
+    """The configured secret key, or the one generated once into the instance folder."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.instance_dir / "secret_key"
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_text().strip()

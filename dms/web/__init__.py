@@ -1,0 +1,37 @@
+"""The web app: create_app() builds it; nothing is built at import time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from dms.archive import Archive
+from dms.settings import ensure_secret_key, load_settings
+
+# Room for the multipart envelope and form fields around the file itself.
+FORM_OVERHEAD_BYTES = 1024 * 1024
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from Settings (test_config overrides them)."""
+    settings = load_settings(test_config)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=ensure_secret_key(settings),
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + FORM_OVERHEAD_BYTES,
+        MAX_FORM_MEMORY_SIZE=FORM_OVERHEAD_BYTES,
+    )
+    app.json.sort_keys = False
+    app.extensions["dms"] = Archive.open(settings)
+
+    from dms.web import api, errors, public
+
+    errors.init_app(app)
+    public.init_app(app)
+    api.init_app(app)
+    return app
+
+
+def archive_of(app: Flask) -> Archive:
+    return app.extensions["dms"]

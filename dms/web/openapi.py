@@ -1,0 +1,362 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dms import __version__
+from dms.classification.categories import CATEGORIES
+from dms.documents.models import DIP_FORMS, STATUSES
+
+ERROR_STATUSES = {
+    "400": "Bad input",
+    "401": "No or invalid bearer token",
+    "403": "Not allowed for your role or organisation",
+    "404": "Absent, or not visible to you",
+    "409": "Invalid transition or conflict",
+    "413": "File larger than DMS_MAX_UPLOAD_MB",
+    "415": "File type not accepted (sniffed from the bytes)",
+    "416": "Range not satisfiable",
+    "422": "Validation error",
+}
+DIP_PROPERTIES = {
+    "dip_unit": "Unit that holds the information",
+    "dip_responsible": "Person responsible for producing it",
+    "dip_production_time": "Time of production",
+    "dip_production_place": "Place of production",
+    "dip_form": f"Forms available, comma-separated: {', '.join(DIP_FORMS)}",
+    "dip_retention": "Retention period",
+}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _errors(*codes: str) -> dict[str, Any]:
+    return {
+        code: {
+            "description": ERROR_STATUSES[code],
+            "content": {"application/json": {"schema": _ref("Error")}},
+        }
+        for code in codes
+    }
+
+
+def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": schema}},
+    }
+
+
+DOCUMENT_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer"},
+}
+VERSION_NUMBER = {
+    "name": "n",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer"},
+}
+
+
+def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "schema": schema, "description": description}
+
+
+def _download(summary: str, parameters: list) -> dict[str, Any]:
+    headers = {
+        name: {"schema": {"type": "string"}}
+        for name in ("ETag", "Content-Disposition", "Accept-Ranges", "Content-Range")
+    }
+    return {
+        "summary": summary,
+        "description": "Streams the bytes. ETag is the quoted SHA-256; honours Range "
+        "(single range, 206/416), If-None-Match (304), If-Range and HEAD.",
+        "parameters": parameters
+        + [{"name": "Range", "in": "header", "schema": {"type": "string"}}],
+        "responses": {
+            "200": {
+                "description": "The bytes",
+                "headers": headers,
+                "content": {"application/octet-stream": {}},
+            },
+            "206": {"description": "The requested range", "headers": headers},
+            "304": {"description": "Not modified"},
+            **_errors("404", "416"),
+        },
+    }
+
+
+def _transition(summary: str) -> dict[str, Any]:
+    return {
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "parameters": [DOCUMENT_ID],
+        "responses": {
+            "200": _json("The document", _ref("Document")),
+            **_errors("401", "403", "404", "409"),
+        },
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    text = {"type": "string"}
+    return {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {"code": text, "message": text, "field": text},
+                }
+            },
+        },
+        "Version": {
+            "type": "object",
+            "properties": {
+                "number": {"type": "integer"},
+                "filename": text,
+                "size": {"type": "integer"},
+                "content_type": {
+                    "type": "string",
+                    "description": "Sniffed by libmagic",
+                },
+                "sha256": text,
+                "created_at": {"type": "string", "format": "date-time"},
+                "note": text,
+                "download_url": text,
+            },
+        },
+        "Document": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "title": text,
+                "summary": text,
+                "category": {"enum": list(CATEGORIES)},
+                "org": {"type": "object", "properties": {"slug": text, "name": text}},
+                "year": {"type": ["integer", "null"]},
+                "info_type": text,
+                "status": {"enum": list(STATUSES)},
+                "dip": {
+                    "type": "object",
+                    "properties": {
+                        k: {"type": "string", "description": v}
+                        for k, v in DIP_PROPERTIES.items()
+                    },
+                },
+                "created_at": text,
+                "updated_at": text,
+                "published_at": {"type": ["string", "null"]},
+                "current_version": {"type": "integer"},
+                "url": text,
+                "download_url": text,
+                "versions": {"type": "array", "items": _ref("Version")},
+            },
+        },
+        "DocumentList": {
+            "type": "object",
+            "properties": {
+                "items": {"type": "array", "items": _ref("Document")},
+                "total": {"type": "integer"},
+                "page": {"type": "integer"},
+                "per_page": {"type": "integer"},
+                "facets": {
+                    "type": "object",
+                    "properties": {
+                        k: {
+                            "type": "object",
+                            "additionalProperties": {"type": "integer"},
+                        }
+                        for k in ("category", "org", "year")
+                    },
+                },
+            },
+        },
+        "Upload": {
+            "type": "object",
+            "required": ["file", "title", "category"],
+            "properties": {
+                "file": {"type": "string", "format": "binary"},
+                "title": text,
+                "category": {"enum": list(CATEGORIES)},
+                "org": {"type": "string", "description": "Slug; default: yours"},
+                "year": {"type": "integer"},
+                "summary": text,
+                "info_type": text,
+                "publish": {
+                    "type": "boolean",
+                    "description": "Serta merta publishes at once by default; other "
+                    "categories go to the PPID Utama unless you are one",
+                },
+                **{
+                    k: {"type": "string", "description": v}
+                    for k, v in DIP_PROPERTIES.items()
+                },
+            },
+        },
+    }
+
+
+def _paths() -> dict[str, Any]:
+    list_parameters = [
+        _query("q", {"type": "string"}, "Full-text query (arrives with search)"),
+        _query("category", {"enum": list(CATEGORIES)}, "Filter by category"),
+        _query("org", {"type": "string"}, "Filter by organisation slug"),
+        _query("year", {"type": "integer"}, "Filter by year"),
+        _query("status", {"enum": list(STATUSES)}, "Filter by status"),
+        _query("page", {"type": "integer", "minimum": 1}, "1-based page"),
+        _query(
+            "per_page",
+            {"type": "integer", "minimum": 1, "maximum": 100},
+            "Items per page",
+        ),
+        _query("sort", {"enum": ["relevance", "newest", "title"]}, "Order"),
+    ]
+    return {
+        "/documents": {
+            "get": {
+                "summary": "List the documents visible to you",
+                "parameters": list_parameters,
+                "responses": {
+                    "200": _json("A page", _ref("DocumentList")),
+                    **_errors("400", "422"),
+                },
+            },
+            "post": {
+                "summary": "Upload a document with its first version",
+                "security": [{"bearer": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {"multipart/form-data": {"schema": _ref("Upload")}},
+                },
+                "responses": {
+                    "201": _json("Created", _ref("Document")),
+                    **_errors("400", "401", "403", "413", "415", "422"),
+                },
+            },
+        },
+        "/documents/{id}": {
+            "get": {
+                "summary": "A document and its versions",
+                "parameters": [DOCUMENT_ID],
+                "responses": {
+                    "200": _json("The document", _ref("Document")),
+                    **_errors("404"),
+                },
+            },
+            "patch": {
+                "summary": "Change metadata (not an exemption)",
+                "security": [{"bearer": []}],
+                "parameters": [DOCUMENT_ID],
+                "requestBody": {
+                    "content": {"application/json": {"schema": {"type": "object"}}}
+                },
+                "responses": {
+                    "200": _json("The document", _ref("Document")),
+                    **_errors("400", "401", "403", "404", "409", "422"),
+                },
+            },
+        },
+        "/documents/{id}/versions": {
+            "get": {
+                "summary": "The versions of a document",
+                "parameters": [DOCUMENT_ID],
+                "responses": {
+                    "200": _json(
+                        "Versions",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "items": {"type": "array", "items": _ref("Version")}
+                            },
+                        },
+                    ),
+                    **_errors("404"),
+                },
+            },
+            "post": {
+                "summary": "Add a version",
+                "security": [{"bearer": []}],
+                "parameters": [DOCUMENT_ID],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file"],
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "note": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json("The version", _ref("Version")),
+                    **_errors("400", "401", "403", "404", "413", "415"),
+                },
+            },
+        },
+        "/documents/{id}/download": {
+            "get": _download("The current version's bytes", [DOCUMENT_ID])
+        },
+        "/documents/{id}/versions/{n}/download": {
+            "get": _download("Version n's bytes", [DOCUMENT_ID, VERSION_NUMBER])
+        },
+        "/documents/{id}/submit": {"post": _transition("Send a draft for approval")},
+        "/documents/{id}/publish": {"post": _transition("Publish")},
+        "/documents/{id}/withdraw": {"post": _transition("Withdraw from public view")},
+        "/auth/token": {
+            "post": {
+                "summary": "Exchange a username and password for a bearer token",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["username", "password"],
+                                "properties": {
+                                    "username": {"type": "string"},
+                                    "password": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json("The token", {"type": "object"}),
+                    **_errors("401"),
+                },
+            },
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole description, built fresh (it is small)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "dms — arsip informasi publik",
+            "version": __version__,
+            "description": "Documents and versions of a PPID archive (UU 14/2008). "
+            "No Authorization header means an anonymous citizen.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": _paths(),
+        "components": {
+            "schemas": _schemas(),
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }

@@ -1,0 +1,164 @@
+"""Fixtures shared by every test: a fresh app per test on SQLite (or on PostgreSQL
+when DMS_TEST_DATABASE_URL is set), a filesystem store, and the demo cast."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from dms.db import make_engine, upgrade_schema
+
+pytest_plugins = ["tests.fixtures_s3"]
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+TABLES = (
+    "audit_events",
+    "document_versions",
+    "documents",
+    "api_tokens",
+    "users",
+    "organisations",
+)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """../shared/corpus, or a skip saying it is absent."""
+    if not (CORPUS / "real").is_dir():
+        pytest.skip(f"the shared corpus is absent ({CORPUS}); corpus tests skipped")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """A migrated database: PostgreSQL when configured, else a SQLite file to copy."""
+    url = os.environ.get("DMS_TEST_DATABASE_URL")
+    if url:
+        engine = make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        upgrade_schema(engine)
+        engine.dispose()
+        yield "postgresql", url
+        return
+    path = tmp_path_factory.mktemp("template") / "dms.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    yield "sqlite", path
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path) -> str:
+    """An empty, migrated database for this test."""
+    kind, value = database_template
+    if kind == "sqlite":
+        target = tmp_path / "dms.sqlite3"
+        shutil.copyfile(value, target)
+        return f"sqlite:///{target}"
+    engine = make_engine(value)
+    with engine.begin() as connection:
+        connection.execute(
+            text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+        )
+    engine.dispose()
+    return value
+
+
+@pytest.fixture
+def test_config(tmp_path, database_url) -> dict:
+    return {
+        "instance_dir": tmp_path / "instance",
+        "database_url": database_url,
+        "storage_url": f"file://{tmp_path}/objects",
+        "index_dir": str(tmp_path / "index"),
+        "secret_key": "test-secret",
+        "max_upload_mb": 4,
+    }
+
+
+@pytest.fixture
+def app(test_config):
+    from dms.web import create_app
+
+    app = create_app(test_config)
+    app.config["TESTING"] = True
+    archive = app.extensions["dms"]
+    archive.storage.ensure_ready()
+    archive.settings.index_dir.mkdir(parents=True, exist_ok=True)
+    yield app
+    archive.close()
+
+
+@pytest.fixture
+def archive(app):
+    return app.extensions["dms"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@dataclass
+class Cast:
+    """Organisations and users of every role, with their API tokens."""
+
+    tokens: dict[str, str]
+
+    def auth(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[username]}"}
+
+
+CAST_ORGANISATIONS = [
+    ("ppid-utama", "PPID Utama", None, True),
+    ("dinkes", "Dinas Kesehatan", "ppid-utama", False),
+    ("bpbd", "Badan Penanggulangan Bencana Daerah", "ppid-utama", False),
+]
+CAST_USERS = [
+    ("utama", "ppid_utama", "ppid-utama"),
+    ("dinkes", "ppid_pelaksana", "dinkes"),
+    ("bpbd", "ppid_pelaksana", "bpbd"),
+    ("admin", "admin", None),
+    ("atasan", "atasan_ppid", "ppid-utama"),
+]
+CAST_PASSWORD = "kata-sandi-uji"
+
+
+@pytest.fixture
+def cast(archive) -> Cast:
+    from dms.documents import accounts
+    from dms.documents.access import SYSTEM
+
+    tokens = {}
+    with archive.transaction() as session:
+        for slug, name, parent, utama in CAST_ORGANISATIONS:
+            accounts.add_organisation(
+                session,
+                actor=SYSTEM,
+                slug=slug,
+                name=name,
+                parent_slug=parent,
+                is_utama=utama,
+            )
+        for username, role, org in CAST_USERS:
+            accounts.add_user(
+                session,
+                actor=SYSTEM,
+                username=username,
+                role=role,
+                org_slug=org,
+                password=CAST_PASSWORD,
+            )
+            tokens[username] = accounts.create_token(
+                session, actor=SYSTEM, username=username
+            )
+    return Cast(tokens)
