@@ -270,9 +270,7 @@ def _add_second_version(archive: Archive) -> None:
             **{
                 **demo.__dict__,
                 "body": demo.body
-                + [
-                    "Pembaruan: Kepala Dinas baru dilantik 3 November 2026."
-                ],
+                + ["Pembaruan: Kepala Dinas baru dilantik 3 November 2026."],
             }
         )
         services.add_version(

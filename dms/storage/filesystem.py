@@ -1,0 +1,228 @@
+"""Blobs as files under one root folder: the embedded default backend.
+
+Layout: `root/ab/cd/<sha256>`, fanned out by the first two pairs of hex digits so
+no folder grows past a few thousand entries. Writes go to `root/.tmp/` first and
+are renamed into place, so a crash never leaves a half-written blob under a key.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from dms.storage.base import (
+    CHUNK_SIZE,
+    KEY_PATTERN,
+    BlobInfo,
+    ClosingIterator,
+    HashingReader,
+    ObjectNotFound,
+    PutResult,
+    StorageError,
+    check_range,
+    validate_key,
+)
+
+TEMP_DIR_NAME = ".tmp"
+
+
+@contextlib.contextmanager
+def _os_errors(action: str) -> Iterator[None]:
+    """Turn our own OSErrors (disk full, permissions) into StorageError."""
+    try:
+        yield
+    except OSError as exc:
+        raise StorageError(f"filesystem storage could not {action}: {exc}") from exc
+
+
+def _fsync_dir(path: Path) -> None:
+    """Persist a folder's entries, so a rename survives a power cut."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _read_chunks(file: BinaryIO, length: int | None) -> Iterator[bytes]:
+    """Yield up to `length` bytes (None: all) from the file's position."""
+    remaining = length
+    while remaining is None or remaining > 0:
+        size = CHUNK_SIZE if remaining is None else min(CHUNK_SIZE, remaining)
+        chunk = file.read(size)
+        if not chunk:
+            return
+        if remaining is not None:
+            remaining -= len(chunk)
+        yield chunk
+
+
+def _entry_names(directory: Path, *, dirs: bool = False) -> list[str]:
+    """Names of the folder's files (or sub-folders), read in one go.
+
+    Reading eagerly closes the scandir handle even when a caller abandons a
+    keys() walk halfway.
+    """
+    with os.scandir(directory) as entries:
+        return [e.name for e in entries if (e.is_dir() if dirs else e.is_file())]
+
+
+def _hex_pair_dirs(directory: Path) -> Iterator[Path]:
+    """Sub-folders named by two lowercase hex digits (skips `.tmp` and strays)."""
+    for name in sorted(_entry_names(directory, dirs=True)):
+        if len(name) == 2 and all(c in "0123456789abcdef" for c in name):
+            yield directory / name
+
+
+def _modified_before(path: Path, cutoff: float) -> bool:
+    """Whether the file was last written before `cutoff` (False once it is gone)."""
+    try:
+        return path.stat().st_mtime <= cutoff
+    except FileNotFoundError:
+        # A put in progress renamed it into place meanwhile.
+        return False
+
+
+class FilesystemStorage:
+    """A content-addressed blob store in a local folder."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.temp_dir = self.root / TEMP_DIR_NAME
+
+    def __repr__(self) -> str:
+        return f"FilesystemStorage({str(self.root)!r})"
+
+    def path_for(self, key: str) -> Path:
+        """The file that holds the blob; the key is validated, so it stays in root."""
+        validate_key(key)
+        return self.root / key[:2] / key[2:4] / key
+
+    def put(self, stream: BinaryIO, *, max_size: int | None = None) -> PutResult:
+        """Stream into a temp file while hashing, then rename it under its hash."""
+        with _os_errors("create a temporary file"):
+            self.temp_dir.mkdir(exist_ok=True)
+            fd, temp_name = tempfile.mkstemp(dir=self.temp_dir, prefix="put-")
+        temp_path = Path(temp_name)
+        try:
+            reader = self._write_temp(fd, stream, max_size)
+            created = self._move_into_place(temp_path, reader.hexdigest)
+        except BaseException:
+            temp_path.unlink(missing_ok=True)
+            raise
+        return PutResult(key=reader.hexdigest, size=reader.size, created=created)
+
+    def _write_temp(
+        self, fd: int, stream: BinaryIO, max_size: int | None
+    ) -> HashingReader:
+        """Copy the stream into the open temp file and fsync it."""
+        reader = HashingReader(stream, max_size)
+        with os.fdopen(fd, "wb") as temp:
+            # Errors from the source stream propagate unchanged; only our writes
+            # are storage errors.
+            for chunk in reader.chunks():
+                with _os_errors("write a blob"):
+                    temp.write(chunk)
+            with _os_errors("write a blob"):
+                temp.flush()
+                os.fsync(temp.fileno())
+        return reader
+
+    def _move_into_place(self, temp_path: Path, key: str) -> bool:
+        """Rename the temp file to the blob's path; False when it already existed."""
+        final = self.path_for(key)
+        if final.exists():
+            temp_path.unlink()
+            return False
+        with _os_errors("store a blob"):
+            self._make_fanout_dirs(final.parent)
+            os.replace(temp_path, final)
+            _fsync_dir(final.parent)
+        return True
+
+    def _make_fanout_dirs(self, directory: Path) -> None:
+        """Create `root/ab/cd`, fsyncing the parents of any folder we create."""
+        if directory.is_dir():
+            return
+        directory.mkdir(parents=True, exist_ok=True)
+        _fsync_dir(directory.parent)
+        _fsync_dir(self.root)
+
+    def open_range(
+        self, key: str, start: int = 0, length: int | None = None
+    ) -> Iterator[bytes]:
+        """Open the blob now (so a missing one fails here) and stream it lazily."""
+        path = self.path_for(key)
+        check_range(start, length)
+        try:
+            file = path.open("rb")
+        except FileNotFoundError:
+            raise ObjectNotFound(key) from None
+        except OSError as exc:
+            raise StorageError(f"cannot open blob {key}: {exc}") from exc
+        file.seek(start)
+        return ClosingIterator(_read_chunks(file, length), file.close)
+
+    def stat(self, key: str) -> BlobInfo:
+        """The blob's size; ObjectNotFound when absent."""
+        path = self.path_for(key)
+        try:
+            return BlobInfo(key=key, size=path.stat().st_size)
+        except FileNotFoundError:
+            raise ObjectNotFound(key) from None
+
+    def exists(self, key: str) -> bool:
+        """Whether a blob is stored under that key."""
+        return self.path_for(key).is_file()
+
+    def delete(self, key: str) -> None:
+        """Remove the blob; fan-out folders stay, a concurrent put may need them."""
+        path = self.path_for(key)
+        with _os_errors(f"delete blob {key}"):
+            path.unlink(missing_ok=True)
+
+    def keys(self) -> Iterator[str]:
+        """Every stored key, found by walking the fan-out folders."""
+        if not self.root.is_dir():
+            raise StorageError(f"storage folder {self.root} does not exist")
+        for first in _hex_pair_dirs(self.root):
+            for second in _hex_pair_dirs(first):
+                prefix = first.name + second.name
+                for name in _entry_names(second):
+                    if KEY_PATTERN.fullmatch(name) and name.startswith(prefix):
+                        yield name
+
+    def temp_files(self, older_than_seconds: float) -> list[Path]:
+        """Leftovers of crashed writes: temp files untouched for that long."""
+        if not self.temp_dir.is_dir():
+            return []
+        cutoff = time.time() - older_than_seconds
+        return [
+            self.temp_dir / name
+            for name in _entry_names(self.temp_dir)
+            if _modified_before(self.temp_dir / name, cutoff)
+        ]
+
+    def remove_temp_files(self, older_than_seconds: float) -> list[Path]:
+        """Delete the temp files older than that (fsck --repair); return them."""
+        removed = self.temp_files(older_than_seconds)
+        for path in removed:
+            path.unlink(missing_ok=True)
+        return removed
+
+    def check(self) -> None:
+        """Raise StorageError unless root is a folder we can write to."""
+        if not self.root.is_dir():
+            raise StorageError(f"storage folder {self.root} does not exist")
+        if not os.access(self.root, os.W_OK | os.X_OK):
+            raise StorageError(f"storage folder {self.root} is not writable")
+
+    def ensure_ready(self) -> None:
+        """Create root and its temp folder if missing."""
+        with _os_errors(f"create {self.root}"):
+            self.temp_dir.mkdir(parents=True, exist_ok=True)
