@@ -135,6 +135,11 @@ CAST_PASSWORD = "kata-sandi-uji"
 
 @pytest.fixture
 def cast(archive) -> Cast:
+    return make_cast(archive)
+
+
+def make_cast(archive) -> Cast:
+    """Add the cast's organisations and users to the archive; return their tokens."""
     from dms.documents import accounts
     from dms.documents.access import SYSTEM
 

@@ -1,0 +1,137 @@
+"""A failure anywhere between the blob write and the commit leaves nothing behind."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import event, func, select
+
+from dms import audit
+from dms.documents import services
+from dms.documents.models import Document, DocumentVersion
+from tests.helpers import a_pdf, add_version, upload
+
+
+class Injected(RuntimeError):
+    pass
+
+
+def _counts(archive):
+    with archive.reading() as session:
+        documents = session.scalar(select(func.count(Document.id)))
+        versions = session.scalar(select(func.count(DocumentVersion.id)))
+        events = session.scalar(select(func.count(audit.AuditEvent.id)))
+    return documents, versions, events, sorted(archive.storage.keys())
+
+
+def _fail_on_audit(monkeypatch, action: str):
+    real = audit.record
+
+    def failing(session, actor, name, obj, **kwargs):
+        if name == action:
+            raise Injected(f"injected failure at {name}")
+        return real(session, actor, name, obj, **kwargs)
+
+    monkeypatch.setattr(audit, "record", failing)
+
+
+def _fail_on_commit(archive):
+    def before_commit(session):
+        raise Injected("injected failure at commit")
+
+    event.listen(archive.session_factory, "before_commit", before_commit)
+    return lambda: event.remove(archive.session_factory, "before_commit", before_commit)
+
+
+def _create(archive, cast_user, content):
+    with archive.transaction() as session:
+        actor = session.scalar(
+            select(services.User).where(services.User.username == cast_user)
+        )
+        services.create_document(
+            session,
+            archive.storage,
+            actor=actor,
+            fileobj=io.BytesIO(content),
+            filename="x.pdf",
+            fields=services.NewDocument(title="T", category="berkala"),
+            max_size=archive.settings.max_upload_bytes,
+        )
+
+
+def test_a_failure_after_the_blob_write_leaves_no_row_and_no_blob(
+    archive, cast, monkeypatch
+):
+    before = _counts(archive)
+    _fail_on_audit(monkeypatch, "document.create")
+
+    with pytest.raises(Injected):
+        _create(archive, "dinkes", a_pdf("gagal di tengah jalan"))
+
+    assert _counts(archive) == before
+
+
+def test_a_failure_at_commit_leaves_no_row_and_no_blob(archive, cast):
+    before = _counts(archive)
+    remove = _fail_on_commit(archive)
+    try:
+        with pytest.raises(Injected):
+            _create(archive, "dinkes", a_pdf("gagal saat commit"))
+    finally:
+        remove()
+
+    assert _counts(archive) == before
+
+
+def test_a_failed_new_version_leaves_the_document_as_it_was(
+    client, archive, cast, monkeypatch
+):
+    document = upload(client, cast, "dinkes").get_json()
+    before = _counts(archive)
+    _fail_on_audit(monkeypatch, "version.create")
+
+    response = add_version(client, cast, "dinkes", document["id"], a_pdf("versi gagal"))
+
+    assert response.status_code == 500
+    assert _counts(archive) == before
+    after = client.get(document["url"], headers=cast.auth("dinkes")).get_json()
+    assert after["current_version"] == 1
+
+
+def test_a_failed_upload_of_bytes_already_stored_keeps_the_existing_blob(
+    client, archive, cast, monkeypatch
+):
+    content = a_pdf("isi yang sama")
+    first = upload(client, cast, "dinkes", content=content).get_json()
+    _fail_on_audit(monkeypatch, "document.create")
+
+    with pytest.raises(Injected):
+        _create(archive, "utama", content)
+
+    download = client.get(first["download_url"], headers=cast.auth("dinkes"))
+    assert download.data == content
+
+
+def test_the_api_answers_500_json_and_cleans_up_when_a_commit_fails(
+    client, archive, cast
+):
+    before = _counts(archive)
+    remove = _fail_on_commit(archive)
+    try:
+        response = upload(client, cast, "dinkes", content=a_pdf("api gagal"))
+    finally:
+        remove()
+
+    assert response.status_code == 500
+    assert response.get_json()["error"]["code"] == "internal_error"
+    assert "injected" not in response.get_data(as_text=True)
+    assert _counts(archive) == before
+
+
+def test_identical_content_in_two_documents_is_stored_once(client, archive, cast):
+    content = a_pdf("dua dokumen, satu blob")
+    upload(client, cast, "dinkes", content=content, title="A")
+    upload(client, cast, "bpbd", content=content, title="B")
+
+    assert len(list(archive.storage.keys())) == 1

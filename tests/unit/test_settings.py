@@ -1,0 +1,104 @@
+"""Configuration comes from one place, in one order, and refuses unknown keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dms.settings import SettingsError, ensure_secret_key, load_settings
+
+
+def test_the_embedded_defaults_need_no_server(tmp_path):
+    settings = load_settings(env={"DMS_INSTANCE_DIR": str(tmp_path)})
+
+    assert settings.database_url == f"sqlite:///{tmp_path}/dms.sqlite3"
+    assert settings.storage_url == f"file://{tmp_path}/objects"
+    assert settings.index_dir == tmp_path / "index"
+    assert settings.queue_url == ""
+    assert settings.max_upload_mb == 512
+    assert settings.max_upload_bytes == 512 * 1024 * 1024
+
+
+def test_env_overrides_the_config_file_which_overrides_the_defaults(tmp_path):
+    config = tmp_path / "dms.toml"
+    config.write_text('max_upload_mb = 64\nstorage_url = "memory://"\n')
+
+    settings = load_settings(
+        env={
+            "DMS_INSTANCE_DIR": str(tmp_path),
+            "DMS_CONFIG": str(config),
+            "DMS_MAX_UPLOAD_MB": "128",
+        }
+    )
+
+    assert settings.max_upload_mb == 128
+    assert settings.storage_url == "memory://"
+
+
+def test_test_overrides_win_over_everything(tmp_path):
+    settings = load_settings(
+        {"max_upload_mb": 2, "instance_dir": tmp_path}, env={"DMS_MAX_UPLOAD_MB": "128"}
+    )
+
+    assert settings.max_upload_mb == 2
+    assert settings.instance_dir == tmp_path
+
+
+def test_the_settings_are_frozen(tmp_path):
+    settings = load_settings(env={"DMS_INSTANCE_DIR": str(tmp_path)})
+
+    with pytest.raises(AttributeError):
+        settings.max_upload_mb = 1
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DMS_STORAGE_PATH": "/x"}, "unknown setting"),
+        ({"DMS_MAX_UPLOAD_MB": "banyak"}, "whole number"),
+        ({"DMS_MAX_UPLOAD_MB": "0"}, "positive"),
+        ({"DMS_CONFIG": "/nonexistent/dms.toml"}, "cannot read"),
+    ],
+)
+def test_bad_configuration_is_refused_with_a_clear_message(tmp_path, env, message):
+    with pytest.raises(SettingsError, match=message):
+        load_settings(env={"DMS_INSTANCE_DIR": str(tmp_path), **env})
+
+
+def test_an_unknown_key_in_a_config_file_is_refused(tmp_path):
+    config = tmp_path / "dms.toml"
+    config.write_text("databse_url = 'typo'\n")
+
+    with pytest.raises(SettingsError, match="databse_url"):
+        load_settings(env={"DMS_CONFIG": str(config)})
+
+
+def test_test_variables_are_not_settings(tmp_path):
+    settings = load_settings(
+        env={
+            "DMS_INSTANCE_DIR": str(tmp_path),
+            "DMS_TEST_DATABASE_URL": "postgresql://x",
+        }
+    )
+
+    assert settings.database_url.startswith("sqlite")
+
+
+def test_a_secret_key_is_generated_once_and_kept(tmp_path):
+    settings = load_settings(env={"DMS_INSTANCE_DIR": str(tmp_path)})
+
+    first = ensure_secret_key(settings)
+    second = ensure_secret_key(settings)
+
+    assert first == second and len(first) == 64
+    assert oct(Path(tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_a_configured_secret_key_is_used_as_given(tmp_path):
+    settings = load_settings(
+        env={"DMS_INSTANCE_DIR": str(tmp_path), "DMS_SECRET_KEY": "dari-lingkungan"}
+    )
+
+    assert ensure_secret_key(settings) == "dari-lingkungan"
+    assert not (tmp_path / "secret_key").exists()
