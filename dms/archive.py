@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from dms.db import make_engine, make_session_factory
+from dms.db import WRITES, make_engine, make_session_factory
 from dms.documents.uploads import discard_new_blobs, forget_new_blobs
 from dms.settings import Settings
 from dms.storage import Storage, build_storage
@@ -41,6 +41,7 @@ class Archive:
         """One unit of work: commit at the end, or roll back and drop new blobs."""
         session = self.session_factory()
         try:
+            session.connection(execution_options={WRITES: True})
             yield session
             session.commit()
             forget_new_blobs(session)

@@ -52,6 +52,7 @@ def make_engine(url: str) -> Engine:
         _ensure_sqlite_folder(url)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -63,10 +64,25 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:
+    # pysqlite would BEGIN lazily, after a transaction's first reads; we BEGIN.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+WRITES = "dms_writes"
+
+
+def _begin_sqlite(connection) -> None:
+    """A writing transaction takes SQLite's write lock up front (BEGIN IMMEDIATE).
+
+    SQLite cannot lock rows: without this, two writers read the same state and the
+    later one fails at commit. With it, writers queue on the busy timeout.
+    """
+    immediate = connection.get_execution_options().get(WRITES, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -88,17 +88,27 @@ def may_upload_to(actor: User | None, organisation_id: int) -> bool:
     return actor.role == PPID_PELAKSANA and actor.organisation_id == organisation_id
 
 
-def get_visible(session: Session, actor: User | None, document_id: int) -> Document:
+def get_visible(
+    session: Session, actor: User | None, document_id: int, *, lock: bool = False
+) -> Document:
     """The document, or NotFound when it is absent or hidden from the actor."""
-    document = session.get(Document, document_id) if document_id > 0 else None
+    document = (
+        session.get(Document, document_id, with_for_update=lock)
+        if document_id > 0
+        else None
+    )
     if document is None or not can_see(actor, document):
         raise NotFound(f"Dokumen {document_id} tidak ditemukan.")
     return document
 
 
 def get_changeable(session: Session, actor: User | None, document_id: int) -> Document:
-    """The document if the actor may change it; NotFound if hidden, else Forbidden."""
-    document = get_visible(session, actor, document_id)
+    """The document if the actor may change it; NotFound if hidden, else Forbidden.
+
+    The row is locked (SELECT ... FOR UPDATE where the database has it) so that
+    concurrent changes to one document queue up instead of racing.
+    """
+    document = get_visible(session, actor, document_id, lock=True)
     if not can_change(actor, document):
         raise Forbidden("Anda tidak berwenang mengubah dokumen ini.")
     return document

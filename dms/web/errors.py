@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, RequestedRangeNotSatisfiable
 
 from dms import errors
@@ -81,6 +82,14 @@ def _http_error(exc: HTTPException):
     return response
 
 
+def _integrity_error(exc: IntegrityError):
+    # A concurrent change won a race the locks could not prevent (e.g. SQLite).
+    log.warning("integrity conflict: %s", exc.orig)
+    return error_response(
+        409, "conflict", "Data diubah bersamaan oleh permintaan lain; silakan ulangi."
+    )
+
+
 def _storage_error(exc: StorageError):
     log.error("storage error: %s", exc)
     return error_response(503, "storage_unavailable", MESSAGES_ID[503])
@@ -96,4 +105,5 @@ def init_app(app: Flask) -> None:
         app.register_error_handler(cls, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StorageError, _storage_error)
+    app.register_error_handler(IntegrityError, _integrity_error)
     app.register_error_handler(Exception, _unexpected)
