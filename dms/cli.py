@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import SQLAlchemyError
 
 from dms.classification.categories import CATEGORIES
 from dms.documents.models import ROLES
@@ -22,22 +25,60 @@ class Fail(click.ClickException):
         click.echo(f"dms: {self.message}", err=True)
 
 
+@contextmanager
 def _archive():
+    """The configured archive; its database connections close when the command ends."""
     from dms.archive import Archive
 
-    return Archive.open(load_settings())
+    archive = Archive.open(load_settings())
+    try:
+        yield archive
+    finally:
+        archive.close()
 
 
 class DmsGroup(click.Group):
-    """Turns the domain's and the configuration's errors into one-line failures."""
+    """Turns usage, domain, configuration and database errors into one-line failures."""
+
+    def make_context(self, *args, **kwargs):
+        with _one_line_usage_errors():
+            return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
+            with _one_line_usage_errors():
+                return super().invoke(ctx)
         except DomainError as exc:
             raise Fail(exc.message) from exc
         except (SettingsError, StorageError) as exc:
             raise Fail(str(exc)) from exc
+        except SQLAlchemyError as exc:
+            raise Fail(_database_failure(exc)) from exc
+
+
+@contextmanager
+def _one_line_usage_errors() -> Iterator[None]:
+    """A bad option or argument as one `dms: ...` line (exit 2), not click's usage."""
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+        message = " ".join(line.strip() for line in exc.format_message().splitlines())
+        failure = Fail(message + hint)
+        failure.exit_code = exc.exit_code
+        raise failure from exc
+
+
+def _database_failure(exc: SQLAlchemyError) -> str:
+    """The first line of the driver's message, and what to check."""
+    lines = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    detail = lines[0] if lines else type(exc).__name__
+    return (
+        f"database error: {detail} "
+        "(check DMS_DATABASE_URL; a new database needs 'dms init')"
+    )
 
 
 @click.group(cls=DmsGroup)
@@ -55,13 +96,10 @@ def init() -> None:
     settings = load_settings()
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     ensure_secret_key(settings)
-    archive = _archive()
-    try:
+    with _archive() as archive:
         upgrade_schema(archive.engine)
         archive.storage.ensure_ready()
         settings.index_dir.mkdir(parents=True, exist_ok=True)
-    finally:
-        archive.close()
     click.echo(
         f"dms: ready (database {_safe_url(settings.database_url)}, "
         f"storage {_safe_url(settings.storage_url)})"
@@ -125,7 +163,7 @@ def org_add(slug: str, name: str, parent_slug: str | None, utama: bool) -> None:
     from dms.documents import accounts
     from dms.documents.access import SYSTEM
 
-    with _archive().transaction() as session:
+    with _archive() as archive, archive.transaction() as session:
         accounts.add_organisation(
             session,
             actor=SYSTEM,
@@ -155,7 +193,7 @@ def user_add(username, role, org_slug, password_stdin, display_name, email) -> N
     from dms.documents.access import SYSTEM
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-    with _archive().transaction() as session:
+    with _archive() as archive, archive.transaction() as session:
         accounts.add_user(
             session,
             actor=SYSTEM,
@@ -182,7 +220,7 @@ def token_create(username: str, label: str) -> None:
     from dms.documents import accounts
     from dms.documents.access import SYSTEM
 
-    with _archive().transaction() as session:
+    with _archive() as archive, archive.transaction() as session:
         value = accounts.create_token(
             session, actor=SYSTEM, username=username, label=label
         )
@@ -206,10 +244,12 @@ def import_(paths, org_slug, category, year, publish) -> None:
     from dms.documents.importer import collect_files, import_files
 
     files = collect_files(paths)
-    archive = _archive()
-    with tqdm(
-        total=len(files), unit="file", desc="import", file=sys.stderr, disable=None
-    ) as bar:
+    with (
+        _archive() as archive,
+        tqdm(
+            total=len(files), unit="file", desc="import", file=sys.stderr, disable=None
+        ) as bar,
+    ):
         summary = import_files(
             archive,
             files,
@@ -241,8 +281,8 @@ def fsck(repair: bool) -> None:
 
     from dms.documents import fsck as checks
 
-    archive = _archive()
     with (
+        _archive() as archive,
         archive.reading() as session,
         tqdm(
             unit="B", unit_scale=True, desc="fsck", file=sys.stderr, disable=None
@@ -271,4 +311,5 @@ def demo() -> None:
     """Load demonstration organisations, users and documents (idempotent)."""
     from dms.demo import load_demo
 
-    load_demo(_archive(), echo=click.echo)
+    with _archive() as archive:
+        load_demo(archive, echo=click.echo)

@@ -78,7 +78,12 @@ def _from_env(env: dict[str, str]) -> dict[str, Any]:
         if name.startswith(NON_SETTING_ENV_PREFIXES):
             continue
         values[name[4:].lower()] = value
-    return _checked(values, "the environment (DMS_* variables)")
+    unknown = sorted(f"DMS_{key.upper()}" for key in set(values) - _SETTING_NAMES)
+    if unknown:
+        raise SettingsError(
+            f"unknown setting(s) in the environment: {', '.join(unknown)}"
+        )
+    return values
 
 
 def _build(values: dict[str, Any], instance: Path) -> Settings:

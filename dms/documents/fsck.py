@@ -6,6 +6,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,8 +14,9 @@ from sqlalchemy.orm import Session
 from dms.documents.models import DocumentVersion
 from dms.storage import ObjectNotFound, Storage
 
-# A temp file this old cannot belong to an upload still running.
-STALE_TEMP_SECONDS = 3600
+# A temp file or an orphan blob this old cannot belong to an upload still running
+# (a blob is written before its transaction commits).
+STALE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -98,24 +100,33 @@ def _blob_problem(storage: Storage, sha256: str, size: int, progress) -> str | N
 
 
 def repair(session: Session, storage: Storage, report: FsckReport) -> None:
-    """Delete orphan blobs (re-checked just before) and stale temp files.
+    """Delete stale orphan blobs (re-checked just before) and stale temp files.
 
-    Damaged versions cannot be repaired from here: their bytes are gone; they stay
-    reported until restored from a backup.
+    An orphan younger than STALE_SECONDS is kept: it may be the blob of an upload
+    whose transaction has not committed yet. Damaged versions cannot be repaired
+    from here: their bytes are gone; they stay reported until restored from a backup.
     """
+    cutoff = datetime.now(UTC) - timedelta(seconds=STALE_SECONDS)
     for key in report.orphans:
-        still_unused = (
-            session.scalar(
-                select(DocumentVersion.id)
-                .where(DocumentVersion.blob_sha256 == key)
-                .limit(1)
-            )
-            is None
-        )
-        if still_unused:
+        if _is_stale_orphan(session, storage, key, cutoff):
             storage.delete(key)
             report.repaired.append(f"removed orphan blob {key}")
+        else:
+            report.repaired.append(f"kept orphan blob {key}: written under an hour ago")
     remove_temp = getattr(storage, "remove_temp_files", None)
     if remove_temp is not None:
-        for path in remove_temp(STALE_TEMP_SECONDS) or []:
+        for path in remove_temp(STALE_SECONDS) or []:
             report.repaired.append(f"removed stale temp file {path}")
+
+
+def _is_stale_orphan(session: Session, storage: Storage, key: str, cutoff) -> bool:
+    """Unreferenced (checked again now) and written before the cutoff."""
+    referenced = session.scalar(
+        select(DocumentVersion.id).where(DocumentVersion.blob_sha256 == key).limit(1)
+    )
+    if referenced is not None:
+        return False
+    try:
+        return storage.stat(key).modified < cutoff
+    except ObjectNotFound:
+        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -48,9 +49,17 @@ def _importable(path: Path, root: Path) -> bool:
 
 def title_from_filename(path: Path) -> str:
     """A readable title: no extension, no timestamp prefix, spaces for separators."""
-    stem = TIMESTAMP_PREFIX.sub("", path.stem)
+    name = Path(display_name(path))
+    stem = TIMESTAMP_PREFIX.sub("", name.stem)
     words = re.sub(r"[-_\s]+", " ", stem).strip()
-    return words[:1].upper() + words[1:] if words else path.name
+    return words[:1].upper() + words[1:] if words else name.name
+
+
+def display_name(path: Path) -> str:
+    """The file name as storable text: bytes that are not UTF-8 become U+FFFD."""
+    # A name from a Windows ZIP can hold cp1252 bytes, which Python keeps as lone
+    # surrogates that no database driver can encode.
+    return os.fsencode(path.name).decode("utf-8", errors="replace")
 
 
 def import_files(
@@ -98,7 +107,7 @@ def _import_one(archive, path, organisation_id, org_slug, category, year, publis
                 archive.storage,
                 actor=SYSTEM,
                 fileobj=fileobj,
-                filename=path.name,
+                filename=display_name(path),
                 fields=services.NewDocument(
                     title=title_from_filename(path),
                     category=category,

@@ -42,6 +42,7 @@ ACCEPTED_TYPES = {
     "text/csv": "CSV",
     "application/csv": "CSV",
     "text/html": "HTML",
+    "application/json": "JSON",
     "image/jpeg": "JPEG",
     "image/png": "PNG",
     "image/gif": "GIF",

@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import BinaryIO, Protocol, Self, runtime_checkable
 
 CHUNK_SIZE = 1024 * 1024
@@ -50,6 +51,9 @@ class PutResult:
 class BlobInfo:
     key: str
     size: int
+    # When the blob was written (UTC): fsck leaves young orphans alone, as they may
+    # belong to an upload whose transaction has not committed yet.
+    modified: datetime
 
 
 @runtime_checkable

@@ -12,6 +12,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -172,9 +173,14 @@ class FilesystemStorage:
         """The blob's size; ObjectNotFound when absent."""
         path = self.path_for(key)
         try:
-            return BlobInfo(key=key, size=path.stat().st_size)
+            stat = path.stat()
         except FileNotFoundError:
             raise ObjectNotFound(key) from None
+        return BlobInfo(
+            key=key,
+            size=stat.st_size,
+            modified=datetime.fromtimestamp(stat.st_mtime, UTC),
+        )
 
     def exists(self, key: str) -> bool:
         """Whether a blob is stored under that key."""

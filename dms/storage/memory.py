@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 from dms.storage.base import (
@@ -28,6 +29,7 @@ class MemoryStorage:
 
     def __init__(self) -> None:
         self._blobs: dict[str, bytes] = {}
+        self._written: dict[str, datetime] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -42,6 +44,7 @@ class MemoryStorage:
             created = key not in self._blobs
             if created:
                 self._blobs[key] = data
+                self._written[key] = datetime.now(UTC)
         return PutResult(key=key, size=len(data), created=created)
 
     def open_range(
@@ -64,7 +67,10 @@ class MemoryStorage:
 
     def stat(self, key: str) -> BlobInfo:
         """The blob's size; ObjectNotFound when absent."""
-        return BlobInfo(key=key, size=len(self._get(key)))
+        data = self._get(key)
+        with self._lock:
+            modified = self._written.get(key, datetime.now(UTC))
+        return BlobInfo(key=key, size=len(data), modified=modified)
 
     def exists(self, key: str) -> bool:
         """Whether a blob is stored under that key."""
@@ -77,6 +83,7 @@ class MemoryStorage:
         validate_key(key)
         with self._lock:
             self._blobs.pop(key, None)
+            self._written.pop(key, None)
 
     def keys(self) -> Iterator[str]:
         """Every stored key (a snapshot, so puts during iteration are safe)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import BinaryIO
 
 import certifi
@@ -192,7 +193,8 @@ class S3Storage:
         name = self.object_name(key)
         with _s3_errors(f"stat blob {key}", key):
             info = self.client.stat_object(bucket_name=self.bucket, object_name=name)
-        return BlobInfo(key=key, size=info.size or 0)
+        modified = info.last_modified or datetime.now(UTC)
+        return BlobInfo(key=key, size=info.size or 0, modified=modified)
 
     def exists(self, key: str) -> bool:
         """Whether a blob is stored under that key."""

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,16 @@ def test_stat_reports_the_size(storage: Storage):
     info = storage.stat(CONTENT_KEY)
 
     assert (info.key, info.size) == (CONTENT_KEY, len(CONTENT))
+
+
+def test_stat_reports_when_the_blob_was_written_in_utc(storage: Storage):
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    storage.put(io.BytesIO(CONTENT))
+
+    modified = storage.stat(CONTENT_KEY).modified
+
+    # S3 keeps whole seconds; allow for that and for clock skew with the server.
+    assert before <= modified <= datetime.now(UTC) + timedelta(seconds=5)
 
 
 def test_stat_of_a_missing_key_raises_object_not_found(storage: Storage):
