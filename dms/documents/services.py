@@ -331,6 +331,18 @@ def open_version(
     return Download(document, version, storage)
 
 
+def record_exempt_access(session: Session, *, actor: User, download: Download) -> None:
+    """Audit a read of exempt bytes (DOMAIN.md §6); public reads are not events."""
+    if is_exempt(download.document.category):
+        audit.record(
+            session,
+            actor,
+            "document.access_exempt",
+            download.document,
+            after={"version": download.version.number},
+        )
+
+
 def get_document(session: Session, *, actor: User | None, document_id: int) -> Document:
     """The document if the actor may see it; NotFound otherwise."""
     return get_visible(session, actor, document_id)

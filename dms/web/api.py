@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request, url_for
 
+from dms.classification.categories import is_exempt
 from dms.documents import accounts, services
 from dms.documents.models import Document, DocumentVersion, User
 from dms.documents.services import ListQuery, NewDocument
@@ -193,13 +194,18 @@ def list_versions(document_id: int):
 def download(document_id: int, number: int | None = None):
     archive = _archive()
     with archive.reading() as session:
+        actor = current_actor(session)
         found = services.open_version(
             session,
             archive.storage,
-            actor=current_actor(session),
+            actor=actor,
             document_id=document_id,
             number=number,
         )
+    if is_exempt(found.document.category) and request.method == "GET":
+        # Only exempt reads pay for a write; public downloads stay read-only.
+        with archive.transaction() as session:
+            services.record_exempt_access(session, actor=actor, download=found)
     return send_version(found)
 
 

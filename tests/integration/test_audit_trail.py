@@ -63,3 +63,23 @@ def test_the_database_refuses_to_rewrite_the_audit_trail(archive, cast, statemen
 
     assert all(e.action != "rewritten" for e in _events(archive))
     assert _events(archive)
+
+
+def test_reading_exempt_bytes_is_audited_and_public_downloads_are_not(
+    client, archive, cast
+):
+    exempt = upload(client, cast, "dinkes", category="dikecualikan").get_json()
+    public = upload(client, cast, "utama", publish="true").get_json()
+
+    client.get(exempt["download_url"], headers=cast.auth("utama"))
+    client.get(public["download_url"])
+    client.get(exempt["download_url"])  # anonymous: 404, nothing read
+
+    accesses = [
+        (e.action, e.actor_username, e.object_id, e.after)
+        for e in _events(archive)
+        if e.action == "document.access_exempt"
+    ]
+    assert accesses == [
+        ("document.access_exempt", "utama", exempt["id"], {"version": 1})
+    ]
