@@ -11,19 +11,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from dms.db import make_engine, upgrade_schema
+from dms import audit  # noqa: F401  (registers the audit table)
+from dms.db import Base, make_engine, upgrade_schema
+from dms.documents import models  # noqa: F401  (registers the tables)
 
 pytest_plugins = ["tests.fixtures_s3"]
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-TABLES = (
-    "audit_events",
-    "document_versions",
-    "documents",
-    "api_tokens",
-    "users",
-    "organisations",
-)
 
 
 @pytest.fixture(scope="session")
@@ -66,9 +60,8 @@ def database_url(database_template, tmp_path) -> str:
         return f"sqlite:///{target}"
     engine = make_engine(value)
     with engine.begin() as connection:
-        connection.execute(
-            text(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
-        )
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
     return value
 
