@@ -129,23 +129,12 @@ def _safe_url(url: str) -> str:
 @click.option("--threads", type=int, default=8, show_default=True)
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the web app with a production WSGI server (waitress)."""
-    from waitress import serve as waitress_serve
+    from dms.web import create_app
+    from dms.web.server import make_server
 
-    from dms.web import FORM_OVERHEAD_BYTES, create_app
-
-    app = create_app()
-    settings = app.extensions["dms"].settings
+    server = make_server(create_app(), host=host, port=port, threads=threads)
     click.echo(f"dms: serving on http://{host}:{port}/")
-    waitress_serve(
-        app,
-        host=host,
-        port=port,
-        threads=threads,
-        # waitress refuses oversized bodies itself, before they reach the disk buffer
-        max_request_body_size=settings.max_upload_bytes + FORM_OVERHEAD_BYTES,
-        channel_timeout=300,
-        ident="dms",
-    )
+    server.run()
 
 
 @main.group()

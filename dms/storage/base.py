@@ -94,6 +94,10 @@ class Storage(Protocol):
     def ensure_ready(self) -> None:
         """Create the root folder or bucket if missing (idempotent; `dms init`)."""
 
+    # Optional: a backend whose blobs are local files may also offer
+    # `open_file(key) -> BinaryIO`, which downloads hand to the WSGI server's
+    # file wrapper (sendfile) instead of copying chunks through Python.
+
 
 def validate_key(key: str) -> str:
     """Return key when it is a SHA-256 hex digest, else raise InvalidKey."""

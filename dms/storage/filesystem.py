@@ -158,16 +158,19 @@ class FilesystemStorage:
         self, key: str, start: int = 0, length: int | None = None
     ) -> Iterator[bytes]:
         """Open the blob now (so a missing one fails here) and stream it lazily."""
-        path = self.path_for(key)
         check_range(start, length)
+        file = self.open_file(key)
+        file.seek(start)
+        return ClosingIterator(_read_chunks(file, length), file.close)
+
+    def open_file(self, key: str) -> BinaryIO:
+        """The blob as an open local file, so a WSGI server can send it zero-copy."""
         try:
-            file = path.open("rb")
+            return self.path_for(key).open("rb")
         except FileNotFoundError:
             raise ObjectNotFound(key) from None
         except OSError as exc:
             raise StorageError(f"cannot open blob {key}: {exc}") from exc
-        file.seek(start)
-        return ClosingIterator(_read_chunks(file, length), file.close)
 
     def stat(self, key: str) -> BlobInfo:
         """The blob's size; ObjectNotFound when absent."""

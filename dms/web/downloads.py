@@ -6,8 +6,13 @@ from urllib.parse import quote
 
 from flask import Response, request
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
+from werkzeug.wsgi import wrap_file
 
 from dms.documents.services import Download
+
+# Ranged reads stream chunks from storage; whole local files go through the WSGI
+# server's file wrapper (waitress reads it in blocks of this size, or sendfile).
+FILE_BUFFER = 1024 * 1024
 
 
 def send_version(download: Download) -> Response:
@@ -28,8 +33,27 @@ def send_version(download: Download) -> Response:
     headers["Content-Length"] = str(length)
     if request.method == "HEAD":
         return Response(status=status, headers=headers)
-    body = download.open_range(start, length) if length else iter(())
-    return Response(body, status=status, headers=headers, direct_passthrough=True)
+    return Response(
+        _body(download, start, length),
+        status=status,
+        headers=headers,
+        direct_passthrough=True,
+    )
+
+
+def _body(download: Download, start: int, length: int):
+    """The bytes to send: the server's own file wrapper for a whole local file."""
+    if not length:
+        return iter(())
+    open_file = getattr(download.storage, "open_file", None)
+    whole = start == 0 and length == download.version.size
+    if whole and open_file is not None and "wsgi.file_wrapper" in request.environ:
+        return wrap_file(
+            request.environ,
+            open_file(download.version.blob_sha256),
+            buffer_size=FILE_BUFFER,
+        )
+    return download.open_range(start, length)
 
 
 def _requested_range(etag: str, size: int) -> tuple[int, int] | None:

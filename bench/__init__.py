@@ -1,0 +1,1 @@
+"""Benchmarks of dms: download throughput and server memory (see bench/README.md)."""
