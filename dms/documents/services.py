@@ -26,6 +26,7 @@ from dms.documents.access import (
     may_upload_to,
     visible_clause,
 )
+from dms.documents.accounts import find_organisation
 from dms.documents.models import (
     DIP_FORMS,
     DRAFT,
@@ -101,7 +102,7 @@ def create_document(
         created_by_id=actor.id,
         status=DRAFT,
         current_version=0,
-        **_with_defaults(values),
+        **values,
     )
     session.add(document)
     _append_version(session, document, stored, actor, filename, note="")
@@ -109,12 +110,6 @@ def create_document(
     if _wants_publication(fields):
         _publish_or_submit(session, actor, document)
     return document
-
-
-def _with_defaults(values: dict[str, Any]) -> dict[str, Any]:
-    values.setdefault("summary", "")
-    values.setdefault("info_type", "")
-    return values
 
 
 def _wants_publication(fields: NewDocument) -> bool:
@@ -132,9 +127,7 @@ def _publish_or_submit(session: Session, actor: User, document: Document) -> Non
 
 def _upload_target(session: Session, actor: User, org_slug: str | None) -> Organisation:
     if org_slug:
-        organisation = session.scalar(
-            select(Organisation).where(Organisation.slug == org_slug)
-        )
+        organisation = find_organisation(session, org_slug)
         if organisation is None:
             raise ValidationError(f"Organisasi '{org_slug}' tidak dikenal.", "org")
     else:
