@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from dms.db import WRITES, make_engine, make_session_factory
-from dms.documents.uploads import discard_new_blobs, forget_new_blobs
+from dms.documents.uploads import discard_unused_blobs, take_new_blobs
 from dms.settings import Settings
 from dms.storage import Storage, build_storage
 
@@ -44,13 +44,23 @@ class Archive:
             session.connection(execution_options={WRITES: True})
             yield session
             session.commit()
-            forget_new_blobs(session)
+            take_new_blobs(session)
         except BaseException:
             session.rollback()
-            discard_new_blobs(session, self.storage)
+            self._discard(take_new_blobs(session))
             raise
         finally:
             session.close()
+
+    def _discard(self, keys: list[str]) -> None:
+        """Delete the blobs a failed transaction created, unless something uses them.
+
+        Runs as its own write transaction so that it queues behind any upload that
+        is reusing one of these blobs (see uploads.claim_blob).
+        """
+        if keys:
+            with self.transaction() as session:
+                discard_unused_blobs(session, self.storage, keys)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import magic
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dms.documents.models import DocumentVersion
-from dms.errors import EmptyFile, FileTooLarge, UnsupportedFileType
+from dms.errors import Conflict, EmptyFile, FileTooLarge, UnsupportedFileType
 from dms.storage import Storage, StreamTooLarge
 
 SNIFF_BYTES = 64 * 1024
@@ -120,7 +120,29 @@ def store_file(
         raise _too_large(max_size) from None
     if result.created:
         session.info.setdefault(NEW_BLOBS, []).append(result.key)
+    claim_blob(session, result.key)
+    if not result.created and not storage.exists(result.key):
+        # A failed upload of the same bytes removed the blob after our put saw it.
+        raise Conflict("Berkas yang sama sedang diunggah bersamaan; silakan ulangi.")
     return StoredFile(result.key, result.size, content_type)
+
+
+def claim_blob(session: Session, key: str) -> None:
+    """Hold the blob against clean-up until this transaction ends.
+
+    A failed upload deletes the blob it created unless a version refers to it; an
+    upload reusing that blob has not committed its version yet, so both take this
+    claim: the clean-up waits for the reusing upload to commit, or goes first and
+    the reusing upload sees the blob gone. On PostgreSQL the claim is an advisory
+    transaction lock; SQLite writers already hold the database's write lock for
+    their whole transaction (BEGIN IMMEDIATE), which serialises them the same way.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(_lock_id(key))))
+
+
+def _lock_id(key: str) -> int:
+    return int(key[:15], 16)  # 60 bits: fits PostgreSQL's signed bigint
 
 
 def _read_head(fileobj: BinaryIO) -> bytes:
@@ -137,10 +159,15 @@ def _too_large(max_size: int) -> FileTooLarge:
     return FileTooLarge(f"Berkas melebihi batas unggah {max_size // (1024 * 1024)} MB.")
 
 
-def discard_new_blobs(session: Session, storage: Storage) -> list[str]:
-    """After a rollback: delete the blobs this session created that nothing uses."""
-    removed = []
-    for key in session.info.pop(NEW_BLOBS, []):
+def take_new_blobs(session: Session) -> list[str]:
+    """The blobs this session's uploads created, forgotten by the session."""
+    return session.info.pop(NEW_BLOBS, [])
+
+
+def discard_unused_blobs(session: Session, storage: Storage, keys: list[str]) -> None:
+    """In a fresh write transaction after a rollback: delete the blobs nothing uses."""
+    for key in keys:
+        claim_blob(session, key)
         used = session.scalar(
             select(DocumentVersion.id)
             .where(DocumentVersion.blob_sha256 == key)
@@ -148,10 +175,3 @@ def discard_new_blobs(session: Session, storage: Storage) -> list[str]:
         )
         if used is None:
             storage.delete(key)
-            removed.append(key)
-    return removed
-
-
-def forget_new_blobs(session: Session) -> None:
-    """After a commit: the new blobs are referenced now."""
-    session.info.pop(NEW_BLOBS, None)

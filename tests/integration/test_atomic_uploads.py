@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from sqlalchemy import event, func, select
 
 from dms import audit
 from dms.documents import services
+from dms.documents.fsck import check_archive
 from dms.documents.models import Document, DocumentVersion
+from dms.errors import Conflict
 from tests.helpers import a_pdf, add_version, upload
 
 
@@ -135,3 +138,71 @@ def test_identical_content_in_two_documents_is_stored_once(client, archive, cast
     upload(client, cast, "bpbd", content=content, title="B")
 
     assert len(list(archive.storage.keys())) == 1
+
+
+def test_clean_up_after_a_failed_upload_waits_for_an_upload_reusing_its_blob(
+    archive, cast
+):
+    """A failed upload created the blob; another upload of the same bytes reuses it
+    and has not committed yet. The failed one's clean-up must wait, then keep it."""
+    content = a_pdf("dua unggahan serentak")
+    key = archive.storage.put(io.BytesIO(content)).key  # left by the failed upload
+    reused, release = threading.Event(), threading.Event()
+
+    def reusing_upload():
+        with archive.transaction() as session:
+            actor = session.scalar(
+                select(services.User).where(services.User.username == "dinkes")
+            )
+            services.create_document(
+                session,
+                archive.storage,
+                actor=actor,
+                fileobj=io.BytesIO(content),
+                filename="sama.pdf",
+                fields=services.NewDocument(title="Sama", category="berkala"),
+                max_size=archive.settings.max_upload_bytes,
+            )
+            reused.set()
+            release.wait(30)
+
+    upload_thread = threading.Thread(target=reusing_upload)
+    upload_thread.start()
+    assert reused.wait(30)
+    cleanup_thread = threading.Thread(target=archive._discard, args=([key],))
+    cleanup_thread.start()
+
+    cleanup_thread.join(timeout=0.5)
+    queued = cleanup_thread.is_alive()
+    release.set()
+    upload_thread.join(30)
+    cleanup_thread.join(30)
+
+    assert queued, "the clean-up did not wait for the upload reusing the blob"
+    assert archive.storage.exists(key)
+    with archive.reading() as session:
+        report = check_archive(session, archive.storage)
+    assert report.healthy and report.orphans == []
+
+
+def test_an_upload_whose_reused_blob_vanished_is_refused_cleanly(
+    archive, cast, monkeypatch
+):
+    content = a_pdf("blob yang hilang")
+    key = archive.storage.put(io.BytesIO(content)).key
+    real_put = archive.storage.put
+
+    def put_then_lose(stream, **kwargs):
+        result = real_put(stream, **kwargs)
+        archive.storage.delete(key)  # another upload's clean-up, just now
+        return result
+
+    monkeypatch.setattr(archive.storage, "put", put_then_lose)
+    before = _counts(archive)
+
+    with pytest.raises(Conflict):
+        _create(archive, "dinkes", content)
+
+    documents, versions, events, keys = _counts(archive)
+    assert (documents, versions, events) == before[:3]
+    assert keys == []  # the other clean-up removed it; no row refers to it

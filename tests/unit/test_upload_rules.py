@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from types import SimpleNamespace
 
 import pytest
 
@@ -34,8 +35,13 @@ def a_png() -> bytes:
 
 
 class FakeSession:
+    """What store_file uses of a session: its info dict and its database's name."""
+
     def __init__(self):
         self.info = {}
+
+    def get_bind(self):
+        return SimpleNamespace(dialect=SimpleNamespace(name="fake"))
 
 
 @pytest.mark.parametrize(
