@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from dms.classification.categories import DIKECUALIKAN
 from dms.documents.models import (
-    ADMIN,
     ATASAN_PPID,
     PPID_PELAKSANA,
     PPID_UTAMA,
@@ -47,9 +46,6 @@ def visible_clause(actor: User | None) -> ColumnElement[bool]:
         return PUBLIC_CLAUSE
     if actor.role in (PPID_UTAMA, ATASAN_PPID):
         return true()
-    if actor.role == ADMIN:
-        # Administrators run the system, not the archive: no exempt content.
-        return Document.category != DIKECUALIKAN
     if actor.role == PPID_PELAKSANA and actor.organisation_id is not None:
         return or_(PUBLIC_CLAUSE, Document.organisation_id == actor.organisation_id)
     return PUBLIC_CLAUSE
@@ -60,10 +56,17 @@ def can_see(actor: User | None, document: Document) -> bool:
         return True
     if actor is None or not actor.is_active:
         return False
+    return sees_unpublished(actor, document)
+
+
+def sees_unpublished(actor: User | None, document: Document) -> bool:
+    """Whether the actor sees the document beyond its public face: drafts, exempt
+    content, versions not approved yet. Administrators run the system, not the
+    archive: they see what citizens see."""
+    if actor is None or not actor.is_active:
+        return False
     if actor.role in (PPID_UTAMA, ATASAN_PPID):
         return True
-    if actor.role == ADMIN:
-        return document.category != DIKECUALIKAN
     return can_change(actor, document)
 
 

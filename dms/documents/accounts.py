@@ -151,7 +151,9 @@ def find_user(session: Session, username: str) -> User | None:
 
 def authenticate(session: Session, username: str, password: str) -> User:
     """The active user with that password; Unauthenticated otherwise."""
-    user = find_user(session, username or "")
+    if not USERNAME_PATTERN.match(username or ""):
+        username = ""  # cannot exist; still pay for a hash below
+    user = find_user(session, username) if username else None
     stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
     valid = check_password_hash(stored, password or "")
     if user is None or not user.is_active or not user.password_hash or not valid:

@@ -118,6 +118,11 @@ class Document(Base):
     dip_form: Mapped[str] = mapped_column(String(64), default="electronic")
     dip_retention: Mapped[str] = mapped_column(String(128), default="")
     current_version: Mapped[int] = mapped_column(Integer, default=0)
+    # The newest version approved for the public (0: none yet); versions above it
+    # wait for the PPID Utama.
+    published_version: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,9 +24,10 @@ from dms.documents.access import (
     get_changeable,
     get_visible,
     may_upload_to,
+    sees_unpublished,
     visible_clause,
 )
-from dms.documents.accounts import find_organisation
+from dms.documents.accounts import SLUG_PATTERN, find_organisation
 from dms.documents.models import (
     DIP_FORMS,
     DRAFT,
@@ -41,7 +42,7 @@ from dms.documents.models import (
     User,
 )
 from dms.documents.uploads import store_file
-from dms.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from dms.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError
 from dms.storage import Storage
 
 EDITABLE_FIELDS = (
@@ -126,6 +127,8 @@ def _publish_or_submit(session: Session, actor: User, document: Document) -> Non
 
 
 def _upload_target(session: Session, actor: User, org_slug: str | None) -> Organisation:
+    if org_slug and not SLUG_PATTERN.match(org_slug):
+        raise ValidationError(f"Organisasi '{org_slug[:64]}' tidak dikenal.", "org")
     if org_slug:
         organisation = find_organisation(session, org_slug)
         if organisation is None:
@@ -150,11 +153,15 @@ def add_version(
     note: str = "",
     max_size: int,
 ) -> DocumentVersion:
-    """Add a new version; it becomes the document's current version."""
+    """Add a new version; it becomes the document's current version. On a published
+    document it reaches the public at once only if the actor may publish it;
+    otherwise it waits for the PPID Utama while the approved one stays public."""
     document = get_changeable(session, actor, document_id)
     stored = store_file(session, storage, fileobj, max_size=max_size)
     version = _append_version(session, document, stored, actor, filename, note)
     document.updated_at = utcnow()
+    if document.status == PUBLISHED and _may_publish(actor, document):
+        document.published_version = version.number
     audit.record(
         session,
         actor,
@@ -205,7 +212,7 @@ def update_metadata(
         raise ValidationError(f"Kolom tidak dapat diubah: {', '.join(unknown)}.")
     values = _validated(changes, partial=True)
     if "category" in values and values["category"] != document.category:
-        _check_category_change(document.category, values["category"])
+        _check_category_change(actor, document, values["category"])
     before = snapshot(document)
     for name, value in values.items():
         setattr(document, name, value)
@@ -221,8 +228,15 @@ def update_metadata(
     return document
 
 
-def _check_category_change(old: str, new: str) -> None:
-    if is_exempt(old) or is_exempt(new):
+def _check_category_change(actor, document: Document, new: str) -> None:
+    if document.status != DRAFT and actor.role != PPID_UTAMA:
+        # Otherwise a Pelaksana could turn an approved document into serta merta
+        # (which publishes without approval) or back, and skip the queue.
+        raise Forbidden(
+            "Kategori dokumen yang sudah diajukan atau terbit hanya dapat diubah "
+            "oleh PPID Utama."
+        )
+    if is_exempt(document.category) or is_exempt(new):
         raise InvalidTransition(
             "Kategori dikecualikan hanya dapat ditetapkan atau dicabut melalui "
             "uji konsekuensi."
@@ -236,14 +250,50 @@ def submit(session: Session, *, actor: User, document_id: int) -> Document:
     return document
 
 
-def publish(session: Session, *, actor: User, document_id: int) -> Document:
-    """Publish: the PPID Utama any category; whoever may change it, serta merta."""
+def publish(
+    session: Session, *, actor: User, document_id: int, version: int | None = None
+) -> Document:
+    """Publish the newest version: the PPID Utama any category; serta merta, anyone
+    who may change it. `version` names the version the approver reviewed: if a
+    newer one arrived meanwhile, nothing is published (Conflict)."""
     document = get_changeable(session, actor, document_id)
     if not _may_publish(actor, document):
         raise Forbidden(
             "Hanya PPID Utama yang dapat menerbitkan dokumen ini; ajukan persetujuan."
         )
-    _transition(session, actor, document, PUBLISHED)
+    if version is not None and version != document.current_version:
+        raise Conflict(
+            f"Versi {version} bukan lagi versi terbaru (versi terbaru: "
+            f"{document.current_version}); periksa ulang sebelum menerbitkan."
+        )
+    if document.status == PUBLISHED and document.published_version < (
+        document.current_version
+    ):
+        _publish_newest_version(session, actor, document)
+    else:
+        _transition(session, actor, document, PUBLISHED)
+    return document
+
+
+def _publish_newest_version(session: Session, actor, document: Document) -> None:
+    before = document.published_version
+    document.published_version = document.current_version
+    document.updated_at = utcnow()
+    audit.record(
+        session,
+        actor,
+        "version.publish",
+        document,
+        before={"published_version": before},
+        after={"published_version": document.current_version},
+    )
+
+
+def return_to_draft(session: Session, *, actor: User, document_id: int) -> Document:
+    """Send a pending document back to draft: the approver declines, or the
+    uploader takes it back to fix it."""
+    document = get_changeable(session, actor, document_id)
+    _transition(session, actor, document, DRAFT)
     return document
 
 
@@ -259,7 +309,8 @@ def _may_publish(actor: User, document: Document) -> bool:
 
 
 ALLOWED_TRANSITIONS = {
-    PENDING: {DRAFT},
+    DRAFT: {PENDING},
+    PENDING: {DRAFT, WITHDRAWN},
     PUBLISHED: {DRAFT, PENDING, WITHDRAWN},
     WITHDRAWN: {PUBLISHED},
 }
@@ -277,6 +328,7 @@ def _transition(session: Session, actor: User, document: Document, target: str) 
     document.updated_at = utcnow()
     if target == PUBLISHED:
         document.published_at = document.updated_at
+        document.published_version = document.current_version
     audit.record(
         session,
         actor,
@@ -288,7 +340,12 @@ def _transition(session: Session, actor: User, document: Document, target: str) 
 
 
 def _verb(target: str) -> str:
-    return {PENDING: "submit", PUBLISHED: "publish", WITHDRAWN: "withdraw"}[target]
+    return {
+        DRAFT: "return",
+        PENDING: "submit",
+        PUBLISHED: "publish",
+        WITHDRAWN: "withdraw",
+    }[target]
 
 
 @dataclass(frozen=True)
@@ -313,7 +370,10 @@ def open_version(
 ) -> Download:
     """The version (the current one when number is None) if the actor may see it."""
     document = get_visible(session, actor, document_id)
-    wanted = document.current_version if number is None else number
+    newest = newest_visible_version(actor, document)
+    wanted = newest if number is None else number
+    if wanted > newest:
+        raise NotFound(f"Versi {wanted} dokumen {document_id} tidak ditemukan.")
     version = session.scalar(
         select(DocumentVersion).where(
             DocumentVersion.document_id == document.id, DocumentVersion.number == wanted
@@ -322,6 +382,19 @@ def open_version(
     if version is None:
         raise NotFound(f"Versi {wanted} dokumen {document_id} tidak ditemukan.")
     return Download(document, version, storage)
+
+
+def newest_visible_version(actor: User | None, document: Document) -> int:
+    """The newest version number the actor may see (the approved one for the public)."""
+    if sees_unpublished(actor, document):
+        return document.current_version
+    return document.published_version
+
+
+def visible_versions(actor: User | None, document: Document) -> list[DocumentVersion]:
+    """The document's versions the actor may see, oldest first."""
+    newest = newest_visible_version(actor, document)
+    return [version for version in document.versions if version.number <= newest]
 
 
 def record_exempt_access(session: Session, *, actor: User, download: Download) -> None:
@@ -429,6 +502,7 @@ def _facets(session: Session, where: list) -> dict[str, dict[str, int]]:
 
 MAX_LENGTHS = {
     "title": 500,
+    "summary": 20_000,
     "info_type": 128,
     "dip_unit": 255,
     "dip_responsible": 255,
@@ -462,7 +536,11 @@ def _validated(values: dict[str, Any], partial: bool = False) -> dict[str, Any]:
 def _valid_text(name: str, value: Any) -> str:
     if name not in EDITABLE_FIELDS:
         raise ValidationError(f"Kolom tidak dikenal: {name}.", name)
-    text = "" if value is None else str(value).strip()
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(f"Kolom {name} harus berupa teks.", name)
+    text = (value or "").strip()
+    if "\x00" in text:
+        raise ValidationError(f"Kolom {name} berisi karakter NUL.", name)
     limit = MAX_LENGTHS.get(name)
     if limit and len(text) > limit:
         raise ValidationError(f"Kolom {name} melebihi {limit} karakter.", name)
@@ -472,9 +550,11 @@ def _valid_text(name: str, value: Any) -> str:
 def _valid_year(value: Any) -> int | None:
     if value in (None, ""):
         return None
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationError(f"Tahun tidak valid: {value!r}.", "year")
     try:
         year = int(value)
-    except (TypeError, ValueError):
+    except ValueError:
         raise ValidationError(f"Tahun tidak valid: {value!r}.", "year") from None
     if not 1945 <= year <= 2100:
         raise ValidationError(f"Tahun di luar rentang 1945-2100: {year}.", "year")

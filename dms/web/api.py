@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request, url_for
+from werkzeug.routing import IntegerConverter
+from werkzeug.routing import ValidationError as NoRouteMatch
 
 from dms.classification.categories import is_exempt
 from dms.documents import accounts, services
@@ -15,6 +17,23 @@ from dms.web.downloads import send_version
 from dms.web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# Ids and numbers are 32-bit integers in the database.
+MAX_ID = 2**31 - 1
+MAX_PAGE = 100_000
+# Bodies of everything but the two upload endpoints are small JSON objects.
+MAX_JSON_BYTES = 64 * 1024
+UPLOAD_ENDPOINTS = {"api.create_document", "api.add_version"}
+
+
+class IdConverter(IntegerConverter):
+    """A positive 32-bit id; anything larger matches no route (404, like absent)."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if not 0 < number <= MAX_ID:
+            raise NoRouteMatch()
+        return number
 
 
 def _archive():
@@ -32,6 +51,23 @@ def current_actor(session) -> User | None:
     return accounts.user_for_token(session, token.strip())
 
 
+def _authenticated_user_id() -> int:
+    """Check the token before any body is read, in a session that writes nothing."""
+    with _archive().reading() as session:
+        actor = current_actor(session)
+        if actor is None:
+            raise Unauthenticated("Masuk terlebih dahulu (token API diperlukan).")
+        return actor.id
+
+
+@bp.before_request
+def _limit_body_size():
+    if request.endpoint not in UPLOAD_ENDPOINTS:
+        request.max_content_length = MAX_JSON_BYTES
+    if any("\x00" in value for value in request.args.values()):
+        raise BadInput("Parameter tidak boleh berisi karakter NUL.")
+
+
 # --- documents -----------------------------------------------------------------
 
 
@@ -41,11 +77,10 @@ def list_documents():
         raise BadInput("Pencarian teks (q) belum tersedia; gunakan filter.")
     query = _list_query(request.args)
     with _archive().reading() as session:
-        page = services.list_documents(
-            session, actor=current_actor(session), query=query
-        )
+        actor = current_actor(session)
+        page = services.list_documents(session, actor=actor, query=query)
         return jsonify(
-            items=[document_json(d, with_versions=False) for d in page.items],
+            items=[document_json(d, actor, with_versions=False) for d in page.items],
             total=page.total,
             page=page.page,
             per_page=page.per_page,
@@ -59,15 +94,15 @@ def _list_query(args) -> ListQuery:
     return ListQuery(
         category=args.get("category") or None,
         org=args.get("org") or None,
-        year=_int_arg(args, "year"),
+        year=_int_arg(args, "year", 1, 9999),
         status=args.get("status") or None,
-        page=_int_arg(args, "page", minimum=1) or 1,
-        per_page=min(_int_arg(args, "per_page", minimum=1) or 20, max_per_page),
+        page=_int_arg(args, "page", 1, MAX_PAGE) or 1,
+        per_page=min(_int_arg(args, "per_page", 1, MAX_ID) or 20, max_per_page),
         sort="newest" if sort == "relevance" else sort,
     )
 
 
-def _int_arg(args, name: str, minimum: int | None = None) -> int | None:
+def _int_arg(args, name: str, minimum: int, maximum: int) -> int | None:
     raw = args.get(name)
     if raw in (None, ""):
         return None
@@ -75,13 +110,14 @@ def _int_arg(args, name: str, minimum: int | None = None) -> int | None:
         value = int(raw)
     except ValueError:
         raise ValidationError(f"'{name}' harus berupa bilangan bulat.", name) from None
-    if minimum is not None and value < minimum:
-        raise ValidationError(f"'{name}' minimal {minimum}.", name)
+    if not minimum <= value <= maximum:
+        raise ValidationError(f"'{name}' harus antara {minimum} dan {maximum}.", name)
     return value
 
 
 @bp.post("/documents")
 def create_document():
+    actor_id = _authenticated_user_id()
     upload = _required_file()
     form = request.form
     fields = NewDocument(
@@ -96,16 +132,17 @@ def create_document():
     )
     archive = _archive()
     with archive.transaction() as session:
+        actor = session.get(User, actor_id)
         document = services.create_document(
             session,
             archive.storage,
-            actor=_required_actor(session),
+            actor=actor,
             fileobj=upload.stream,
             filename=upload.filename or "",
             fields=fields,
             max_size=archive.settings.max_upload_bytes,
         )
-        body = document_json(document)
+        body = document_json(document, actor)
     return jsonify(body), 201, {"Location": body["url"]}
 
 
@@ -114,13 +151,6 @@ def _required_file():
     if upload is None:
         raise BadInput("Lampirkan berkas pada kolom 'file' (multipart/form-data).")
     return upload
-
-
-def _required_actor(session) -> User:
-    actor = current_actor(session)
-    if actor is None:
-        raise Unauthenticated("Masuk terlebih dahulu (token API diperlukan).")
-    return actor
 
 
 def _bool_field(form, name: str) -> bool | None:
@@ -134,39 +164,43 @@ def _bool_field(form, name: str) -> bool | None:
     raise ValidationError(f"'{name}' harus true atau false.", name)
 
 
-@bp.get("/documents/<int:document_id>")
+def _json_object() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadInput("Kirim isi permintaan sebagai objek JSON.")
+    return body
+
+
+@bp.get("/documents/<id:document_id>")
 def get_document(document_id: int):
     with _archive().reading() as session:
-        document = services.get_document(
-            session, actor=current_actor(session), document_id=document_id
-        )
-        return jsonify(document_json(document))
+        actor = current_actor(session)
+        document = services.get_document(session, actor=actor, document_id=document_id)
+        return jsonify(document_json(document, actor))
 
 
-@bp.patch("/documents/<int:document_id>")
+@bp.patch("/documents/<id:document_id>")
 def update_document(document_id: int):
-    changes = request.get_json(silent=True)
-    if not isinstance(changes, dict):
-        raise BadInput("Kirim perubahan sebagai objek JSON.")
+    actor_id = _authenticated_user_id()
+    changes = _json_object()
     with _archive().transaction() as session:
+        actor = session.get(User, actor_id)
         document = services.update_metadata(
-            session,
-            actor=_required_actor(session),
-            document_id=document_id,
-            changes=changes,
+            session, actor=actor, document_id=document_id, changes=changes
         )
-        return jsonify(document_json(document))
+        return jsonify(document_json(document, actor))
 
 
-@bp.post("/documents/<int:document_id>/versions")
+@bp.post("/documents/<id:document_id>/versions")
 def add_version(document_id: int):
+    actor_id = _authenticated_user_id()
     upload = _required_file()
     archive = _archive()
     with archive.transaction() as session:
         version = services.add_version(
             session,
             archive.storage,
-            actor=_required_actor(session),
+            actor=session.get(User, actor_id),
             document_id=document_id,
             fileobj=upload.stream,
             filename=upload.filename or "",
@@ -177,18 +211,18 @@ def add_version(document_id: int):
     return jsonify(body), 201
 
 
-@bp.get("/documents/<int:document_id>/versions")
+@bp.get("/documents/<id:document_id>/versions")
 def list_versions(document_id: int):
     with _archive().reading() as session:
-        document = services.get_document(
-            session, actor=current_actor(session), document_id=document_id
-        )
-        return jsonify(items=[version_json(v) for v in document.versions])
+        actor = current_actor(session)
+        document = services.get_document(session, actor=actor, document_id=document_id)
+        versions = services.visible_versions(actor, document)
+        return jsonify(items=[version_json(v) for v in versions])
 
 
-@bp.route("/documents/<int:document_id>/download", methods=["GET", "HEAD"])
+@bp.route("/documents/<id:document_id>/download", methods=["GET", "HEAD"])
 @bp.route(
-    "/documents/<int:document_id>/versions/<int:number>/download",
+    "/documents/<id:document_id>/versions/<id:number>/download",
     methods=["GET", "HEAD"],
 )
 def download(document_id: int, number: int | None = None):
@@ -209,20 +243,49 @@ def download(document_id: int, number: int | None = None):
     return send_version(found)
 
 
-def _transition(name: str):
+@bp.post("/documents/<id:document_id>/publish")
+def publish(document_id: int):
+    """Optional JSON {"version": n}: the version the approver reviewed."""
+    actor_id = _authenticated_user_id()
+    body = request.get_json(silent=True) if request.content_length else None
+    version = (body or {}).get("version") if isinstance(body, dict) else None
+    if version is not None and (
+        isinstance(version, bool) or not isinstance(version, int)
+    ):
+        raise ValidationError("'version' harus berupa nomor versi.", "version")
+    return _transition(
+        document_id,
+        actor_id,
+        lambda session, actor: services.publish(
+            session, actor=actor, document_id=document_id, version=version
+        ),
+    )
+
+
+def _transition(document_id: int, actor_id: int, apply):
+    with _archive().transaction() as session:
+        actor = session.get(User, actor_id)
+        return jsonify(document_json(apply(session, actor), actor))
+
+
+def _simple_transition(name: str, service):
     def view(document_id: int):
-        with _archive().transaction() as session:
-            document = getattr(services, name)(
-                session, actor=_required_actor(session), document_id=document_id
-            )
-            return jsonify(document_json(document))
+        actor_id = _authenticated_user_id()
+        return _transition(
+            document_id,
+            actor_id,
+            lambda session, actor: service(
+                session, actor=actor, document_id=document_id
+            ),
+        )
 
-    view.__name__ = name
-    bp.post(f"/documents/<int:document_id>/{name}")(view)
+    view.__name__ = name.replace("-", "_")
+    bp.post(f"/documents/<id:document_id>/{name}")(view)
 
 
-for _name in ("submit", "publish", "withdraw"):
-    _transition(_name)
+_simple_transition("submit", services.submit)
+_simple_transition("withdraw", services.withdraw)
+_simple_transition("return", services.return_to_draft)
 
 
 # --- authentication and description --------------------------------------------
@@ -230,15 +293,19 @@ for _name in ("submit", "publish", "withdraw"):
 
 @bp.post("/auth/token")
 def issue_token():
-    credentials = request.get_json(silent=True) or {}
+    credentials = _json_object()
+    username, password = credentials.get("username"), credentials.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise BadInput("Kirim 'username' dan 'password' sebagai teks.")
+    with _archive().reading() as session:
+        # The slow password check runs outside any write transaction.
+        user_id = accounts.authenticate(session, username, password).id
     with _archive().transaction() as session:
-        user = accounts.authenticate(
-            session, credentials.get("username", ""), credentials.get("password", "")
-        )
+        user = session.get(User, user_id)
         token = accounts.create_token(
             session, actor=user, username=user.username, label="api login"
         )
-    return jsonify(token=token, username=user.username, role=user.role), 201
+        return jsonify(token=token, username=user.username, role=user.role), 201
 
 
 @bp.get("/openapi.json")
@@ -249,7 +316,10 @@ def openapi():
 # --- serialisation ---------------------------------------------------------------
 
 
-def document_json(document: Document, with_versions: bool = True) -> dict[str, Any]:
+def document_json(
+    document: Document, actor: User | None, with_versions: bool = True
+) -> dict[str, Any]:
+    """The document as `actor` may see it: unapproved versions only for its staff."""
     body = {
         "id": document.id,
         "title": document.title,
@@ -263,12 +333,14 @@ def document_json(document: Document, with_versions: bool = True) -> dict[str, A
         "created_at": _time(document.created_at),
         "updated_at": _time(document.updated_at),
         "published_at": _time(document.published_at),
-        "current_version": document.current_version,
+        "current_version": services.newest_visible_version(actor, document),
+        "published_version": document.published_version,
         "url": url_for("api.get_document", document_id=document.id),
         "download_url": url_for("api.download", document_id=document.id),
     }
     if with_versions:
-        body["versions"] = [version_json(v) for v in document.versions]
+        versions = services.visible_versions(actor, document)
+        body["versions"] = [version_json(v) for v in versions]
     return body
 
 
@@ -292,4 +364,5 @@ def _time(value) -> str | None:
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["id"] = IdConverter
     app.register_blueprint(bp)

@@ -20,7 +20,7 @@ def send_version(download: Download) -> Response:
     version = download.version
     etag = version.blob_sha256
     headers = _headers(version, etag)
-    if request.if_none_match.contains(etag):
+    if request.if_none_match.contains_weak(etag):  # RFC 9110: weak comparison
         return Response(status=304, headers=_conditional_headers(headers))
     start, length = 0, version.size
     status = 200
@@ -59,13 +59,13 @@ def _body(download: Download, start: int, length: int):
 def _requested_range(etag: str, size: int) -> tuple[int, int] | None:
     """(start, stop) of a satisfiable single range; None to send everything."""
     byte_range = request.range
-    if byte_range is None or len(byte_range.ranges) != 1:
-        return None  # absent, malformed or multi-range: RFC 9110 lets us send all
-    if_range = request.if_range
-    if if_range.etag is not None and if_range.etag != etag:
+    if byte_range is None or byte_range.units != "bytes" or len(byte_range.ranges) != 1:
+        return None  # absent, malformed, other unit or multi-range: send it all
+    if_range = request.headers.get("If-Range")
+    if if_range is not None and if_range.strip() != f'"{etag}"':
+        # Only a strong match of our ETag keeps the range; a date, a weak or an
+        # old ETag means the client's copy may differ.
         return None
-    if if_range.date is not None:
-        return None  # versions have no Last-Modified; a date can never match
     found = byte_range.range_for_length(size)
     if found is None:
         raise RequestedRangeNotSatisfiable(length=size)

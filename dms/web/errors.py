@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, make_response, render_template, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestedRangeNotSatisfiable
 
 from dms import errors
@@ -41,6 +41,7 @@ MESSAGES_ID = {
     404: "Halaman atau dokumen tidak ditemukan.",
     405: "Metode tidak diizinkan untuk alamat ini.",
     413: "Berkas atau permintaan terlalu besar.",
+    416: "Rentang byte yang diminta berada di luar ukuran berkas.",
     429: "Terlalu banyak permintaan; coba lagi sebentar lagi.",
     500: "Terjadi kesalahan pada server. Silakan coba lagi nanti.",
     503: "Layanan penyimpanan sedang tidak tersedia. Silakan coba lagi nanti.",
@@ -67,6 +68,9 @@ def _wants_json() -> bool:
     )
 
 
+BUSY_MESSAGE = "Server sedang sibuk menyimpan perubahan lain; coba lagi sebentar lagi."
+
+
 def _domain_error(exc: errors.DomainError):
     status = next(s for cls, s in STATUS.items() if isinstance(exc, cls))
     extra = {"field": exc.field} if getattr(exc, "field", None) else {}
@@ -90,6 +94,16 @@ def _integrity_error(exc: IntegrityError):
     )
 
 
+def _operational_error(exc: OperationalError):
+    if "locked" in str(exc.orig).lower():
+        # SQLite's single writer was busy past the timeout: a retry will do.
+        log.warning("database busy: %s", exc.orig)
+        response = error_response(503, "busy", BUSY_MESSAGE)
+        response.headers["Retry-After"] = "5"
+        return response
+    return _unexpected(exc)
+
+
 def _storage_error(exc: StorageError):
     log.error("storage error: %s", exc)
     return error_response(503, "storage_unavailable", MESSAGES_ID[503])
@@ -106,4 +120,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StorageError, _storage_error)
     app.register_error_handler(IntegrityError, _integrity_error)
+    app.register_error_handler(OperationalError, _operational_error)
     app.register_error_handler(Exception, _unexpected)

@@ -155,7 +155,14 @@ def _schemas() -> dict[str, Any]:
                 "created_at": text,
                 "updated_at": text,
                 "published_at": {"type": ["string", "null"]},
-                "current_version": {"type": "integer"},
+                "current_version": {
+                    "type": "integer",
+                    "description": "Newest version visible to you",
+                },
+                "published_version": {
+                    "type": "integer",
+                    "description": "Newest version approved for the public",
+                },
                 "url": text,
                 "download_url": text,
                 "versions": {"type": "array", "items": _ref("Version")},
@@ -314,7 +321,16 @@ def _paths() -> dict[str, Any]:
             "get": _download("Version n's bytes", [DOCUMENT_ID, VERSION_NUMBER])
         },
         "/documents/{id}/submit": {"post": _transition("Send a draft for approval")},
-        "/documents/{id}/publish": {"post": _transition("Publish")},
+        "/documents/{id}/publish": {
+            "post": {
+                **_transition("Publish the newest version (or approve a newer one)"),
+                "description": 'Optional JSON {"version": n}: the version the approver '
+                "reviewed; 409 when a newer one has arrived since.",
+            }
+        },
+        "/documents/{id}/return": {
+            "post": _transition("Send a pending document back to draft")
+        },
         "/documents/{id}/withdraw": {"post": _transition("Withdraw from public view")},
         "/auth/token": {
             "post": {
