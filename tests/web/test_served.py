@@ -21,8 +21,17 @@ def served(app):
     host, port = server.socket.getsockname()[:2]
     with requests.Session() as session:
         yield session, f"http://{host}:{port}"
-    server.close()
+    # Close everything from inside the server's own loop: closing sockets from this
+    # thread races its select() (EBADF). An empty map ends the loop.
+    server.trigger.pull_trigger(lambda: _close_all(server))
     thread.join(timeout=10)
+    server.task_dispatcher.shutdown()
+    assert not thread.is_alive()
+
+
+def _close_all(server) -> None:
+    for dispatcher in list(server._map.values()):
+        dispatcher.close()
 
 
 def _upload(session, base, cast, content, **fields):
