@@ -1,0 +1,340 @@
+"""Indonesian text analysis for the Whoosh index.
+
+Two analyzers share one tokenizer and one stoplist; they differ only in stemming:
+
+* ``exact_analyzer()``: lowercased, accent-folded surface forms ("pengumuman");
+* ``stemmed_analyzer()``: the same tokens reduced to their PySastrawi stem ("umum").
+
+Each text is indexed twice (``title_exact`` and ``title``...) and queried through
+both fields with the exact field boosted, so a document containing the word the
+user typed outranks one that only shares its stem (see ``build_query``).
+
+Official numbers stay searchable. ``188.4/705/2013``, ``61/2010``, ``24-03-2025``
+and ``1.245.300.000`` are single tokens; when indexing, a compound also yields its
+parts at the same position (``61`` and ``2010``) and ``No. 14 Tahun 2008`` also
+yields ``14/2008``, so "UU 14/2008", "No. 14 Tahun 2008" and "2008" all find a
+document written either way. At query time a compound yields only itself, so a
+phrase containing a number still lines up position by position.
+
+Every filter is a module-level class: Whoosh pickles the analyzers inside the
+schema it stores in the index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+
+from whoosh import fields
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    Filter,
+    LowercaseFilter,
+    Token,
+    Tokenizer,
+)
+from whoosh.qparser import FieldsPlugin, MultifieldParser
+from whoosh.query import Phrase, Query
+from whoosh.support.charset import accent_map
+
+STEM_CACHE_SIZE = 50_000
+
+# Function words only. PySastrawi's list (~750 words) is not used: it drops words
+# that carry meaning in titles and queries, such as "dalam"/"luar" (Kementerian
+# Dalam Negeri, Luar Negeri), "hari", "bulan", "dua", "lima" (Lima Puluh Kota),
+# "pihak", "masalah", "kasus", "bapak", "ibu", "umumnya" and the single letters
+# of "Pasal 5 huruf b". "tahun" is kept: it titles documents ("Tahun Anggaran
+# 2024", "Laporan Tahunan") and citations are normalised instead (build_query turns
+# "14 Tahun 2008" into "14/2008"). "no" and "nomor" are dropped: they are citation
+# boilerplate, and as required query words they would stop "Nomor: 188.4/705/2013"
+# from finding a letter headed "No. 188.4/705/2013".
+_STOPWORD_TEXT = """
+    yang dan atau serta tetapi tapi namun melainkan sedangkan maupun
+    di ke dari pada kepada oleh untuk bagi dengan terhadap tentang mengenai
+    sebagai secara yaitu yakni ialah adalah merupakan bahwa
+    ini itu tersebut
+    akan telah sudah sedang masih belum
+    jika apabila bila kalau agar supaya sehingga karena meskipun walaupun
+    juga pun lah kah nya saja hanya
+    saya aku kami kita kamu anda dia ia mereka
+    no nomor
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+# A word or number: runs of letters or digits joined by inner "." "/" "-", or by
+# "," between digits (the Indonesian decimal comma, "2,5 persen").
+_TOKEN = re.compile(r"[^\W_]+(?:[./\-][^\W_]+|(?<=\d),\d+)*")
+# "14 Tahun 2008", "188.4/705 Tahun 2013": a number cited with its year.
+_NUMBER_WITH_YEAR = re.compile(
+    r"(?<![\w./,\-])(\d[\w./\-]*)\s+tahun\s+(\d{4})(?![\w/])", re.IGNORECASE
+)
+_PART_SEPARATOR = re.compile(r"[/\-]")
+_THOUSANDS = re.compile(r"(\d{1,3}(?:\.\d{3})+)(?:,\d+)?")
+_DOTTED_NUMBER = re.compile(r"[\d.,]+")
+_STEMMABLE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_NUMBER_CITATION = re.compile(
+    r"\b(?:(?:no|nomor)\b\.?:?\s*)?(\d[\w./\-]*)\s+tahun\s+(\d{4})\b", re.IGNORECASE
+)
+
+
+REGULATION_ABBREVIATIONS: Mapping[str, str] = {
+    "uu": "undang-undang",
+    "perppu": "peraturan pemerintah pengganti undang-undang",
+    "pp": "peraturan pemerintah",
+    "perpres": "peraturan presiden",
+    "keppres": "keputusan presiden",
+    "permen": "peraturan menteri",
+    "kepmen": "keputusan menteri",
+    "perda": "peraturan daerah",
+    "perki": "peraturan komisi informasi",
+    "sk": "surat keputusan",
+    "se": "surat edaran",
+}
+_FULL_NAMES = {full: short for short, full in REGULATION_ABBREVIATIONS.items()}
+_REGULATION_TYPE = re.compile(
+    r"\b(?:"
+    + "|".join(
+        re.escape(name).replace(r"\ ", r"\s+")
+        for name in sorted([*_FULL_NAMES, *REGULATION_ABBREVIATIONS], key=len)[::-1]
+    )
+    + r")\b(?=\s+\d)",
+    re.IGNORECASE,
+)
+
+
+def _compound_parts(word: str) -> list[str]:
+    """The searchable pieces of a compound token, without the compound itself.
+
+    Dotted numbers stay whole (the archive code "188.4", the amount
+    "1.245.300.000", which also yields its digits); dotted words split
+    ("2008.pasal" from a missing space).
+    """
+    if thousands := _THOUSANDS.fullmatch(word):
+        integer = thousands.group(1)
+        return list(
+            dict.fromkeys(p for p in (integer, integer.replace(".", "")) if p != word)
+        )
+    parts = []
+    for segment in _PART_SEPARATOR.split(word):
+        if _DOTTED_NUMBER.fullmatch(segment):
+            parts.append(segment)
+        else:
+            parts.extend(segment.split("."))
+    return list(dict.fromkeys(part for part in parts if part and part != word))
+
+
+class OfficialNumberTokenizer(Tokenizer):
+    """Splits text into words and official numbers (see the module docstring)."""
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            yield from self._whole(token, value, start_pos, start_char, keeporiginal)
+            return
+        indexing = mode != "query"
+        cited = _citations(value) if indexing else {}
+        for pos, match in enumerate(_TOKEN.finditer(value), start=start_pos):
+            word = match.group()
+            extras = _compound_parts(word) if indexing and _is_compound(word) else []
+            if match.start() in cited:
+                extras.insert(0, f"{word}/{cited[match.start()]}")
+            for text in [word, *extras]:
+                token.text = text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = word
+                if positions:
+                    token.pos = pos
+                if chars:
+                    token.startchar = start_char + match.start()
+                    token.endchar = start_char + match.end()
+                yield token
+
+    @staticmethod
+    def _whole(token, value, start_pos, start_char, keeporiginal):
+        token.text = value
+        token.boost = 1.0
+        if keeporiginal:
+            token.original = value
+        if token.positions:
+            token.pos = start_pos
+        if token.chars:
+            token.startchar = start_char
+            token.endchar = start_char + len(value)
+        yield token
+
+
+def _is_compound(word: str) -> bool:
+    return any(separator in word for separator in "./,-")
+
+
+def _citations(value: str) -> dict[int, str]:
+    """The year of each number cited as "N Tahun YYYY", keyed by N's offset."""
+    return {
+        match.start(1): match.group(2) for match in _NUMBER_WITH_YEAR.finditer(value)
+    }
+
+
+class IndonesianStopFilter(Filter):
+    """Drops STOPWORDS, closing the gaps while keeping same-position tokens together.
+
+    Whoosh's StopFilter renumbers every surviving token, which would pull the parts
+    of a compound apart; this filter renumbers by original position instead.
+    """
+
+    def __init__(self, stoplist=STOPWORDS):
+        self.stops = frozenset(stoplist)
+
+    def __eq__(self, other):
+        return self.__class__ is other.__class__ and self.stops == other.stops
+
+    def __hash__(self):
+        return hash((self.__class__, self.stops))
+
+    def __call__(self, tokens):
+        original = new = None
+        for token in tokens:
+            if token.text in self.stops:
+                if not token.removestops:
+                    token.stopped = True
+                    yield token
+                continue
+            if token.positions:
+                if token.pos != original:
+                    original = token.pos
+                    new = token.pos if new is None else new + 1
+                token.pos = new
+            token.stopped = False
+            yield token
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    # Built once, lazily: loading the root-word dictionary takes a moment. The
+    # factory's own CachedStemmer is bypassed because its cache never evicts.
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
+
+
+@lru_cache(maxsize=STEM_CACHE_SIZE)
+def stem_word(word: str) -> str:
+    """The PySastrawi stem of one lowercased word; numbers and codes unchanged."""
+    if not _STEMMABLE.fullmatch(word):
+        return word
+    return _stemmer().stem_word(word) or word
+
+
+class SastrawiStemFilter(Filter):
+    """Replaces each token's text with its Indonesian stem (cached by stem_word)."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if not token.stopped:
+                token.text = stem_word(token.text)
+            yield token
+
+
+def exact_analyzer() -> Analyzer:
+    """Words and official numbers, lowercased, accent-folded, stopwords removed."""
+    return (
+        OfficialNumberTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | IndonesianStopFilter()
+    )
+
+
+def stemmed_analyzer() -> Analyzer:
+    """exact_analyzer() followed by PySastrawi stemming."""
+    return exact_analyzer() | SastrawiStemFilter()
+
+
+# Query-time boosts: changing them needs no reindex. An exact field weighs three
+# times its stemmed twin, so a word found as typed in the body still outranks its
+# stem found in the title ("exact matches rank first"); among matches of the same
+# kind, title counts twice the body and summary one and a half times.
+FIELD_BOOSTS: Mapping[str, float] = {
+    "title_exact": 6.0,
+    "title": 2.0,
+    "summary_exact": 4.5,
+    "summary": 1.5,
+    "body_exact": 3.0,
+    "body": 1.0,
+}
+
+
+def text_fields() -> dict[str, fields.FieldType]:
+    """The analysed text fields of the document schema, exact and stemmed twins.
+
+    Title and summary are stored (results and highlights show them); the body is
+    not, since it can be megabytes, and highlights of the body re-read the text.
+    """
+    exact, stemmed = exact_analyzer(), stemmed_analyzer()
+    return {
+        "title_exact": fields.TEXT(analyzer=exact),
+        "title": fields.TEXT(analyzer=stemmed, stored=True),
+        "summary_exact": fields.TEXT(analyzer=exact),
+        "summary": fields.TEXT(analyzer=stemmed, stored=True),
+        "body_exact": fields.TEXT(analyzer=exact),
+        "body": fields.TEXT(analyzer=stemmed),
+    }
+
+
+def normalize_citations(text: str) -> str:
+    """Rewrites a query's citations to match either way a regulation is written.
+
+    "No. 14 Tahun 2008" becomes "14/2008", the compound indexed for both forms, and
+    a regulation type before a number matches its abbreviation or its full name:
+    "PP 61/2010" becomes '(pp OR "peraturan pemerintah") 61/2010'. Quoted phrases
+    are left as typed.
+    """
+    segments = text.split('"')
+    for i in range(0, len(segments), 2):
+        cited = _NUMBER_CITATION.sub(r"\1/\2", segments[i])
+        segments[i] = _REGULATION_TYPE.sub(_either_name, cited)
+    return '"'.join(segments)
+
+
+def _either_name(match: re.Match) -> str:
+    name = " ".join(match.group().lower().split())
+    abbreviation = _FULL_NAMES.get(name, name)
+    return f'({abbreviation} OR "{REGULATION_ABBREVIATIONS[abbreviation]}")'
+
+
+def build_query(text: str, schema: fields.Schema) -> Query:
+    """The user's words, all required, each matched in any exact or stemmed field.
+
+    Every word becomes an OR over the fields weighted by FIELD_BOOSTS, so an exact
+    match outranks a stem match. "field:" syntax is disabled: filters are applied
+    by the caller, never typed by the user.
+    """
+    names = [name for name in FIELD_BOOSTS if name in schema]
+    boosts = {name: FIELD_BOOSTS[name] for name in names}
+    parser = MultifieldParser(names, schema, fieldboosts=boosts)
+    parser.remove_plugin_class(FieldsPlugin)
+    return parser.parse(normalize_citations(text)).accept(_boost_phrase)
+
+
+def _boost_phrase(query: Query) -> Query:
+    # MultifieldParser boosts terms but leaves phrases at 1.0.
+    if isinstance(query, Phrase):
+        query.boost = FIELD_BOOSTS.get(query.fieldname, 1.0)
+    return query
