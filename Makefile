@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed
 .PHONY: install system-deps run test test-pg lint format bench clean
 
 $(STAMP): setup.cfg pyproject.toml
-	@command -v file >/dev/null && ldconfig -p | grep -q libmagic.so.1 || $(MAKE) system-deps
+	@command -v file >/dev/null && ldconfig -p | grep -q libmagic.so.1 \
+		&& command -v tesseract >/dev/null || $(MAKE) system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test,dev]'
@@ -18,9 +19,10 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)  ## create .venv and install dms with its test and dev tools
 
-system-deps:  ## Debian packages dms needs (libmagic); uses sudo when not root
+system-deps:  ## Debian packages dms needs (libmagic, Tesseract OCR); sudo when not root
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
-	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq libmagic1 file
+	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq libmagic1 file \
+		tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng
 
 run: install  ## init, demo data, serve on http://$(HOST):$(PORT)
 	$(BIN)/dms init
