@@ -1,0 +1,584 @@
+"""The search index: a small interface (index, remove, search, rebuild) over Whoosh.
+
+Visibility is decided before search (STYLE habit 8). Every search runs with a
+``Scope``, turned into a Whoosh filter query handed to ``searcher.search(filter=)``,
+so totals, facets, highlights and pages are computed only over documents the caller
+may see. One index with a filter, rather than a separate public index, because:
+
+* there is one index to keep consistent: publishing, withdrawing or reclassifying a
+  document is one ``update_document``, not a move between two indexes that can
+  half-fail and leave an exempt document in the public one;
+* staff scopes are not two-valued: a Pelaksana sees public documents plus their own
+  organisations' drafts and exempt documents, which no fixed set of indexes covers;
+* the filter is a plain term lookup (``public``, ``organisation_id``), cheap next to
+  the text query, and it applies inside the collector, before any count.
+
+"Did you mean" reads a spelling dictionary, and Whoosh correctors read a whole
+field regardless of filters. So suggestions come from ``public_terms``, a field
+filled only for public documents (empty otherwise), and each suggested word is
+checked against live (non-deleted) postings, since a deleted document's terms stay
+in the term list until its segment is merged.
+
+Bodies can be megabytes and ``text_fields()`` does not store them. Highlighting the
+body needs the text, so a capped excerpt (``BODY_EXCERPT_CHARS``) is stored for
+snippets only: it bounds both the index size and the per-hit re-tokenising cost, and
+needs no storage round trip at search time. A match beyond the excerpt still finds
+the document; its snippet then comes from the title or summary.
+
+On disk, ``path`` holds generations and a ``current`` symlink to the live one.
+``rebuild`` fills a new generation next to it, commits per chunk (bounded memory),
+then swaps the symlink with one atomic rename; a searcher opened before the swap
+keeps reading its own generation, which is kept until the next rebuild. Each
+generation records ``SCHEMA_VERSION`` in ``dms-index.json``; ``ensure`` reports an
+older one as ``needs_rebuild``. Writes that arrive while a rebuild runs land in the
+old generation: the caller re-sends documents changed since ``rebuild`` started.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import os
+import random
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import highlight, index, sorting
+from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.query import And, Every, NullQuery, Or, Query, Term
+from whoosh.searching import Searcher
+
+from dms.indexing.analysis import build_query, exact_analyzer, text_fields
+
+SCHEMA_VERSION = 1
+BODY_EXCERPT_CHARS = 20_000
+MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 30
+MAX_PER_PAGE = 100
+LOCK_TIMEOUT_SECONDS = 30.0
+SORTS = ("relevance", "newest", "title")
+FACET_FIELDS = ("category", "org", "year")
+EXEMPT_CATEGORY = "dikecualikan"
+
+_META_FILE = "dms-index.json"
+_CURRENT = "current"
+_GENERATION_PREFIX = "gen-"
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
+# "-word" or '-"a phrase"' at the start of a word: Whoosh's parser spells it NOT.
+_EXCLUSION = re.compile(r'(?:(?<=\s)|^)-(?=[\w"(])')
+_REQUIRED = re.compile(r'(?:(?<=\s)|^)\+(?=[\w"(])')
+_WORDS = re.compile(r'"[^"]*"|\S+')
+_WILDCARD = re.compile(r"[*?]")
+
+
+class SearchIndexError(Exception):
+    """Base class of the index's own errors."""
+
+
+class IndexBusy(SearchIndexError):
+    """The writer lock stayed taken longer than the configured timeout."""
+
+
+class QueryRefused(SearchIndexError):
+    """A query too long or too costly to run; ``message`` is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """What the index knows about one document, built by the caller from the DB."""
+
+    id: int
+    title: str
+    summary: str
+    body: str
+    category: str
+    org: str
+    year: int | None
+    info_type: str
+    status: str
+    organisation_id: int
+    updated_at: datetime
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+    @property
+    def public(self) -> bool:
+        return self.published and self.category != EXEMPT_CATEGORY
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which documents a caller may see, decided before the search runs."""
+
+    org_ids: frozenset[int] | None
+    public_only: bool
+
+    @classmethod
+    def public(cls) -> Scope:
+        """Anonymous callers: published, non-exempt documents only."""
+        return cls(org_ids=frozenset(), public_only=True)
+
+    @classmethod
+    def staff(cls, org_ids: Iterable[int] | None) -> Scope:
+        """Staff: everything (None), or public documents plus these organisations'."""
+        return cls(
+            org_ids=None if org_ids is None else frozenset(org_ids), public_only=False
+        )
+
+    def filter_query(self) -> Query | None:
+        """The Whoosh filter for this scope; None means no restriction."""
+        if not self.public_only and self.org_ids is None:
+            return None
+        allowed: list[Query] = [Term("public", True)]
+        allowed += [
+            Term("organisation_id", str(org)) for org in sorted(self.org_ids or ())
+        ]
+        return allowed[0] if len(allowed) == 1 else Or(allowed)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A user's search: words plus filters, a page and an order."""
+
+    text: str = ""
+    category: str | None = None
+    org: str | None = None
+    year: int | None = None
+    page: int = 1
+    per_page: int = 20
+    sort: str = "relevance"
+
+    def __post_init__(self):
+        if self.page < 1:
+            raise ValueError("page starts at 1")
+        if not 1 <= self.per_page <= MAX_PER_PAGE:
+            raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
+        if self.sort not in SORTS:
+            raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: the document id, its score and HTML-safe highlighted snippets."""
+
+    id: int
+    score: float | None
+    highlights: dict[str, str]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of results, with totals and facets over the whole scoped set."""
+
+    total: int
+    items: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class IndexState:
+    """What ``ensure`` found: a new index, or one built by an older schema."""
+
+    created: bool
+    needs_rebuild: bool
+    schema_version: int | None
+
+
+def schema() -> Schema:
+    """The document schema; bump SCHEMA_VERSION whenever it changes."""
+    return Schema(
+        id=ID(stored=True, unique=True),
+        **text_fields(),
+        body_excerpt=STORED(),
+        public_terms=TEXT(analyzer=exact_analyzer(), phrase=False),
+        title_sort=ID(sortable=True),
+        category=ID(stored=True, sortable=True),
+        org=ID(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
+        info_type=ID(stored=True),
+        status=ID(stored=True),
+        published=BOOLEAN(stored=True),
+        public=BOOLEAN(stored=True),
+        organisation_id=ID(stored=True),
+        updated_at=DATETIME(stored=True, sortable=True),
+    )
+
+
+class EscapingFormatter(highlight.Formatter):
+    """HTML-escapes the snippet and wraps each match in ``<mark>``."""
+
+    between = " … "
+
+    def _text(self, text):
+        return html.escape(text)
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{html.escape(highlight.get_text(text, token, replace))}</mark>"
+
+
+_WHOLE = highlight.Highlighter(
+    fragmenter=highlight.WholeFragmenter(), formatter=EscapingFormatter()
+)
+_SNIPPET = highlight.Highlighter(
+    fragmenter=highlight.ContextFragmenter(maxchars=200, surround=60),
+    formatter=EscapingFormatter(),
+)
+
+
+class SearchIndex:
+    """The archive's full-text index in one folder (see the module docstring)."""
+
+    def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT_SECONDS):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+
+    # -- lifecycle -------------------------------------------------------------
+
+    def ensure(self) -> IndexState:
+        """Creates the index if absent; reports one built by an older schema."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        if not self._current.exists():
+            generation = self._create_generation()
+            try:
+                os.symlink(generation.name, self._current)
+            except FileExistsError:  # another process created it first
+                shutil.rmtree(generation, ignore_errors=True)
+            else:
+                return IndexState(True, False, SCHEMA_VERSION)
+        version = self._stored_version(self._live_dir())
+        return IndexState(False, version != SCHEMA_VERSION, version)
+
+    @property
+    def needs_rebuild(self) -> bool:
+        """True when the live index was built by another SCHEMA_VERSION."""
+        return self._stored_version(self._live_dir()) != SCHEMA_VERSION
+
+    def doc_count(self) -> int:
+        """The number of live (non-deleted) documents."""
+        return self._open().doc_count()
+
+    def rebuild(
+        self,
+        docs: Iterable[IndexedDocument],
+        chunk_size: int = 500,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Builds a fresh generation from ``docs`` and swaps it in; returns the count.
+
+        Each document must appear once. Searchers keep using the old generation
+        until the swap; on error the new one is removed and the old one stays live.
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        generation = self._create_generation()
+        try:
+            count = self._fill(
+                index.open_dir(str(generation)), docs, chunk_size, progress
+            )
+            previous = self._live_dir() if self._current.exists() else None
+            self._point_current_to(generation)
+        except BaseException:
+            shutil.rmtree(generation, ignore_errors=True)
+            raise
+        self._remove_generations(keep={generation, previous})
+        return count
+
+    # -- writing ---------------------------------------------------------------
+
+    def index(self, docs: Iterable[IndexedDocument]) -> int:
+        """Adds or replaces documents by id, in one commit; returns how many."""
+        writer = self._writer(self._open())
+        count = 0
+        try:
+            for doc in docs:
+                writer.update_document(**_fields(doc))
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        return count
+
+    def remove(self, ids: Iterable[int]) -> None:
+        """Deletes documents by id; unknown ids are ignored."""
+        writer = self._writer(self._open())
+        try:
+            for doc_id in ids:
+                writer.delete_by_term("id", str(doc_id))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    # -- searching -------------------------------------------------------------
+
+    def search(self, query: SearchQuery, scope: Scope) -> SearchResult:
+        """One page of ``query``'s results among the documents ``scope`` allows."""
+        ix = self._open()
+        text_query = parse_text(query.text, ix.schema)
+        allowed = _combine(scope.filter_query(), _user_filters(query))
+        with ix.searcher() as searcher:
+            results = searcher.search(
+                text_query,
+                filter=allowed,
+                limit=query.page * query.per_page,
+                groupedby={name: sorting.FieldFacet(name) for name in FACET_FIELDS},
+                maptype=sorting.Count,
+                **_ordering(query.sort),
+            )
+            start = (query.page - 1) * query.per_page
+            hits = results[start : start + query.per_page]
+            return SearchResult(
+                total=len(results),
+                items=[_hit(hit, query.sort) for hit in hits],
+                facets=_facets(results),
+                suggestion=_suggest(searcher, query.text),
+            )
+
+    # -- internals -------------------------------------------------------------
+
+    @property
+    def _current(self) -> Path:
+        return self.path / _CURRENT
+
+    def _live_dir(self) -> Path:
+        # Resolved once per open: Whoosh opens segment files lazily by folder path,
+        # and the symlink may point elsewhere by then.
+        try:
+            return self._current.resolve(strict=True)
+        except FileNotFoundError:
+            raise SearchIndexError(
+                f"no search index at {self.path}: call ensure() or rebuild() first"
+            ) from None
+
+    def _open(self) -> index.FileIndex:
+        return index.open_dir(str(self._live_dir()))
+
+    def _create_generation(self) -> Path:
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        generation = self.path / f"{_GENERATION_PREFIX}{stamp}-{uuid.uuid4().hex[:8]}"
+        generation.mkdir()
+        index.create_in(str(generation), schema())
+        meta = {"schema_version": SCHEMA_VERSION}
+        (generation / _META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+        return generation
+
+    @staticmethod
+    def _stored_version(folder: Path) -> int | None:
+        try:
+            meta = json.loads((folder / _META_FILE).read_text(encoding="utf-8"))
+            return int(meta["schema_version"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _point_current_to(self, generation: Path) -> None:
+        temporary = self.path / f".{_CURRENT}-{uuid.uuid4().hex}"
+        os.symlink(generation.name, temporary)
+        os.replace(temporary, self._current)  # atomic: readers see old or new
+
+    def _remove_generations(self, keep: set[Path | None]) -> None:
+        for folder in self.path.glob(f"{_GENERATION_PREFIX}*"):
+            if folder.resolve() not in keep:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def _fill(self, ix, docs, chunk_size, progress) -> int:
+        count = 0
+        for chunk in _chunks(docs, chunk_size):
+            writer = self._writer(ix)
+            try:
+                for doc in chunk:
+                    writer.add_document(**_fields(doc))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            count += len(chunk)
+            if progress is not None:
+                progress(count)
+        return count
+
+    def _writer(self, ix):
+        """A writer, waiting for the lock with backoff; IndexBusy after the timeout."""
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.02
+        while True:
+            try:
+                return ix.writer(timeout=0)
+            except LockError:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise IndexBusy(
+                        f"the index at {self.path} stayed locked by another writer "
+                        f"for {self.lock_timeout:g} s"
+                    ) from None
+                time.sleep(min(remaining, delay * random.uniform(0.5, 1.5)))
+                delay = min(delay * 2, 0.5)
+
+
+# -- documents ----------------------------------------------------------------
+
+
+def _fields(doc: IndexedDocument) -> dict:
+    public = doc.public
+    return {
+        "id": str(doc.id),
+        "title": doc.title,
+        "title_exact": doc.title,
+        "summary": doc.summary,
+        "summary_exact": doc.summary,
+        "body": doc.body,
+        "body_exact": doc.body,
+        "body_excerpt": doc.body[:BODY_EXCERPT_CHARS],
+        "public_terms": f"{doc.title}\n{doc.summary}\n{doc.body}" if public else "",
+        "title_sort": doc.title.casefold(),
+        "category": doc.category,
+        "org": doc.org,
+        "year": "" if doc.year is None else str(doc.year),
+        "info_type": doc.info_type,
+        "status": doc.status,
+        "published": doc.published,
+        "public": public,
+        "organisation_id": str(doc.organisation_id),
+        "updated_at": _naive_utc(doc.updated_at),
+    }
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    # Whoosh drops tzinfo without converting; sort on one clock.
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+# -- queries ------------------------------------------------------------------
+
+
+def parse_text(text: str, schema: Schema) -> Query:
+    """The user's words as a Whoosh query; QueryRefused if too long or too costly."""
+    text = text.strip()
+    _refuse_pathological(text)
+    if not text:
+        return Every()
+    prepared = _REQUIRED.sub("", _EXCLUSION.sub("NOT ", text))
+    parsed = build_query(prepared, schema)
+    return NullQuery if parsed is None else parsed
+
+
+def _refuse_pathological(text: str) -> None:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryRefused(
+            f"Kata kunci terlalu panjang (lebih dari {MAX_QUERY_CHARS} karakter). "
+            "Silakan persingkat pencarian Anda."
+        )
+    words = [word for word in _WORDS.findall(text) if word not in _OPERATORS]
+    if len(words) > MAX_QUERY_TERMS:
+        raise QueryRefused(
+            f"Pencarian memuat terlalu banyak kata (lebih dari {MAX_QUERY_TERMS}). "
+            "Silakan gunakan kata kunci yang lebih sedikit."
+        )
+    for word in words:
+        if not word.startswith('"') and _WILDCARD.search(word):
+            literal = _WILDCARD.sub("", word.lstrip("+-"))
+            if len(literal) < 2 or _WILDCARD.match(word.lstrip("+-")):
+                raise QueryRefused(
+                    "Tanda bintang (*) atau tanya (?) hanya bisa dipakai di akhir kata "
+                    "yang memuat sedikitnya dua huruf, misalnya: anggar*."
+                )
+
+
+def _user_filters(query: SearchQuery) -> list[Query]:
+    filters: list[Query] = []
+    if query.category:
+        filters.append(Term("category", query.category))
+    if query.org:
+        filters.append(Term("org", query.org))
+    if query.year is not None:
+        filters.append(Term("year", str(query.year)))
+    return filters
+
+
+def _combine(scope_filter: Query | None, filters: list[Query]) -> Query | None:
+    parts = ([scope_filter] if scope_filter is not None else []) + filters
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else And(parts)
+
+
+def _ordering(sort: str) -> dict:
+    if sort == "newest":
+        return {"sortedby": sorting.FieldFacet("updated_at", reverse=True)}
+    if sort == "title":
+        return {"sortedby": ["title_sort", "id"]}
+    return {}
+
+
+# -- results ------------------------------------------------------------------
+
+
+def _hit(hit, sort: str) -> Hit:
+    snippets = {
+        "title": _WHOLE.highlight_hit(hit, "title", text=hit.get("title", "")),
+        "summary": _SNIPPET.highlight_hit(hit, "summary", text=hit.get("summary", "")),
+        "body": _SNIPPET.highlight_hit(hit, "body", text=hit.get("body_excerpt", "")),
+    }
+    if not snippets["title"]:
+        snippets["title"] = html.escape(hit.get("title", ""))
+    score = hit.score if sort == "relevance" else None
+    return Hit(id=int(hit["id"]), score=score, highlights=snippets)
+
+
+def _facets(results) -> dict[str, dict[str, int]]:
+    facets = {}
+    for name in FACET_FIELDS:
+        counts = results.groups(name)
+        facets[name] = {key: n for key, n in sorted(counts.items()) if key}
+    return facets
+
+
+def _suggest(searcher: Searcher, text: str) -> str | None:
+    """The query with unknown words replaced by close public terms, or None."""
+    if not text.strip():
+        return None
+    corrector = searcher.corrector("public_terms")
+    replacements = []
+    for token in exact_analyzer()(text, mode="query", chars=True):
+        word = token.text
+        if text[token.startchar : token.endchar] in _OPERATORS:
+            continue
+        if any(ch.isdigit() for ch in word) or _is_public_term(searcher, word):
+            continue
+        for candidate in corrector.suggest(word, limit=5, maxdist=2, prefix=1):
+            if _is_public_term(searcher, candidate):
+                replacements.append((token.startchar, token.endchar, candidate))
+                break
+    if not replacements:
+        return None
+    corrected = text
+    for start, end, candidate in reversed(replacements):
+        corrected = corrected[:start] + candidate + corrected[end:]
+    return corrected
+
+
+def _is_public_term(searcher: Searcher, word: str) -> bool:
+    # docs_for_query skips deleted documents, whose terms linger until a merge.
+    return any(True for _ in searcher.docs_for_query(Term("public_terms", word)))
