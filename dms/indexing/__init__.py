@@ -1,4 +1,3 @@
-"""Full-text search: text extraction, the Indonesian analyzer and the index.
-
-Arrives with the search issue; the API answers `q` with a clear 400 until then.
-"""
+"""Full-text search: text extraction (extract.py, ocr.py), the Indonesian analyzer
+(analysis.py) and the index (index.py). Not wired into the app yet: the API answers
+`q` with a clear 400 until it is."""
