@@ -8,14 +8,6 @@ SETIAP_SAAT = "setiap_saat"
 DIKECUALIKAN = "dikecualikan"
 
 CATEGORIES = (BERKALA, SERTA_MERTA, SETIAP_SAAT, DIKECUALIKAN)
-PUBLIC_CATEGORIES = (BERKALA, SERTA_MERTA, SETIAP_SAAT)
-
-LABELS_ID = {
-    BERKALA: "Informasi Berkala",
-    SERTA_MERTA: "Informasi Serta Merta",
-    SETIAP_SAAT: "Informasi Setiap Saat",
-    DIKECUALIKAN: "Informasi yang Dikecualikan",
-}
 
 
 def is_exempt(category: str) -> bool:

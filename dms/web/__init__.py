@@ -31,7 +31,3 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     public.init_app(app)
     api.init_app(app)
     return app
-
-
-def archive_of(app: Flask) -> Archive:
-    return app.extensions["dms"]
