@@ -278,7 +278,8 @@ def fsck(repair: bool) -> None:
         ) as bar,
     ):
         report = checks.check_archive(session, archive.storage, progress=bar.update)
-        if repair:
+    if repair:
+        with _archive() as archive, archive.transaction() as session:
             checks.repair(session, archive.storage, report)
     for damage in report.damaged:
         click.echo(f"damaged: {damage.describe()}", err=True)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dms.documents.models import DocumentVersion
+from dms.documents.uploads import claim_unused_blob
 from dms.storage import ObjectNotFound, Storage
 
 # A temp file or an orphan blob this old cannot belong to an upload still running
@@ -108,30 +109,29 @@ def _blob_problem(storage: Storage, sha256: str, size: int, progress) -> str | N
 def repair(session: Session, storage: Storage, report: FsckReport) -> None:
     """Delete stale orphan blobs (re-checked just before) and stale temp files.
 
+    Run it in a write transaction: each orphan is claimed like an upload's
+    clean-up does, so an upload reusing it meanwhile keeps it.
+
     An orphan younger than STALE_SECONDS is kept: it may be the blob of an upload
     whose transaction has not committed yet. Damaged versions cannot be repaired
     from here: their bytes are gone; they stay reported until restored from a backup.
     """
     cutoff = datetime.now(UTC) - timedelta(seconds=STALE_SECONDS)
     for key in report.orphans:
-        if _is_stale_orphan(session, storage, key, cutoff):
+        if not claim_unused_blob(session, key):
+            report.repaired.append(f"kept blob {key}: a version uses it now")
+        elif not _written_before(storage, key, cutoff):
+            report.repaired.append(f"kept orphan blob {key}: written under an hour ago")
+        else:
             storage.delete(key)
             report.repaired.append(f"removed orphan blob {key}")
-        else:
-            report.repaired.append(f"kept orphan blob {key}: written under an hour ago")
     remove_temp = getattr(storage, "remove_temp_files", None)
     if remove_temp is not None:
         for path in remove_temp(STALE_SECONDS) or []:
             report.repaired.append(f"removed stale temp file {path}")
 
 
-def _is_stale_orphan(session: Session, storage: Storage, key: str, cutoff) -> bool:
-    """Unreferenced (checked again now) and written before the cutoff."""
-    referenced = session.scalar(
-        select(DocumentVersion.id).where(DocumentVersion.blob_sha256 == key).limit(1)
-    )
-    if referenced is not None:
-        return False
+def _written_before(storage: Storage, key: str, cutoff) -> bool:
     try:
         return storage.stat(key).modified < cutoff
     except ObjectNotFound:

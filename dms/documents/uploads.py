@@ -167,11 +167,18 @@ def take_new_blobs(session: Session) -> list[str]:
 def discard_unused_blobs(session: Session, storage: Storage, keys: list[str]) -> None:
     """In a fresh write transaction after a rollback: delete the blobs nothing uses."""
     for key in keys:
-        claim_blob(session, key)
-        used = session.scalar(
-            select(DocumentVersion.id)
-            .where(DocumentVersion.blob_sha256 == key)
-            .limit(1)
-        )
-        if used is None:
+        if claim_unused_blob(session, key):
             storage.delete(key)
+
+
+def claim_unused_blob(session: Session, key: str) -> bool:
+    """Claim the blob (see claim_blob) and tell whether no version refers to it.
+
+    Every deletion of a blob goes through here, inside a write transaction, so
+    none can race an upload that is reusing the blob.
+    """
+    claim_blob(session, key)
+    used = session.scalar(
+        select(DocumentVersion.id).where(DocumentVersion.blob_sha256 == key).limit(1)
+    )
+    return used is None

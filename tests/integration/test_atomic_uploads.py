@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import os
 import threading
+import time
 
 import pytest
 from sqlalchemy import event, func, select
 
 from dms import audit
 from dms.documents import services
-from dms.documents.fsck import check_archive
+from dms.documents.fsck import check_archive, repair
 from dms.documents.models import Document, DocumentVersion
 from dms.errors import Conflict
 from tests.helpers import a_pdf, add_version, upload
@@ -49,18 +51,23 @@ def _fail_on_commit(archive):
 
 def _create(archive, cast_user, content):
     with archive.transaction() as session:
-        actor = session.scalar(
-            select(services.User).where(services.User.username == cast_user)
-        )
-        services.create_document(
-            session,
-            archive.storage,
-            actor=actor,
-            fileobj=io.BytesIO(content),
-            filename="x.pdf",
-            fields=services.NewDocument(title="T", category="berkala"),
-            max_size=archive.settings.max_upload_bytes,
-        )
+        _create_in(session, archive, cast_user, content)
+
+
+def _create_in(session, archive, cast_user, content):
+    """Upload `content` as a new document of `cast_user`, inside `session`."""
+    actor = session.scalar(
+        select(services.User).where(services.User.username == cast_user)
+    )
+    services.create_document(
+        session,
+        archive.storage,
+        actor=actor,
+        fileobj=io.BytesIO(content),
+        filename="x.pdf",
+        fields=services.NewDocument(title="T", category="berkala"),
+        max_size=archive.settings.max_upload_bytes,
+    )
 
 
 def test_a_failure_after_the_blob_write_leaves_no_row_and_no_blob(
@@ -151,18 +158,7 @@ def test_clean_up_after_a_failed_upload_waits_for_an_upload_reusing_its_blob(
 
     def reusing_upload():
         with archive.transaction() as session:
-            actor = session.scalar(
-                select(services.User).where(services.User.username == "dinkes")
-            )
-            services.create_document(
-                session,
-                archive.storage,
-                actor=actor,
-                fileobj=io.BytesIO(content),
-                filename="sama.pdf",
-                fields=services.NewDocument(title="Sama", category="berkala"),
-                max_size=archive.settings.max_upload_bytes,
-            )
+            _create_in(session, archive, "dinkes", content)
             reused.set()
             release.wait(30)
 
@@ -206,3 +202,40 @@ def test_an_upload_whose_reused_blob_vanished_is_refused_cleanly(
     documents, versions, events, keys = _counts(archive)
     assert (documents, versions, events) == before[:3]
     assert keys == []  # the other clean-up removed it; no row refers to it
+
+
+def test_fsck_repair_waits_for_an_upload_reusing_an_old_orphan(archive, cast):
+    content = a_pdf("yatim lama dipakai lagi")
+    key = archive.storage.put(io.BytesIO(content)).key
+    old = time.time() - 2 * 3600
+    os.utime(archive.storage.path_for(key), (old, old))
+    with archive.reading() as session:
+        report = check_archive(session, archive.storage)
+    assert report.orphans == [key]
+    reused, release = threading.Event(), threading.Event()
+
+    def reusing_upload():
+        with archive.transaction() as session:
+            _create_in(session, archive, "dinkes", content)
+            reused.set()
+            release.wait(30)
+
+    def run_repair():
+        with archive.transaction() as session:
+            repair(session, archive.storage, report)
+
+    upload_thread = threading.Thread(target=reusing_upload)
+    upload_thread.start()
+    assert reused.wait(30)
+    repair_thread = threading.Thread(target=run_repair)
+    repair_thread.start()
+
+    repair_thread.join(timeout=0.5)
+    queued = repair_thread.is_alive()
+    release.set()
+    upload_thread.join(30)
+    repair_thread.join(30)
+
+    assert queued, "fsck --repair did not wait for the upload reusing the orphan"
+    assert archive.storage.exists(key)
+    assert report.repaired == [f"kept blob {key}: a version uses it now"]
