@@ -6,7 +6,8 @@ storage as arguments and never build their own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -15,8 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dms.db import WRITES, make_engine, make_session_factory
 from dms.documents.uploads import discard_unused_blobs, take_new_blobs
+from dms.indexing import tracking
 from dms.settings import Settings
 from dms.storage import Storage, build_storage
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -25,14 +29,18 @@ class Archive:
     engine: Engine
     session_factory: sessionmaker[Session]
     storage: Storage
+    # Told, after each commit, which documents changed (the job queue listens).
+    on_documents_changed: Callable[[set[int]], None] | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Archive:
         engine = make_engine(settings.database_url)
+        session_factory = make_session_factory(engine)
+        tracking.install(session_factory)
         return cls(
             settings=settings,
             engine=engine,
-            session_factory=make_session_factory(engine),
+            session_factory=session_factory,
             storage=build_storage(settings.storage_url),
         )
 
@@ -47,10 +55,22 @@ class Archive:
             take_new_blobs(session)
         except BaseException:
             session.rollback()
+            tracking.forget_changes(session)
             self._discard(take_new_blobs(session))
             raise
         finally:
             session.close()
+        self._announce(tracking.take_changed_ids(session))
+
+    def _announce(self, document_ids: set[int]) -> None:
+        """Pass committed changes on; a failure here must not undo the commit:
+        the database still records the lag and the sweep will catch up."""
+        if not document_ids or self.on_documents_changed is None:
+            return
+        try:
+            self.on_documents_changed(document_ids)
+        except Exception:  # noqa: BLE001 - logged; the sweep recovers
+            log.exception("could not queue indexing of documents %s", document_ids)
 
     def _discard(self, keys: list[str]) -> None:
         """Delete the blobs a failed transaction created, unless something uses them.

@@ -57,3 +57,13 @@ class FileTooLarge(DomainError):
 
 class UnsupportedFileType(DomainError):
     code = "unsupported_file_type"
+
+
+class Unavailable(DomainError):
+    """A part of the system is down or not ready; trying again later may work."""
+
+    code = "unavailable"
+
+
+class SearchUnavailable(Unavailable):
+    code = "search_unavailable"

@@ -96,9 +96,22 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         storage_url=text("storage_url"),
         index_dir=Path(text("index_dir")),
         secret_key=text("secret_key"),
-        queue_url=text("queue_url"),
+        queue_url=_queue_url(text("queue_url")),
         max_upload_mb=_positive_int(values, "max_upload_mb"),
         max_per_page=_positive_int(values, "max_per_page"),
+    )
+
+
+QUEUE_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def _queue_url(url: str) -> str:
+    """Empty (the embedded queue), "immediate" (run jobs inline) or a Redis URL."""
+    url = url.strip()
+    if url in ("", "immediate") or url.startswith(QUEUE_SCHEMES):
+        return url
+    raise SettingsError(
+        f"queue_url must be empty (embedded), 'immediate' or redis://..., not {url!r}"
     )
 
 

@@ -8,11 +8,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -30,6 +33,14 @@ PENDING = "pending"
 PUBLISHED = "published"
 WITHDRAWN = "withdrawn"
 STATUSES = (DRAFT, PENDING, PUBLISHED, WITHDRAWN)
+
+# What text extraction made of a version (dms.indexing.extract); "pending" until
+# a job has run it.
+TEXT_PENDING = "pending"
+TEXT_STATUSES = (TEXT_PENDING, "ok", "empty", "extraction_failed")
+
+# Documents whose index entry lags behind their row (see dms.indexing.tracking).
+_INDEX_PENDING = text("index_revision <> indexed_revision")
 
 # The forms a DIP entry may name (DOMAIN.md §5: print / recording / electronic).
 DIP_FORMS = ("print", "recording", "electronic")
@@ -98,6 +109,12 @@ class Document(Base):
     __table_args__ = (
         CheckConstraint(_one_of("category", CATEGORIES), name="category"),
         CheckConstraint(_one_of("status", STATUSES), name="status"),
+        Index(
+            "ix_documents_index_pending",
+            "id",
+            sqlite_where=_INDEX_PENDING,
+            postgresql_where=_INDEX_PENDING,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -127,6 +144,12 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by every change the search index reflects; the indexing job records
+    # the revision it wrote. They differ while the index lags behind this row.
+    index_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    indexed_revision: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship()
@@ -140,7 +163,10 @@ class Document(Base):
 
 class DocumentVersion(Base):
     __tablename__ = "document_versions"
-    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "number"),
+        CheckConstraint(_one_of("text_status", TEXT_STATUSES), name="text_status"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
@@ -152,6 +178,30 @@ class DocumentVersion(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Text extraction, recorded per version by the indexing job.
+    text_status: Mapped[str] = mapped_column(
+        String(20), default=TEXT_PENDING, server_default=TEXT_PENDING
+    )
+    text_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    text_pages: Mapped[int | None] = mapped_column(Integer)
+    text_characters: Mapped[int | None] = mapped_column(Integer)
+    text_extractors: Mapped[str] = mapped_column(
+        String(255), default="", server_default=""
+    )
+    text_seconds: Mapped[float | None] = mapped_column(Float)
+    text_extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     document: Mapped[Document] = relationship(back_populates="versions")
     uploaded_by: Mapped[User | None] = relationship()
+
+
+class VersionText(Base):
+    """The text extracted from a version, kept so the index can be rebuilt without
+    extracting (and OCR-ing) every file again."""
+
+    __tablename__ = "version_texts"
+
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="CASCADE"), primary_key=True
+    )
+    body: Mapped[str] = mapped_column(Text, default="")

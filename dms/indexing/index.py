@@ -110,6 +110,10 @@ class IndexedDocument:
     status: str
     organisation_id: int
     updated_at: datetime
+    created_at: datetime | None = None
+    # The database row's index revision this entry was built from: an older
+    # revision never overwrites a newer one (see SearchIndex.index).
+    revision: int = 0
 
     @property
     def published(self) -> bool:
@@ -158,6 +162,7 @@ class SearchQuery:
     category: str | None = None
     org: str | None = None
     year: int | None = None
+    status: str | None = None
     page: int = 1
     per_page: int = 20
     sort: str = "relevance"
@@ -216,6 +221,8 @@ def schema() -> Schema:
         public=BOOLEAN(stored=True),
         organisation_id=ID(stored=True),
         updated_at=DATETIME(stored=True, sortable=True),
+        created_at=DATETIME(sortable=True),
+        revision=STORED(),
     )
 
 
@@ -300,13 +307,21 @@ class SearchIndex:
     # -- writing ---------------------------------------------------------------
 
     def index(self, docs: Iterable[IndexedDocument]) -> int:
-        """Adds or replaces documents by id, in one commit; returns how many."""
+        """Adds or replaces documents by id, in one commit; returns how many.
+
+        A document whose entry already holds a newer ``revision`` is left alone:
+        two jobs racing for one document cannot leave the older text in place,
+        since both compare under the writer lock.
+        """
         writer = self._writer(self._open())
         count = 0
         try:
-            for doc in docs:
-                writer.update_document(**_fields(doc))
-                count += 1
+            with writer.searcher() as current:
+                for doc in docs:
+                    if _holds_newer(current, doc):
+                        continue
+                    writer.update_document(**_fields(doc))
+                    count += 1
         except BaseException:
             writer.cancel()
             raise
@@ -326,15 +341,29 @@ class SearchIndex:
 
     # -- searching -------------------------------------------------------------
 
-    def search(self, query: SearchQuery, scope: Scope) -> SearchResult:
-        """One page of ``query``'s results among the documents ``scope`` allows."""
+    def search(
+        self,
+        query: SearchQuery,
+        scope: Scope,
+        exclude_ids: Iterable[int] = (),
+    ) -> SearchResult:
+        """One page of ``query``'s results among the documents ``scope`` allows.
+
+        ``exclude_ids`` are documents the index may not know yet to be hidden (the
+        caller's database says so while their new entry is on its way): they are
+        masked before counting, like the scope.
+        """
         ix = self._open()
         text_query = parse_text(query.text, ix.schema)
         allowed = _combine(scope.filter_query(), _user_filters(query))
+        excluded = frozenset(str(doc_id) for doc_id in exclude_ids)
         with ix.searcher() as searcher:
             results = searcher.search(
                 text_query,
                 filter=allowed,
+                mask=Or([Term("id", key) for key in sorted(excluded)])
+                if excluded
+                else None,
                 limit=query.page * query.per_page,
                 groupedby={name: sorting.FieldFacet(name) for name in FACET_FIELDS},
                 maptype=sorting.Count,
@@ -346,7 +375,7 @@ class SearchIndex:
                 total=len(results),
                 items=[_hit(hit, query.sort) for hit in hits],
                 facets=_facets(results),
-                suggestion=_suggest(searcher, query.text),
+                suggestion=_suggest(searcher, query.text, excluded),
             )
 
     # -- internals -------------------------------------------------------------
@@ -454,7 +483,14 @@ def _fields(doc: IndexedDocument) -> dict:
         "public": public,
         "organisation_id": str(doc.organisation_id),
         "updated_at": _naive_utc(doc.updated_at),
+        "created_at": _naive_utc(doc.created_at or doc.updated_at),
+        "revision": doc.revision,
     }
+
+
+def _holds_newer(searcher: Searcher, doc: IndexedDocument) -> bool:
+    stored = searcher.document(id=str(doc.id))
+    return stored is not None and stored.get("revision", 0) > doc.revision
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -514,6 +550,8 @@ def _user_filters(query: SearchQuery) -> list[Query]:
         filters.append(Term("org", query.org))
     if query.year is not None:
         filters.append(Term("year", str(query.year)))
+    if query.status:
+        filters.append(Term("status", query.status))
     return filters
 
 
@@ -526,7 +564,7 @@ def _combine(scope_filter: Query | None, filters: list[Query]) -> Query | None:
 
 def _ordering(sort: str) -> dict:
     if sort == "newest":
-        return {"sortedby": sorting.FieldFacet("updated_at", reverse=True)}
+        return {"sortedby": sorting.FieldFacet("created_at", reverse=True)}
     if sort == "title":
         return {"sortedby": ["title_sort", "id"]}
     return {}
@@ -555,7 +593,7 @@ def _facets(results) -> dict[str, dict[str, int]]:
     return facets
 
 
-def _suggest(searcher: Searcher, text: str) -> str | None:
+def _suggest(searcher: Searcher, text: str, excluded: frozenset[str]) -> str | None:
     """The query with unknown words replaced by close public terms, or None."""
     if not text.strip():
         return None
@@ -565,10 +603,12 @@ def _suggest(searcher: Searcher, text: str) -> str | None:
         word = token.text
         if text[token.startchar : token.endchar] in _OPERATORS:
             continue
-        if any(ch.isdigit() for ch in word) or _is_public_term(searcher, word):
+        if any(ch.isdigit() for ch in word) or _is_public_term(
+            searcher, word, excluded
+        ):
             continue
         for candidate in corrector.suggest(word, limit=5, maxdist=2, prefix=1):
-            if _is_public_term(searcher, candidate):
+            if _is_public_term(searcher, candidate, excluded):
                 replacements.append((token.startchar, token.endchar, candidate))
                 break
     if not replacements:
@@ -579,6 +619,9 @@ def _suggest(searcher: Searcher, text: str) -> str | None:
     return corrected
 
 
-def _is_public_term(searcher: Searcher, word: str) -> bool:
+def _is_public_term(searcher: Searcher, word: str, excluded: frozenset[str]) -> bool:
     # docs_for_query skips deleted documents, whose terms linger until a merge.
-    return any(True for _ in searcher.docs_for_query(Term("public_terms", word)))
+    return any(
+        not excluded or searcher.stored_fields(docnum)["id"] not in excluded
+        for docnum in searcher.docs_for_query(Term("public_terms", word))
+    )

@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask
 
 from dms.archive import Archive
+from dms.indexing.index import SearchIndex
+from dms.jobs import Jobs
 from dms.settings import ensure_secret_key, load_settings
 
 # Room for the multipart envelope and form fields around the file itself.
@@ -23,7 +25,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_FORM_MEMORY_SIZE=FORM_OVERHEAD_BYTES,
     )
     app.json.sort_keys = False
-    app.extensions["dms"] = Archive.open(settings)
+    archive = Archive.open(settings)
+    app.extensions["dms"] = archive
+    search_index = SearchIndex(settings.index_dir)
+    search_index.ensure()  # an older schema's index is rebuilt by the worker
+    app.extensions["dms.search"] = search_index
+    app.extensions["dms.jobs"] = Jobs(archive, search_index).attach()
 
     from dms.web import api, errors, public
 

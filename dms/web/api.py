@@ -10,9 +10,13 @@ from werkzeug.routing import ValidationError as NoRouteMatch
 
 from dms.classification.categories import is_exempt
 from dms.documents import accounts, services
+from dms.documents.access import sees_unpublished
 from dms.documents.models import Document, DocumentVersion, User
 from dms.documents.services import ListQuery, NewDocument
 from dms.errors import BadInput, Unauthenticated, ValidationError
+from dms.indexing.index import SORTS as SEARCH_SORTS
+from dms.indexing.index import SearchQuery
+from dms.indexing.search import search_documents
 from dms.web.downloads import send_version
 from dms.web.openapi import openapi_document
 
@@ -73,8 +77,8 @@ def _limit_body_size():
 
 @bp.get("/documents")
 def list_documents():
-    if request.args.get("q"):
-        raise BadInput("Pencarian teks (q) belum tersedia; gunakan filter.")
+    if request.args.get("q", "").strip():
+        return _search_documents()
     query = _list_query(request.args)
     with _archive().reading() as session:
         actor = current_actor(session)
@@ -86,6 +90,47 @@ def list_documents():
             per_page=page.per_page,
             facets=page.facets,
         )
+
+
+def _search_documents():
+    query = search_query(request.args, _archive().settings.max_per_page)
+    with _archive().reading() as session:
+        actor = current_actor(session)
+        page = search_documents(
+            session, current_app.extensions["dms.search"], actor=actor, query=query
+        )
+        return jsonify(
+            items=[
+                {
+                    **document_json(found.document, actor, with_versions=False),
+                    "score": found.hit.score,
+                    "highlights": found.hit.highlights,
+                }
+                for found in page.items
+            ],
+            total=page.total,
+            page=page.page,
+            per_page=page.per_page,
+            facets=page.facets,
+            suggestion=page.suggestion,
+        )
+
+
+def search_query(args, max_per_page: int) -> SearchQuery:
+    """The search in a request's arguments (the API and the search page share it)."""
+    sort = args.get("sort") or "relevance"
+    if sort not in SEARCH_SORTS:
+        raise ValidationError(f"Urutan tidak dikenal: {sort[:32]}.", "sort")
+    return SearchQuery(
+        text=args.get("q", ""),
+        category=args.get("category") or None,
+        org=args.get("org") or None,
+        year=_int_arg(args, "year", 1, 9999),
+        status=args.get("status") or None,
+        page=_int_arg(args, "page", 1, MAX_PAGE) or 1,
+        per_page=min(_int_arg(args, "per_page", 1, MAX_ID) or 20, max_per_page),
+        sort=sort,
+    )
 
 
 def _list_query(args) -> ListQuery:
@@ -338,6 +383,9 @@ def document_json(
         "url": url_for("api.get_document", document_id=document.id),
         "download_url": url_for("api.download", document_id=document.id),
     }
+    if sees_unpublished(actor, document):
+        indexed = document.indexed_revision == document.index_revision
+        body["indexing"] = {"status": "indexed" if indexed else "pending"}
     if with_versions:
         versions = services.visible_versions(actor, document)
         body["versions"] = [version_json(v) for v in versions]
@@ -353,6 +401,14 @@ def version_json(version: DocumentVersion) -> dict[str, Any]:
         "sha256": version.blob_sha256,
         "created_at": _time(version.created_at),
         "note": version.note,
+        "text": {
+            "status": version.text_status,
+            "pages": version.text_pages,
+            "characters": version.text_characters,
+            "extractors": [e for e in version.text_extractors.split(",") if e],
+            "seconds": version.text_seconds,
+            "reason": version.text_reason,
+        },
         "download_url": url_for(
             "api.download", document_id=version.document_id, number=version.number
         ),

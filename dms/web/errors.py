@@ -23,6 +23,7 @@ STATUS = {
     errors.BadInput: 400,
     errors.FileTooLarge: 413,
     errors.UnsupportedFileType: 415,
+    errors.Unavailable: 503,
 }
 HTTP_CODES = {
     400: "bad_request",
@@ -73,6 +74,10 @@ BUSY_MESSAGE = "Server sedang sibuk menyimpan perubahan lain; coba lagi sebentar
 
 def _domain_error(exc: errors.DomainError):
     status = next(s for cls, s in STATUS.items() if isinstance(exc, cls))
+    if status == 503:
+        response = error_response(status, exc.code, exc.message)
+        response.headers["Retry-After"] = "30"
+        return response
     extra = {"field": exc.field} if getattr(exc, "field", None) else {}
     return error_response(status, exc.code, exc.message, **extra)
 

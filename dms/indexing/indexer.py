@@ -1,0 +1,311 @@
+"""Bringing the search index up to date with the database: extract, then index.
+
+The database is the source of truth (STYLE habit 7). Extracted text is saved per
+version (``version_texts``) so that indexing and rebuilding read the database
+alone; only a version that was never extracted goes back to its file.
+
+Which text a document's entry holds: the version the public sees when it is
+published (``published_version``), otherwise the newest one. A Pelaksana's new
+version of a published document therefore waits, unsearchable, for the PPID
+Utama's approval, exactly as its bytes do.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import and_, case, insert, select, update
+from sqlalchemy.orm import Session
+
+from dms.archive import Archive
+from dms.db import utcnow
+from dms.documents.models import (
+    PUBLISHED,
+    TEXT_PENDING,
+    Document,
+    DocumentVersion,
+    Organisation,
+    VersionText,
+)
+from dms.indexing import tracking
+from dms.indexing.extract import DEFAULT_LIMITS, Extraction, Limits, extract_text
+from dms.indexing.index import IndexedDocument, SearchIndex
+
+log = logging.getLogger(__name__)
+
+# The index holds at most this much of a document's text (the database keeps all).
+INDEX_BODY_CHARS = 1_000_000
+CHUNK = 200
+
+BODY_VERSION = case(
+    (
+        and_(Document.status == PUBLISHED, Document.published_version > 0),
+        Document.published_version,
+    ),
+    else_=Document.current_version,
+)
+
+
+@dataclass
+class Indexer:
+    """Extraction and indexing for one archive and its index."""
+
+    archive: Archive
+    index: SearchIndex
+    limits: Limits = DEFAULT_LIMITS
+
+    # -- one change at a time ---------------------------------------------------
+
+    def refresh(self, document_ids: Iterable[int]) -> int:
+        """Extract what is missing, then (re)index these documents; returns how many
+        entries were written."""
+        ids = sorted(set(document_ids))
+        for document_id in ids:
+            self.extract_pending(document_id)
+        return self._index(ids)
+
+    def extract_pending(self, document_id: int) -> None:
+        """Extract every version of the document that has no text yet."""
+        with self.archive.reading() as session:
+            pending = session.execute(
+                select(
+                    DocumentVersion.id,
+                    DocumentVersion.blob_sha256,
+                    DocumentVersion.content_type,
+                ).where(
+                    DocumentVersion.document_id == document_id,
+                    DocumentVersion.text_status == TEXT_PENDING,
+                )
+            ).all()
+        for version_id, sha256, content_type in pending:
+            self._extract_version(version_id, sha256, content_type)
+
+    def _extract_version(self, version_id: int, sha256: str, content_type: str) -> None:
+        known = self._known_text(sha256)
+        if known is None:
+            known = self._extract_blob(sha256, content_type)
+        with self.archive.transaction() as session:
+            _save_text(session, version_id, known)
+
+    def _known_text(self, sha256: str) -> tuple[dict, str] | None:
+        """The text already extracted from the same bytes (another version)."""
+        with self.archive.reading() as session:
+            row = session.execute(
+                select(DocumentVersion, VersionText.body)
+                .join(VersionText, VersionText.version_id == DocumentVersion.id)
+                .where(DocumentVersion.blob_sha256 == sha256)
+                .limit(1)
+            ).first()
+        if row is None:
+            return None
+        version, body = row
+        return _columns_of(version), body
+
+    def _extract_blob(self, sha256: str, content_type: str) -> tuple[dict, str]:
+        with tempfile.TemporaryDirectory(prefix="dms-extract-") as folder:
+            path = Path(folder) / "blob"
+            with path.open("wb") as out:
+                for chunk in self.archive.storage.open_range(sha256):
+                    out.write(chunk)
+            extraction = extract_text(path, content_type, limits=self.limits)
+        log.info(
+            "extracted %s: %s, %s characters in %.2f s (%s)",
+            sha256[:12],
+            extraction.status,
+            extraction.characters,
+            extraction.duration_seconds,
+            extraction.reason or ",".join(extraction.extractors),
+        )
+        return _columns_from(extraction), _storable(extraction.text)
+
+    def _index(self, ids: list[int]) -> int:
+        with self.archive.reading() as session:
+            rows = {doc.id: (doc, final) for doc, final in _documents(session, ids)}
+        gone = [document_id for document_id in ids if document_id not in rows]
+        if gone:
+            self.index.remove(gone)
+        written = self.index.index(doc for doc, _final in rows.values())
+        with self.archive.transaction() as session:
+            tracking.acknowledge(
+                session, {doc.id: doc.revision for doc, final in rows.values() if final}
+            )
+        return written
+
+    # -- catching up and rebuilding ---------------------------------------------
+
+    def sweep(self, limit: int | None = None) -> int:
+        """Index every document whose entry lags behind its row; returns how many."""
+        done, after_id = 0, 0
+        while limit is None or done < limit:
+            with self.archive.reading() as session:
+                ids = tracking.pending_ids(session, limit=CHUNK, after_id=after_id)
+            if not ids:
+                break
+            self.refresh(ids)
+            done += len(ids)
+            after_id = ids[-1]
+        return done
+
+    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+        """A new index from the database alone, swapped in when complete; changes
+        committed meanwhile are then applied to it. Returns the documents indexed."""
+        written: dict[int, int] = {}
+
+        def documents() -> Iterator[IndexedDocument]:
+            for doc, final in self._all_documents():
+                written[doc.id] = doc.revision if final else -1
+                yield doc
+
+        count = self.index.rebuild(documents(), chunk_size=CHUNK, progress=progress)
+        self._acknowledge_rebuilt(written)
+        self._catch_up(written)
+        return count
+
+    def _all_documents(self) -> Iterator[tuple[IndexedDocument, bool]]:
+        after_id = 0
+        while True:
+            with self.archive.reading() as session:
+                chunk = list(_documents(session, None, after_id=after_id, limit=CHUNK))
+            if not chunk:
+                return
+            yield from chunk
+            after_id = chunk[-1][0].id
+
+    def _acknowledge_rebuilt(self, written: dict[int, int]) -> None:
+        final = {key: rev for key, rev in written.items() if rev >= 0}
+        for batch in _batches(sorted(final), 1000):
+            with self.archive.transaction() as session:
+                tracking.acknowledge(session, {key: final[key] for key in batch})
+
+    def _catch_up(self, written: dict[int, int]) -> None:
+        """Changes committed while the rebuild ran went to the old index."""
+        behind, after_id = [], 0
+        while True:
+            with self.archive.reading() as session:
+                rows = session.execute(
+                    select(Document.id, Document.index_revision)
+                    .where(Document.id > after_id)
+                    .order_by(Document.id)
+                    .limit(5000)
+                ).all()
+            if not rows:
+                break
+            behind += [key for key, rev in rows if written.get(key, -1) != rev]
+            after_id = rows[-1][0]
+        for batch in _batches(behind, CHUNK):
+            self.refresh(batch)
+
+
+# -- reading documents ----------------------------------------------------------
+
+
+def _documents(
+    session: Session,
+    ids: list[int] | None,
+    *,
+    after_id: int = 0,
+    limit: int | None = None,
+) -> Iterator[tuple[IndexedDocument, bool]]:
+    """Index entries built from the rows, with whether their text is final."""
+    statement = (
+        select(
+            Document,
+            Organisation.slug,
+            DocumentVersion.text_status,
+            VersionText.body,
+        )
+        .join(Organisation, Organisation.id == Document.organisation_id)
+        .outerjoin(
+            DocumentVersion,
+            and_(
+                DocumentVersion.document_id == Document.id,
+                DocumentVersion.number == BODY_VERSION,
+            ),
+        )
+        .outerjoin(VersionText, VersionText.version_id == DocumentVersion.id)
+        .where(Document.id > after_id)
+        .order_by(Document.id)
+    )
+    if ids is not None:
+        statement = statement.where(Document.id.in_(ids))
+    if limit is not None:
+        statement = statement.limit(limit)
+    for document, org_slug, text_status, body in session.execute(statement):
+        final = text_status is not None and text_status != TEXT_PENDING
+        yield _entry(document, org_slug, body or ""), final
+
+
+def _entry(document: Document, org_slug: str, body: str) -> IndexedDocument:
+    return IndexedDocument(
+        id=document.id,
+        title=document.title,
+        summary=document.summary or "",
+        body=body[:INDEX_BODY_CHARS],
+        category=document.category,
+        org=org_slug,
+        year=document.year,
+        info_type=document.info_type or "",
+        status=document.status,
+        organisation_id=document.organisation_id,
+        updated_at=document.updated_at,
+        created_at=document.created_at,
+        revision=document.index_revision,
+    )
+
+
+# -- saving extractions ---------------------------------------------------------
+
+_TEXT_COLUMNS = (
+    "text_status",
+    "text_reason",
+    "text_pages",
+    "text_characters",
+    "text_extractors",
+    "text_seconds",
+)
+
+
+def _columns_from(extraction: Extraction) -> dict:
+    return {
+        "text_status": extraction.status,
+        "text_reason": extraction.reason[:2000],
+        "text_pages": extraction.pages,
+        "text_characters": extraction.characters,
+        "text_extractors": ",".join(extraction.extractors)[:255],
+        "text_seconds": extraction.duration_seconds,
+    }
+
+
+def _columns_of(version: DocumentVersion) -> dict:
+    return {name: getattr(version, name) for name in _TEXT_COLUMNS}
+
+
+def _storable(text: str) -> str:
+    """Text any database accepts: no NUL, no lone surrogates."""
+    text = text.replace("\x00", "")
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _save_text(session: Session, version_id: int, known: tuple[dict, str]) -> None:
+    """Record the extraction, unless another job recorded one first."""
+    columns, body = known
+    saved = session.execute(
+        update(DocumentVersion)
+        .where(
+            DocumentVersion.id == version_id,
+            DocumentVersion.text_status == TEXT_PENDING,
+        )
+        .values(**columns, text_extracted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if saved.rowcount == 1:
+        session.execute(insert(VersionText).values(version_id=version_id, body=body))
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

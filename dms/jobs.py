@@ -1,0 +1,92 @@
+"""Background jobs with Huey: extraction and indexing after each commit, and sweeps.
+
+The queue follows ``queue_url``: empty means the embedded queue (a SQLite file in
+the instance folder, no server), ``redis://...`` a Redis server, and ``immediate``
+runs each job inline as it is queued (tests, and scripts that want to wait).
+``dms worker`` consumes the queue; ``dms serve`` starts one beside itself when the
+queue is embedded, so a laptop needs nothing else.
+
+Jobs are idempotent and lossless: a document's lag behind the index is recorded
+in its row (dms.indexing.tracking), so a job that fails, or a queue that loses
+it, is made good by the periodic sweep. A busy index writer is retried by Huey.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+
+from dms.archive import Archive
+from dms.indexing.index import SearchIndex
+from dms.indexing.indexer import Indexer
+from dms.settings import Settings
+
+log = logging.getLogger(__name__)
+
+IMMEDIATE = "immediate"
+QUEUE_NAME = "dms"
+INDEX_RETRIES = 5
+INDEX_RETRY_DELAY_SECONDS = 10
+
+
+def make_huey(settings: Settings) -> Huey:
+    """The queue ``settings.queue_url`` names."""
+    url = settings.queue_url  # checked by load_settings
+    if url == IMMEDIATE:
+        return MemoryHuey(QUEUE_NAME, immediate=True)
+    if url:
+        return RedisHuey(QUEUE_NAME, url=url)
+    path = embedded_queue_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(QUEUE_NAME, filename=str(path))
+
+
+def embedded_queue_path(settings: Settings) -> Path:
+    return settings.instance_dir / "queue.sqlite3"
+
+
+def is_embedded(settings: Settings) -> bool:
+    return settings.queue_url == ""
+
+
+class Jobs:
+    """The archive's tasks on one Huey instance."""
+
+    def __init__(self, archive: Archive, index: SearchIndex, huey: Huey | None = None):
+        self.archive = archive
+        self.indexer = Indexer(archive, index)
+        self.huey = huey or make_huey(archive.settings)
+        task = self.huey.task
+        self.index_documents = task(
+            retries=INDEX_RETRIES,
+            retry_delay=INDEX_RETRY_DELAY_SECONDS,
+            name="dms.index_documents",
+        )(self.indexer.refresh)
+        self.sweep = self.huey.periodic_task(
+            crontab(minute="*/5"), name="dms.sweep_index"
+        )(self._sweep)
+        self.rebuild = task(name="dms.rebuild_index")(self._rebuild)
+
+    def attach(self) -> Jobs:
+        """Queue indexing for every document the archive commits a change to."""
+        self.archive.on_documents_changed = self.request_indexing
+        return self
+
+    def request_indexing(self, document_ids: set[int]) -> None:
+        self.index_documents(sorted(document_ids))
+
+    def _sweep(self) -> int:
+        count = self.indexer.sweep()
+        if count:
+            log.info("sweep indexed %d lagging document(s)", count)
+        return count
+
+    def _rebuild(self) -> int:
+        return self.indexer.rebuild()
+
+    def consumer(self, workers: int):
+        """A Huey consumer running this queue's jobs in threads (extraction itself
+        runs in child processes, so threads keep every core busy)."""
+        return self.huey.create_consumer(workers=workers, worker_type="thread")
