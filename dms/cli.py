@@ -99,11 +99,53 @@ def init() -> None:
     with _archive() as archive:
         upgrade_schema(archive.engine)
         archive.storage.ensure_ready()
-        settings.index_dir.mkdir(parents=True, exist_ok=True)
+        _ensure_index(archive)
     click.echo(
         f"dms: ready (database {_safe_url(settings.database_url)}, "
         f"storage {_safe_url(settings.storage_url)})"
     )
+
+
+def _ensure_index(archive) -> None:
+    """Create the index; rebuild it when its schema is older or it is new while the
+    database already holds documents (a lost or deleted index folder)."""
+    from sqlalchemy import func, select
+
+    from dms.documents.models import Document
+
+    state = _search_index(archive).ensure()
+    with archive.reading() as session:
+        documents = session.scalar(select(func.count(Document.id))) or 0
+    if state.needs_rebuild or (state.created and documents):
+        reason = "built by an older schema" if state.needs_rebuild else "missing"
+        click.echo(f"dms: search index {reason}; rebuilding", err=True)
+        _rebuild(archive)
+
+
+def _search_index(archive):
+    from dms.indexing.index import SearchIndex
+
+    return SearchIndex(archive.settings.index_dir)
+
+
+def _rebuild(archive) -> int:
+    from sqlalchemy import func, select
+    from tqdm import tqdm
+
+    from dms.documents.models import Document
+
+    with archive.reading() as session:
+        total = session.scalar(select(func.count(Document.id))) or 0
+    with tqdm(
+        total=total, unit="doc", desc="reindex", file=sys.stderr, disable=None
+    ) as bar:
+        done = [0]
+
+        def progress(count: int) -> None:
+            bar.update(count - done[0])
+            done[0] = count
+
+        return _indexer(archive).rebuild(progress=progress)
 
 
 def _safe_url(url: str) -> str:
@@ -127,14 +169,74 @@ def _safe_url(url: str) -> str:
     show_default="PORT or 5000",
 )
 @click.option("--threads", type=int, default=8, show_default=True)
-def serve(host: str, port: int, threads: int) -> None:
+@click.option(
+    "--worker/--no-worker",
+    default=None,
+    help="Run a background worker beside the server "
+    "(default: yes with the embedded queue, no with Redis)",
+)
+def serve(host: str, port: int, threads: int, worker: bool | None) -> None:
     """Serve the web app with a production WSGI server (waitress)."""
+    from dms.jobs import is_embedded
     from dms.web import create_app
     from dms.web.server import make_server
 
-    server = make_server(create_app(), host=host, port=port, threads=threads)
-    click.echo(f"dms: serving on http://{host}:{port}/")
-    server.run()
+    app = create_app()
+    settings = app.extensions["dms"].settings
+    if worker is None:
+        worker = is_embedded(settings)
+    server = make_server(app, host=host, port=port, threads=threads)
+    with _worker_beside(worker):
+        click.echo(f"dms: serving on http://{host}:{port}/")
+        server.run()
+
+
+@contextmanager
+def _worker_beside(wanted: bool) -> Iterator[None]:
+    """`dms worker` as a child process for as long as the server runs."""
+    if not wanted:
+        yield
+        return
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-m", "dms", "worker"])
+    try:
+        yield
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+@main.command()
+@click.option(
+    "--workers",
+    type=int,
+    default=lambda: os.cpu_count() or 1,
+    show_default="CPU count",
+    help="Jobs run at once (extraction runs in child processes)",
+)
+def worker(workers: int) -> None:
+    """Run background jobs: extraction and indexing, and the periodic sweep."""
+    import logging
+
+    from dms.jobs import IMMEDIATE
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    settings = load_settings()
+    if settings.queue_url == IMMEDIATE:
+        raise Fail("queue_url is 'immediate': jobs run inline, there is no queue")
+    with _archive() as archive:
+        _ensure_index(archive)
+        jobs = _queue_for(archive)
+        jobs.sweep()  # catch up at once with whatever was missed while stopped
+        click.echo(f"dms: worker running {workers} job(s) at once", err=True)
+        jobs.consumer(workers=max(1, workers)).run()
 
 
 @main.group()
@@ -226,36 +328,210 @@ def token_create(username: str, label: str) -> None:
     default=None,
     help="Publish at once (default: serta merta only)",
 )
-def import_(paths, org_slug, category, year, publish) -> None:
-    """Import files and folders; the same file twice adds nothing."""
+@click.option(
+    "--jobs",
+    "jobs",
+    type=click.IntRange(min=1),
+    default=lambda: os.cpu_count() or 1,
+    show_default="CPU count",
+    help="Files extracted and indexed at once, as the import goes",
+)
+@click.option(
+    "--index/--no-index",
+    "index_now",
+    default=True,
+    show_default=True,
+    help="Extract and index as the import goes, or leave it to `dms worker`",
+)
+def import_(paths, org_slug, category, year, publish, jobs, index_now) -> None:
+    """Import files and folders, extracting and indexing them as it goes; the same
+    file twice adds nothing."""
     from tqdm import tqdm
 
     from dms.documents.importer import collect_files, import_files
+    from dms.indexing.indexer import IndexingPool
 
     files = collect_files(paths)
-    with (
-        _archive() as archive,
-        tqdm(
+    with _archive() as archive:
+        _search_index(archive).ensure()
+        pool = IndexingPool(_indexer(archive), workers=jobs)
+        if index_now:
+            archive.on_documents_changed = pool.submit
+        else:
+            _queue_for(archive).attach()
+        with tqdm(
             total=len(files), unit="file", desc="import", file=sys.stderr, disable=None
-        ) as bar,
-    ):
-        summary = import_files(
-            archive,
-            files,
-            org_slug=org_slug,
-            category=category,
-            year=year,
-            publish=publish,
-            progress=lambda _path: bar.update(1),
-        )
+        ) as bar:
+            summary = import_files(
+                archive,
+                files,
+                org_slug=org_slug,
+                category=category,
+                year=year,
+                publish=publish,
+                progress=lambda _path: bar.update(1),
+            )
+        with tqdm(
+            total=pool.submitted,
+            unit="doc",
+            desc="index",
+            file=sys.stderr,
+            disable=None,
+        ) as bar:
+            failures = pool.wait(progress=lambda: bar.update(1))
     for path, reason in summary.failed:
         click.echo(f"failed: {path}: {reason}", err=True)
+    for message in failures:
+        # The document is imported; its row records the lag, so `dms worker`
+        # (or the next `dms reindex`) indexes it later.
+        click.echo(f"not indexed yet: {message}", err=True)
     click.echo(
         f"dms: {len(summary.added)} added, {len(summary.skipped)} skipped "
         f"(already present), {len(summary.failed)} failed"
     )
     if summary.failed:
         sys.exit(1)
+
+
+def _queue_for(archive):
+    from dms.jobs import Jobs
+
+    return Jobs(archive, _search_index(archive))
+
+
+def _indexer(archive):
+    from dms.indexing.indexer import Indexer
+
+    return Indexer(archive, _search_index(archive))
+
+
+@main.command()
+def reindex() -> None:
+    """Rebuild the search index from the database in bounded memory; searches keep
+    answering from the old index until the new one is swapped in."""
+    import time
+
+    started = time.monotonic()
+    with _archive() as archive:
+        _search_index(archive).ensure()
+        count = _rebuild(archive)
+    click.echo(
+        f"dms: {count} document(s) indexed in {time.monotonic() - started:.1f} s"
+    )
+
+
+@main.command()
+@click.argument("query")
+@click.option("--category", type=click.Choice(CATEGORIES), default=None)
+@click.option("--org", "org_slug", default=None)
+@click.option("--year", type=int, default=None)
+@click.option("--status", default=None)
+@click.option(
+    "--sort",
+    type=click.Choice(("relevance", "newest", "title")),
+    default="relevance",
+    show_default=True,
+)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--per-page", type=click.IntRange(1, 100), default=20, show_default=True)
+@click.option(
+    "--as",
+    "username",
+    default=None,
+    help="Search as this user (default: as an anonymous citizen)",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON as the API does")
+def search(
+    query, category, org_slug, year, status, sort, page, per_page, username, as_json
+):
+    """Search the archive as a citizen would (or as --as USERNAME)."""
+    from dms.indexing.index import SearchQuery
+    from dms.indexing.search import search_documents
+
+    wanted = SearchQuery(
+        text=query,
+        category=category,
+        org=org_slug,
+        year=year,
+        status=status,
+        page=page,
+        per_page=per_page,
+        sort=sort,
+    )
+    with _archive() as archive, archive.reading() as session:
+        actor = _user_named(session, username) if username else None
+        found = search_documents(
+            session, _search_index(archive), actor=actor, query=wanted
+        )
+        if as_json:
+            click.echo(_search_json(found))
+        else:
+            _print_results(found)
+
+
+def _user_named(session, username: str):
+    from sqlalchemy import select
+
+    from dms.documents.models import User
+
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise Fail(f"no user named {username!r}")
+    return user
+
+
+def _search_json(found) -> str:
+    import json
+
+    items = [
+        {
+            "id": item.document.id,
+            "title": item.document.title,
+            "category": item.document.category,
+            "org": item.document.organisation.slug,
+            "year": item.document.year,
+            "status": item.document.status,
+            "score": item.hit.score,
+            "highlights": item.hit.highlights,
+            "url": f"/api/v1/documents/{item.document.id}",
+        }
+        for item in found.items
+    ]
+    body = {
+        "items": items,
+        "total": found.total,
+        "page": found.page,
+        "per_page": found.per_page,
+        "facets": found.facets,
+        "suggestion": found.suggestion,
+    }
+    return json.dumps(body, ensure_ascii=False, indent=2)
+
+
+def _print_results(found) -> None:
+    import re
+
+    first = (found.page - 1) * found.per_page
+    click.echo(f"{found.total} dokumen ditemukan")
+    if found.suggestion:
+        click.echo(f"Mungkin maksud Anda: {found.suggestion}")
+    for number, item in enumerate(found.items, start=first + 1):
+        document = item.document
+        year = f", {document.year}" if document.year else ""
+        click.echo(
+            f"{number:>4}. [{document.id}] {document.title} "
+            f"({document.category}, {document.organisation.slug}{year})"
+        )
+        snippet = item.hit.highlights.get("body") or item.hit.highlights.get("summary")
+        if snippet:
+            plain = re.sub(r"</?mark>", "*", snippet)
+            click.echo(f"      {_unescape(plain)}")
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
 
 
 @main.command()

@@ -77,6 +77,7 @@ _EXCLUSION = re.compile(r'(?:(?<=\s)|^)-(?=[\w"(])')
 _REQUIRED = re.compile(r'(?:(?<=\s)|^)\+(?=[\w"(])')
 _WORDS = re.compile(r'"[^"]*"|\S+')
 _WILDCARD = re.compile(r"[*?]")
+_SPACES = re.compile(r"\s+")
 
 
 class SearchIndexError(Exception):
@@ -579,6 +580,7 @@ def _hit(hit, sort: str) -> Hit:
         "summary": _SNIPPET.highlight_hit(hit, "summary", text=hit.get("summary", "")),
         "body": _SNIPPET.highlight_hit(hit, "body", text=hit.get("body_excerpt", "")),
     }
+    snippets = {name: _SPACES.sub(" ", text).strip() for name, text in snippets.items()}
     if not snippets["title"]:
         snippets["title"] = html.escape(hit.get("title", ""))
     score = hit.score if sort == "relevance" else None

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -309,3 +310,37 @@ def _save_text(session: Session, version_id: int, known: tuple[dict, str]) -> No
 def _batches(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+class IndexingPool:
+    """Extraction and indexing on a few threads while an import goes on: the
+    extraction itself runs in child processes, so the threads keep every core busy
+    while the import thread reads and stores the next files."""
+
+    def __init__(self, indexer: Indexer, workers: int):
+        self.indexer = indexer
+        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="dms-index")
+        self._futures: dict[Future, int] = {}
+
+    @property
+    def submitted(self) -> int:
+        return len(self._futures)
+
+    def submit(self, document_ids: set[int]) -> None:
+        """Queue these documents (the Archive's on_documents_changed hook)."""
+        for document_id in sorted(document_ids):
+            future = self._executor.submit(self.indexer.refresh, [document_id])
+            self._futures[future] = document_id
+
+    def wait(self, progress: Callable[[], None] = lambda: None) -> list[str]:
+        """Wait for every queued document; the failures, one line each."""
+        failures = []
+        try:
+            for future in as_completed(self._futures):
+                error = future.exception()
+                if error is not None:
+                    failures.append(f"document {self._futures[future]}: {error}")
+                progress()
+        finally:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+        return failures

@@ -351,8 +351,16 @@ def test_importing_the_corpus_adds_every_file_titled_and_fsck_finds_them_intact(
     expected = len([path for path in folder.iterdir() if path.is_file()])
     assert expected >= 29
 
+    # --no-index: extracting (and OCR-ing) the whole corpus takes minutes; the
+    # extraction tests and the search bench cover that.
     result = ready.ok(
-        "import", folder, "--org", "ppid-utama", "--category", "setiap_saat"
+        "import",
+        folder,
+        "--org",
+        "ppid-utama",
+        "--category",
+        "setiap_saat",
+        "--no-index",
     )
 
     summary = f"dms: {expected} added, 0 skipped (already present), 0 failed"

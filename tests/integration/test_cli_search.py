@@ -1,0 +1,171 @@
+"""`dms import` indexing as it goes, `dms search`, `dms reindex`, `dms init` on an
+old or lost index, and `dms worker` consuming the embedded and the Redis queue."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_cli import (  # noqa: F401 - fixtures
+    DMS_SCRIPT,
+    Instance,
+    clean_environment,
+    instance,
+    ready,
+)
+
+FILES = {
+    "laporan-keuangan.txt": "Laporan keuangan daerah tahun anggaran 2024",
+    "banjir.txt": "Pengumuman banjir bandang di kecamatan utara",
+    "sk-ppid.txt": "Keputusan Bupati Nomor 188.4/705/2013 tentang PPID",
+}
+
+
+def write_texts(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def search_json(instance: Instance, *args) -> dict:
+    return json.loads(instance.ok("search", *args, "--json").stdout)
+
+
+def titles(body: dict) -> list[str]:
+    return [item["title"] for item in body["items"]]
+
+
+def test_import_indexes_as_it_goes_and_search_finds_the_files(ready, tmp_path):
+    folder = write_texts(tmp_path / "in")
+    ready.ok(
+        "import",
+        folder,
+        "--org",
+        "ppid-utama",
+        "--category",
+        "setiap_saat",
+        "--publish",
+    )
+    body = search_json(ready, "banjir")
+    assert titles(body) == ["Banjir"]
+    assert "<mark>banjir</mark>" in body["items"][0]["highlights"]["body"]
+    assert titles(search_json(ready, "188.4/705/2013")) == ["Sk ppid"]
+    text = ready.ok("search", "keuangan").stdout
+    assert "1 dokumen ditemukan" in text
+    assert "*keuangan*" in text
+
+
+def test_search_as_a_citizen_never_shows_unpublished_imports(ready, tmp_path):
+    folder = write_texts(tmp_path / "in")
+    ready.ok(
+        "import", folder, "--org", "dinkes", "--category", "berkala", "--no-publish"
+    )
+    assert search_json(ready, "banjir")["total"] == 0
+    ready.ok("user", "add", "kepala", "--role", "ppid_utama", "--org", "ppid-utama")
+    assert titles(search_json(ready, "banjir", "--as", "kepala")) == ["Banjir"]
+
+
+def test_reindex_rebuilds_with_identical_results(ready, tmp_path):
+    folder = write_texts(tmp_path / "in")
+    ready.ok(
+        "import",
+        folder,
+        "--org",
+        "ppid-utama",
+        "--category",
+        "setiap_saat",
+        "--publish",
+    )
+    before = [search_json(ready, q) for q in ("banjir", "laporan OR keputusan")]
+    result = ready.ok("reindex")
+    assert "dms: 3 document(s) indexed" in result.stdout
+    after = [search_json(ready, q) for q in ("banjir", "laporan OR keputusan")]
+    assert after == before
+
+
+def test_init_rebuilds_an_index_of_an_older_schema_or_a_lost_one(ready, tmp_path):
+    folder = write_texts(tmp_path / "in")
+    ready.ok(
+        "import",
+        folder,
+        "--org",
+        "ppid-utama",
+        "--category",
+        "setiap_saat",
+        "--publish",
+    )
+    index = Path(ready.env["DMS_INDEX_DIR"])
+    meta = (index / "current").resolve() / "dms-index.json"
+    meta.write_text(json.dumps({"schema_version": 0}))
+    result = ready.ok("init")
+    assert "search index built by an older schema; rebuilding" in result.stderr
+    assert titles(search_json(ready, "banjir")) == ["Banjir"]
+
+    import shutil
+
+    shutil.rmtree(index)
+    result = ready.ok("init")
+    assert "search index missing; rebuilding" in result.stderr
+    assert titles(search_json(ready, "banjir")) == ["Banjir"]
+
+
+def test_a_refused_query_fails_in_one_line(ready):
+    result = ready.run("search", "*x")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("dms: Tanda bintang")
+
+
+def redis_url() -> str:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    return "redis://127.0.0.1:6379/15"
+
+
+@pytest.mark.parametrize("queue", ["embedded", "redis"])
+def test_the_worker_indexes_what_the_web_app_queued(ready, tmp_path, queue):
+    if queue == "redis":
+        import redis
+
+        url = redis_url()
+        redis.Redis.from_url(url).flushdb()
+        ready.env["DMS_QUEUE_URL"] = url
+    with ready.api() as client:
+        ready.ok("user", "add", "kepala", "--role", "ppid_utama", "--org", "ppid-utama")
+        token = ready.ok("token", "create", "kepala").stdout.strip()
+        response = client.post(
+            "/api/v1/documents",
+            data={
+                "title": "Peta rawan longsor",
+                "category": "setiap_saat",
+                "publish": "true",
+                "file": (__import__("io").BytesIO(b"peta rawan longsor desa"), "p.txt"),
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 201
+        assert response.get_json()["indexing"] == {"status": "pending"}
+    assert search_json(ready, "longsor")["total"] == 0
+    worker = subprocess.Popen(
+        [str(DMS_SCRIPT), "worker", "--workers", "1"],
+        env=ready.process_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while search_json(ready, "longsor")["total"] == 0:
+            assert worker.poll() is None, worker.stderr.read().decode()
+            assert time.monotonic() < deadline, "the worker did not index in 60 s"
+            time.sleep(0.3)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        worker.stderr.close()

@@ -1,0 +1,196 @@
+"""The index follows the database: after commits, through lost jobs, busy writers,
+rebuilds (with changes arriving during them) and schema upgrades."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from dms.documents import services
+from dms.documents.models import Document, DocumentVersion, User
+from dms.indexing.index import SearchQuery
+from dms.indexing.indexer import Indexer
+from dms.indexing.search import search_documents
+from tests.helpers import upload
+
+QUERIES = ["laporan", "anggaran OR bencana", '"dana desa"', "laporan -bencana", "dinas"]
+
+
+@pytest.fixture
+def test_config(test_config):
+    return {**test_config, "queue_url": "immediate"}
+
+
+@pytest.fixture
+def search_index(app):
+    return app.extensions["dms.search"]
+
+
+@pytest.fixture
+def indexer(archive, search_index):
+    return Indexer(archive, search_index)
+
+
+def a_text(client, cast, username, text, **fields):
+    response = upload(
+        client,
+        cast,
+        username,
+        title=fields.pop("title", text.split()[0].title()),
+        content=text.encode(),
+        filename="isi.txt",
+        **fields,
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def results(archive, search_index, text, username=None):
+    """Everything a caller sees of one search: ids, total, facets, highlights."""
+    with archive.reading() as session:
+        actor = (
+            session.scalar(select(User).where(User.username == username))
+            if username
+            else None
+        )
+        page = search_documents(
+            session, search_index, actor=actor, query=SearchQuery(text=text)
+        )
+        return (
+            [(item.document.id, item.hit.highlights) for item in page.items],
+            page.total,
+            page.facets,
+        )
+
+
+def lag(archive) -> dict[int, tuple[int, int]]:
+    with archive.reading() as session:
+        rows = session.execute(
+            select(Document.id, Document.index_revision, Document.indexed_revision)
+        ).all()
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def a_small_archive(client, cast):
+    a_text(client, cast, "utama", "laporan keuangan dana desa", publish="true")
+    a_text(client, cast, "utama", "laporan bencana banjir", publish="true")
+    a_text(client, cast, "dinkes", "laporan anggaran dinas kesehatan")
+    a_text(client, cast, "dinkes", "rahasia dinas", category="dikecualikan")
+
+
+def test_search_results_are_identical_before_and_after_a_rebuild(
+    client, cast, archive, search_index, indexer
+):
+    a_small_archive(client, cast)
+    before = {
+        (q, who): results(archive, search_index, q, who)
+        for q in QUERIES
+        for who in (None, "dinkes", "utama")
+    }
+    assert before[("laporan", None)][1] == 2
+    assert indexer.rebuild() == 4
+    after = {key: results(archive, search_index, *key) for key in before}
+    assert after == before
+
+
+def test_every_commit_leaves_the_index_caught_up(client, cast, archive):
+    a_small_archive(client, cast)
+    assert all(now == done for now, done in lag(archive).values())
+
+
+def test_a_lost_job_is_made_good_by_the_sweep(
+    client, cast, archive, search_index, indexer
+):
+    archive.on_documents_changed = None  # the queue was down
+    document_id = a_text(client, cast, "utama", "peta rawan longsor", publish="true")
+    assert results(archive, search_index, "longsor")[1] == 0
+    now, done = lag(archive)[document_id]
+    assert now > done
+    assert indexer.sweep() == 1
+    assert [hit[0] for hit in results(archive, search_index, "longsor")[0]] == [
+        document_id
+    ]
+    assert indexer.sweep() == 0
+
+
+def test_a_busy_writer_leaves_the_change_pending_until_it_is_retried(
+    client, cast, archive, search_index, indexer
+):
+    from dms.indexing.index import IndexBusy
+
+    archive.on_documents_changed = None
+    document_id = a_text(client, cast, "utama", "jadwal vaksinasi", publish="true")
+    search_index.lock_timeout = 0.2
+    held = search_index._open().writer()  # another process holds the lock
+    try:
+        with pytest.raises(IndexBusy):
+            indexer.refresh([document_id])
+    finally:
+        held.cancel()
+    now, done = lag(archive)[document_id]
+    assert now > done
+    indexer.refresh([document_id])
+    assert results(archive, search_index, "vaksinasi")[1] == 1
+
+
+def test_changes_committed_during_a_rebuild_reach_the_new_index(
+    client, cast, archive, search_index, indexer
+):
+    gone = a_text(client, cast, "utama", "pengumuman lelang", publish="true")
+    kept = a_text(client, cast, "utama", "pengumuman seleksi", publish="true")
+
+    def withdraw_midway(_count):
+        # Runs after the new generation holds both documents, before the swap;
+        # the withdrawal's job writes to the old generation.
+        with archive.transaction() as session:
+            actor = session.scalar(select(User).where(User.username == "utama"))
+            services.withdraw(session, actor=actor, document_id=gone)
+
+    search_index_rebuild = search_index.rebuild
+
+    def rebuild(docs, chunk_size=500, progress=None):
+        return search_index_rebuild(docs, chunk_size, progress=withdraw_midway)
+
+    search_index.rebuild = rebuild
+    indexer.rebuild()
+    archive.on_documents_changed = None  # no masking help from a pending row
+    hits, total, facets = results(archive, search_index, "pengumuman")
+    assert ([hit[0] for hit in hits], total) == ([kept], 1)
+    assert facets["org"] == {"ppid-utama": 1}
+    assert all(now == done for now, done in lag(archive).values())
+
+
+def test_an_extraction_failure_is_recorded_and_the_title_stays_searchable(
+    client, cast, archive, search_index
+):
+    # A PDF header over garbage: libmagic calls it a PDF, pdfminer cannot read it.
+    broken = b"%PDF-1.4\n" + bytes(range(256)) * 40
+    response = upload(
+        client,
+        cast,
+        "utama",
+        title="Rekapitulasi pengaduan",
+        content=broken,
+        filename="rusak.pdf",
+        publish="true",
+    )
+    assert response.status_code == 201, response.get_json()
+    with archive.reading() as session:
+        version = session.scalar(select(DocumentVersion))
+        assert version.text_status == "extraction_failed"
+        assert version.text_reason
+    assert results(archive, search_index, "pengaduan")[1] == 1
+    assert all(now == done for now, done in lag(archive).values())
+
+
+def test_the_same_bytes_are_extracted_once(client, cast, archive):
+    first = a_text(client, cast, "utama", "notulen rapat koordinasi")
+    second = a_text(client, cast, "dinkes", "notulen rapat koordinasi")
+    with archive.reading() as session:
+        versions = session.scalars(
+            select(DocumentVersion).where(
+                DocumentVersion.document_id.in_([first, second])
+            )
+        ).all()
+    assert [v.text_status for v in versions] == ["ok", "ok"]
+    assert versions[0].text_seconds == versions[1].text_seconds

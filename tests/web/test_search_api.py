@@ -1,0 +1,255 @@
+"""GET /api/v1/documents?q=: full-text search through the API, with jobs run inline.
+
+Every upload here is extracted and indexed by the real job (a child process runs
+the extractor) as soon as its transaction commits.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dms.demo import pdf_bytes
+from tests.helpers import add_version, upload
+
+
+@pytest.fixture
+def test_config(test_config):
+    return {**test_config, "queue_url": "immediate"}
+
+
+def a_document(client, cast, username="utama", *, text, title="Dokumen", **fields):
+    """A plain-text upload (quick to extract); PDFs have their own tests."""
+    response = upload(
+        client,
+        cast,
+        username,
+        title=title,
+        content=text.encode("utf-8"),
+        filename="dokumen.txt",
+        **fields,
+    )
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def search(client, query, headers=None, **params):
+    response = client.get(
+        "/api/v1/documents", query_string={"q": query, **params}, headers=headers
+    )
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def ids(body) -> list[int]:
+    return [item["id"] for item in body["items"]]
+
+
+def test_an_uploaded_pdf_is_found_by_words_of_its_text_with_highlights(client, cast):
+    doc = a_document(
+        client,
+        cast,
+        text="Realisasi anggaran belanja kesehatan triwulan ketiga",
+        publish="true",
+    )
+    body = search(client, "belanja kesehatan")
+    assert ids(body) == [doc["id"]]
+    assert body["total"] == 1
+    assert "<mark>belanja</mark>" in body["items"][0]["highlights"]["body"]
+    assert body["items"][0]["score"] > 0
+
+
+def test_a_pdf_version_records_what_extraction_found(client, cast):
+    lines = [
+        "Rencana kerja dinas kesehatan untuk tahun anggaran berikutnya memuat",
+        "program pencegahan penyakit menular, pelayanan puskesmas keliling,",
+        "peningkatan gizi masyarakat desa serta pengadaan obat dan vaksin.",
+    ]
+    response = upload(
+        client, cast, "utama", content=pdf_bytes("Renja", lines), publish="true"
+    )
+    doc = response.get_json()
+    version = client.get(f"/api/v1/documents/{doc['id']}").get_json()["versions"][0]
+    assert version["text"]["status"] == "ok"
+    assert version["text"]["pages"] == 1
+    assert version["text"]["characters"] > 100
+    assert version["text"]["extractors"] == ["pdfminer"]
+    assert ids(search(client, "renja")) == [doc["id"]]
+    staff_view = client.get(
+        f"/api/v1/documents/{doc['id']}", headers=cast.auth("utama")
+    ).get_json()
+    assert staff_view["indexing"] == {"status": "indexed"}
+    assert "indexing" not in client.get(f"/api/v1/documents/{doc['id']}").get_json()
+
+
+def test_all_words_are_required_by_default(client, cast):
+    both = a_document(client, cast, text="pengadaan obat puskesmas", publish="true")
+    a_document(client, cast, text="pengadaan kendaraan dinas", publish="true")
+    assert ids(search(client, "pengadaan obat")) == [both["id"]]
+    assert len(search(client, "pengadaan")["items"]) == 2
+
+
+def test_or_phrase_and_exclusion(client, cast):
+    flood = a_document(client, cast, text="banjir bandang melanda desa", publish="true")
+    fire = a_document(client, cast, text="kebakaran hutan dan lahan", publish="true")
+    a_document(client, cast, text="bandang banjir kiriman", publish="true")
+    assert set(ids(search(client, "banjir OR kebakaran"))) >= {flood["id"], fire["id"]}
+    assert ids(search(client, '"banjir bandang"')) == [flood["id"]]
+    assert flood["id"] not in ids(search(client, "banjir -desa"))
+
+
+def test_a_stem_finds_its_inflected_forms(client, cast):
+    doc = a_document(
+        client, cast, text="Pemerintah daerah menganggarkan dana", publish="true"
+    )
+    assert ids(search(client, "anggaran")) == [doc["id"]]
+
+
+def test_an_exact_match_ranks_above_a_stem_match(client, cast):
+    stem = a_document(
+        client, cast, text="dinas menganggarkan belanja", title="Belanja A"
+    )
+    exact = a_document(client, cast, text="anggaran belanja dinas", title="Belanja B")
+    for doc in (stem, exact):
+        client.post(
+            f"/api/v1/documents/{doc['id']}/publish", headers=cast.auth("utama")
+        )
+    assert ids(search(client, "anggaran")) == [exact["id"], stem["id"]]
+
+
+def test_an_official_number_finds_its_regulation(client, cast):
+    doc = a_document(
+        client,
+        cast,
+        text="Keputusan Bupati Nomor 188.4/705/2013 tentang PPID",
+        publish="true",
+    )
+    a_document(client, cast, text="Keputusan Nomor 188.4/706/2013", publish="true")
+    assert ids(search(client, "188.4/705/2013")) == [doc["id"]]
+
+
+def test_filters_facets_pagination_and_newest_first(client, cast):
+    made = [
+        a_document(
+            client,
+            cast,
+            text=f"laporan pelayanan informasi publik bagian {n}",
+            year=str(2020 + n % 2),
+            publish="true",
+        )
+        for n in range(5)
+    ]
+    first = search(client, "pelayanan", per_page=2, sort="newest")
+    assert first["total"] == 5
+    assert first["facets"]["year"] == {"2020": 3, "2021": 2}
+    assert first["facets"]["category"] == {"berkala": 5}
+    assert ids(first) == [made[4]["id"], made[3]["id"]]
+    third = search(client, "pelayanan", per_page=2, page=3, sort="newest")
+    assert ids(third) == [made[0]["id"]]
+    only_2021 = search(client, "pelayanan", year="2021")
+    assert {item["year"] for item in only_2021["items"]} == {2021}
+
+
+# -- visibility ---------------------------------------------------------------
+
+
+def hidden_documents(client, cast):
+    """A draft, a withdrawn and an exempt document, all with the word 'zamrud'."""
+    draft = a_document(client, cast, "dinkes", text="zamrud rancangan", publish="false")
+    withdrawn = a_document(client, cast, text="zamrud ditarik", publish="true")
+    client.post(
+        f"/api/v1/documents/{withdrawn['id']}/withdraw", headers=cast.auth("utama")
+    )
+    exempt = a_document(
+        client, cast, "dinkes", text="zamrud rahasia", category="dikecualikan"
+    )
+    return draft, withdrawn, exempt
+
+
+def test_anonymous_search_never_shows_draft_withdrawn_or_exempt_documents(client, cast):
+    hidden_documents(client, cast)
+    public = a_document(client, cast, text="safir terbuka", publish="true")
+    body = search(client, "zamrud")
+    assert (body["total"], body["items"]) == (0, [])
+    assert body["facets"] == {"category": {}, "org": {}, "year": {}}
+    wider = search(client, "zamrud OR safir")
+    assert ids(wider) == [public["id"]]
+    assert wider["facets"]["category"] == {"berkala": 1}
+    assert "zamrud" not in str(wider)
+
+
+def test_suggestions_never_offer_words_only_hidden_documents_hold(client, cast):
+    hidden_documents(client, cast)
+    a_document(client, cast, text="laporan keuangan", publish="true")
+    assert search(client, "zamrut")["suggestion"] is None
+    assert search(client, "keuangn")["suggestion"] == "keuangan"
+
+
+def test_staff_find_what_their_role_lets_them_see(client, cast):
+    draft, withdrawn, exempt = hidden_documents(client, cast)
+    own = ids(search(client, "zamrud", headers=cast.auth("dinkes")))
+    assert sorted(own) == sorted([draft["id"], exempt["id"]])
+    assert ids(search(client, "zamrud", headers=cast.auth("bpbd"))) == []
+    assert ids(search(client, "zamrud", headers=cast.auth("admin"))) == []
+    everything = ids(search(client, "zamrud", headers=cast.auth("utama")))
+    assert sorted(everything) == sorted([draft["id"], withdrawn["id"], exempt["id"]])
+
+
+def test_a_withdrawal_hides_the_document_even_before_the_index_catches_up(
+    client, cast, archive
+):
+    doc = a_document(client, cast, text="intan terbit", publish="true")
+    archive.on_documents_changed = None  # the job queue never hears of it
+    client.post(f"/api/v1/documents/{doc['id']}/withdraw", headers=cast.auth("utama"))
+    body = search(client, "intan")
+    assert (body["total"], body["items"], body["facets"]["org"]) == (0, [], {})
+    assert search(client, "intn")["suggestion"] is None
+
+
+def test_a_waiting_version_is_not_searchable_by_the_public_until_approved(client, cast):
+    doc = a_document(client, cast, "dinkes", text="versi pertama rubi")
+    client.post(f"/api/v1/documents/{doc['id']}/publish", headers=cast.auth("utama"))
+    new = b"versi kedua giok"
+    response = add_version(client, cast, "dinkes", doc["id"], new, filename="v2.txt")
+    assert response.status_code == 201
+    assert ids(search(client, "rubi")) == [doc["id"]]
+    assert ids(search(client, "giok")) == []
+    client.post(f"/api/v1/documents/{doc['id']}/publish", headers=cast.auth("utama"))
+    assert ids(search(client, "giok")) == [doc["id"]]
+    assert ids(search(client, "rubi")) == []
+
+
+def test_metadata_and_category_changes_reach_the_index(client, cast):
+    doc = a_document(client, cast, text="isi dokumen", title="Judul lama")
+    response = client.patch(
+        f"/api/v1/documents/{doc['id']}",
+        json={"title": "Neraca kabupaten", "category": "setiap_saat"},
+        headers=cast.auth("utama"),
+    )
+    assert response.status_code == 200
+    client.post(f"/api/v1/documents/{doc['id']}/publish", headers=cast.auth("utama"))
+    body = search(client, "neraca", category="setiap_saat")
+    assert ids(body) == [doc["id"]]
+    assert "<mark>Neraca</mark>" in body["items"][0]["highlights"]["title"]
+    assert ids(search(client, "lama")) == []
+
+
+# -- refusals -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["kata " * 40, "x" * 600, "*nggaran", "a*"],
+    ids=["too-many-words", "too-long", "leading-wildcard", "short-wildcard"],
+)
+def test_pathological_queries_are_refused_politely(client, query):
+    response = client.get("/api/v1/documents", query_string={"q": query})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_request"
+    assert "Silakan" in error["message"] or "misalnya" in error["message"]
+
+
+def test_an_unknown_sort_or_category_is_a_validation_error(client):
+    for params in ({"sort": "acak"}, {"category": "rahasia"}):
+        response = client.get("/api/v1/documents", query_string={"q": "x", **params})
+        assert response.status_code == 422
