@@ -18,6 +18,7 @@ ERROR_STATUSES = {
     "415": "File type not accepted (sniffed from the bytes)",
     "416": "Range not satisfiable",
     "422": "Validation error",
+    "503": "Search index not ready; try again later (Retry-After)",
 }
 DIP_PROPERTIES = {
     "dip_unit": "Unit that holds the information",
@@ -131,6 +132,20 @@ def _schemas() -> dict[str, Any]:
                 "sha256": text,
                 "created_at": {"type": "string", "format": "date-time"},
                 "note": text,
+                "text": {
+                    "type": "object",
+                    "description": "What text extraction made of this version",
+                    "properties": {
+                        "status": {
+                            "enum": ["pending", "ok", "empty", "extraction_failed"]
+                        },
+                        "pages": {"type": ["integer", "null"]},
+                        "characters": {"type": ["integer", "null"]},
+                        "extractors": {"type": "array", "items": text},
+                        "seconds": {"type": ["number", "null"]},
+                        "reason": text,
+                    },
+                },
                 "download_url": text,
             },
         },
@@ -166,6 +181,22 @@ def _schemas() -> dict[str, Any]:
                 "url": text,
                 "download_url": text,
                 "versions": {"type": "array", "items": _ref("Version")},
+                "indexing": {
+                    "type": "object",
+                    "description": "Staff only: whether the search index holds "
+                    "the latest change",
+                    "properties": {"status": {"enum": ["indexed", "pending"]}},
+                },
+                "score": {
+                    "type": ["number", "null"],
+                    "description": "With q: relevance (null unless sorted by it)",
+                },
+                "highlights": {
+                    "type": "object",
+                    "description": "With q: HTML-escaped snippets, <mark> around "
+                    "matches",
+                    "properties": {"title": text, "summary": text, "body": text},
+                },
             },
         },
         "DocumentList": {
@@ -184,6 +215,10 @@ def _schemas() -> dict[str, Any]:
                         }
                         for k in ("category", "org", "year")
                     },
+                },
+                "suggestion": {
+                    "type": ["string", "null"],
+                    "description": "With q: a corrected query from public words",
                 },
             },
         },
@@ -214,7 +249,12 @@ def _schemas() -> dict[str, Any]:
 
 def _paths() -> dict[str, Any]:
     list_parameters = [
-        _query("q", {"type": "string"}, "Full-text query (arrives with search)"),
+        _query(
+            "q",
+            {"type": "string", "maxLength": 500},
+            'Full-text query: all words required; "a phrase"; OR; -word to '
+            "exclude; at most 30 words (400 otherwise)",
+        ),
         _query("category", {"enum": list(CATEGORIES)}, "Filter by category"),
         _query("org", {"type": "string"}, "Filter by organisation slug"),
         _query("year", {"type": "integer"}, "Filter by year"),
@@ -225,7 +265,11 @@ def _paths() -> dict[str, Any]:
             {"type": "integer", "minimum": 1, "maximum": 100},
             "Items per page",
         ),
-        _query("sort", {"enum": ["relevance", "newest", "title"]}, "Order"),
+        _query(
+            "sort",
+            {"enum": ["relevance", "newest", "title"]},
+            "Order (default: relevance with q, newest without)",
+        ),
     ]
     return {
         "/documents": {
@@ -234,7 +278,7 @@ def _paths() -> dict[str, Any]:
                 "parameters": list_parameters,
                 "responses": {
                     "200": _json("A page", _ref("DocumentList")),
-                    **_errors("400", "422"),
+                    **_errors("400", "422", "503"),
                 },
             },
             "post": {

@@ -253,3 +253,38 @@ def test_an_unknown_sort_or_category_is_a_validation_error(client):
     for params in ({"sort": "acak"}, {"category": "rahasia"}):
         response = client.get("/api/v1/documents", query_string={"q": "x", **params})
         assert response.status_code == 422
+
+
+# -- the search page ----------------------------------------------------------
+
+
+def test_the_search_page_shows_highlighted_results_without_javascript(client, cast):
+    doc = a_document(
+        client,
+        cast,
+        text="Data <b>stunting</b> balita",
+        title="Stunting",
+        publish="true",
+    )
+    a_document(client, cast, "dinkes", text="stunting rahasia", category="dikecualikan")
+    page = client.get("/cari", query_string={"q": "stunting"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "1 dokumen ditemukan" in html
+    assert "<mark>Stunting</mark>" in html
+    assert "&lt;b&gt;<mark>stunting</mark>&lt;/b&gt;" in html
+    assert f"/api/v1/documents/{doc['id']}/download" in html
+    assert "rahasia" not in html
+    assert "<script" not in html
+
+
+def test_the_search_page_explains_a_refused_query(client):
+    page = client.get("/cari", query_string={"q": "*x"})
+    assert page.status_code == 400
+    assert "Tanda bintang" in page.get_data(as_text=True)
+
+
+def test_the_empty_search_page_is_a_form(client):
+    page = client.get("/cari")
+    assert page.status_code == 200
+    assert 'name="q"' in page.get_data(as_text=True)
