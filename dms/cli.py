@@ -197,9 +197,13 @@ def _worker_beside(wanted: bool) -> Iterator[None]:
     if not wanted:
         yield
         return
+    import signal
     import subprocess
 
     child = subprocess.Popen([sys.executable, "-m", "dms", "worker"])
+    # SIGTERM (a service manager stopping us) must unwind to the finally below,
+    # or the worker would outlive its server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         yield
     finally:

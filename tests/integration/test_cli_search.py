@@ -169,3 +169,66 @@ def test_the_worker_indexes_what_the_web_app_queued(ready, tmp_path, queue):
         worker.terminate()
         worker.wait(timeout=30)
         worker.stderr.close()
+
+
+def test_serve_runs_a_worker_beside_itself_and_stops_it_on_sigterm(ready, tmp_path):
+    import os
+    import signal
+
+    import requests
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    ready.ok("user", "add", "kepala", "--role", "ppid_utama", "--org", "ppid-utama")
+    token = ready.ok("token", "create", "kepala").stdout.strip()
+    server = subprocess.Popen(
+        [str(DMS_SCRIPT), "serve", "--port", str(port)],
+        env=ready.process_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _answers(f"{base}/healthz"), "the server did not start")
+        response = requests.post(
+            f"{base}/api/v1/documents",
+            headers={"Authorization": f"Bearer {token}"},
+            data={"title": "Jadwal posyandu", "category": "berkala", "publish": "true"},
+            files={"file": ("j.txt", b"jadwal posyandu balita bulan ini")},
+            timeout=30,
+        )
+        assert response.status_code == 201
+        wait_for(
+            lambda: (
+                requests.get(
+                    f"{base}/api/v1/documents", params={"q": "posyandu"}, timeout=10
+                ).json()["total"]
+                == 1
+            ),
+            "the worker beside the server did not index the upload",
+        )
+        workers = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert len(workers) == 1
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=40)
+    assert not os.path.exists(f"/proc/{workers[0]}")
+
+
+def _answers(url: str) -> bool:
+    import requests
+
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def wait_for(condition, message: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, message
+        time.sleep(0.3)
