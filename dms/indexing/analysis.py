@@ -66,6 +66,7 @@ STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 # A word or number: runs of letters or digits joined by inner "." "/" "-", or by
 # "," between digits (the Indonesian decimal comma, "2,5 persen").
 _TOKEN = re.compile(r"[^\W_]+(?:[./\-][^\W_]+|(?<=\d),\d+)*")
+TOKEN_PATTERN = _TOKEN  # what a word is, for the snippet highlighter
 # "14 Tahun 2008", "188.4/705 Tahun 2013": a number cited with its year.
 _NUMBER_WITH_YEAR = re.compile(
     r"(?<![\w./,\-])(\d[\w./\-]*)\s+tahun\s+(\d{4})(?![\w/])", re.IGNORECASE

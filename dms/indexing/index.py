@@ -36,13 +36,13 @@ old generation: the caller re-sends documents changed since ``rebuild`` started.
 
 from __future__ import annotations
 
-import html
 import itertools
 import json
 import os
 import random
 import re
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -50,13 +50,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from whoosh import highlight, index, sorting
+from whoosh import index, sorting
 from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.query import And, Every, NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
 from dms.indexing.analysis import build_query, exact_analyzer, text_fields
+from dms.indexing.snippets import Wanted, marked, snippet, wanted_terms
 
 SCHEMA_VERSION = 1
 BODY_EXCERPT_CHARS = 20_000
@@ -77,7 +78,6 @@ _EXCLUSION = re.compile(r'(?:(?<=\s)|^)-(?=[\w"(])')
 _REQUIRED = re.compile(r'(?:(?<=\s)|^)\+(?=[\w"(])')
 _WORDS = re.compile(r'"[^"]*"|\S+')
 _WILDCARD = re.compile(r"[*?]")
-_SPACES = re.compile(r"\s+")
 
 
 class SearchIndexError(Exception):
@@ -227,33 +227,13 @@ def schema() -> Schema:
     )
 
 
-class EscapingFormatter(highlight.Formatter):
-    """HTML-escapes the snippet and wraps each match in ``<mark>``."""
-
-    between = " … "
-
-    def _text(self, text):
-        return html.escape(text)
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace))}</mark>"
-
-
-_WHOLE = highlight.Highlighter(
-    fragmenter=highlight.WholeFragmenter(), formatter=EscapingFormatter()
-)
-_SNIPPET = highlight.Highlighter(
-    fragmenter=highlight.ContextFragmenter(maxchars=200, surround=60),
-    formatter=EscapingFormatter(),
-)
-
-
 class SearchIndex:
     """The archive's full-text index in one folder (see the module docstring)."""
 
     def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT_SECONDS):
         self.path = Path(path)
         self.lock_timeout = lock_timeout
+        self._local = threading.local()
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -354,30 +334,30 @@ class SearchIndex:
         caller's database says so while their new entry is on its way): they are
         masked before counting, like the scope.
         """
-        ix = self._open()
-        text_query = parse_text(query.text, ix.schema)
+        searcher = self._searcher()
+        text_query = parse_text(query.text, searcher.schema)
         allowed = _combine(scope.filter_query(), _user_filters(query))
         excluded = frozenset(str(doc_id) for doc_id in exclude_ids)
-        with ix.searcher() as searcher:
-            results = searcher.search(
-                text_query,
-                filter=allowed,
-                mask=Or([Term("id", key) for key in sorted(excluded)])
-                if excluded
-                else None,
-                limit=query.page * query.per_page,
-                groupedby={name: sorting.FieldFacet(name) for name in FACET_FIELDS},
-                maptype=sorting.Count,
-                **_ordering(query.sort),
-            )
-            start = (query.page - 1) * query.per_page
-            hits = results[start : start + query.per_page]
-            return SearchResult(
-                total=len(results),
-                items=[_hit(hit, query.sort) for hit in hits],
-                facets=_facets(results),
-                suggestion=_suggest(searcher, query.text, excluded),
-            )
+        results = searcher.search(
+            text_query,
+            filter=allowed,
+            mask=Or([Term("id", key) for key in sorted(excluded)])
+            if excluded
+            else None,
+            limit=query.page * query.per_page,
+            groupedby={name: sorting.FieldFacet(name) for name in FACET_FIELDS},
+            maptype=sorting.Count,
+            **_ordering(query.sort),
+        )
+        start = (query.page - 1) * query.per_page
+        hits = results[start : start + query.per_page]
+        wanted = wanted_terms(text_query)
+        return SearchResult(
+            total=len(results),
+            items=[_hit(hit, query.sort, wanted) for hit in hits],
+            facets=_facets(results),
+            suggestion=_suggest(searcher, query.text, excluded),
+        )
 
     # -- internals -------------------------------------------------------------
 
@@ -397,6 +377,27 @@ class SearchIndex:
 
     def _open(self) -> index.FileIndex:
         return index.open_dir(str(self._live_dir()))
+
+    def _searcher(self) -> Searcher:
+        """This thread's searcher, reopened only when the index changed.
+
+        Opening an index reads its table of contents and every segment's files;
+        a search-heavy server would pay that on every query. The searcher is kept
+        while no commit happened (one small TOC read tells) and no rebuild swapped
+        the generation.
+        """
+        live = self._live_dir()
+        cached = getattr(self._local, "entry", None)
+        if cached is not None and cached[0] == live and cached[1].up_to_date():
+            return cached[1]
+        if cached is not None:
+            # Not refresh(): it reuses segment readers, and a reused reader was
+            # seen to miss deletions committed since (a replaced document's old
+            # text kept matching).
+            cached[1].close()
+        searcher = index.open_dir(str(live)).searcher()
+        self._local.entry = (live, searcher)
+        return searcher
 
     def _create_generation(self) -> Path:
         stamp = time.strftime("%Y%m%dT%H%M%S")
@@ -574,15 +575,12 @@ def _ordering(sort: str) -> dict:
 # -- results ------------------------------------------------------------------
 
 
-def _hit(hit, sort: str) -> Hit:
+def _hit(hit, sort: str, wanted: Wanted) -> Hit:
     snippets = {
-        "title": _WHOLE.highlight_hit(hit, "title", text=hit.get("title", "")),
-        "summary": _SNIPPET.highlight_hit(hit, "summary", text=hit.get("summary", "")),
-        "body": _SNIPPET.highlight_hit(hit, "body", text=hit.get("body_excerpt", "")),
+        "title": marked(hit.get("title", ""), wanted),
+        "summary": snippet(hit.get("summary", ""), wanted),
+        "body": snippet(hit.get("body_excerpt", ""), wanted),
     }
-    snippets = {name: _SPACES.sub(" ", text).strip() for name, text in snippets.items()}
-    if not snippets["title"]:
-        snippets["title"] = html.escape(hit.get("title", ""))
     score = hit.score if sort == "relevance" else None
     return Hit(id=int(hit["id"]), score=score, highlights=snippets)
 
