@@ -128,7 +128,7 @@ def _search_index(archive):
     return SearchIndex(archive.settings.index_dir)
 
 
-def _rebuild(archive) -> int:
+def _rebuild(archive, procs: int = 1) -> int:
     from sqlalchemy import func, select
     from tqdm import tqdm
 
@@ -145,7 +145,7 @@ def _rebuild(archive) -> int:
             bar.update(count - done[0])
             done[0] = count
 
-        return _indexer(archive).rebuild(progress=progress)
+        return _indexer(archive).rebuild(progress=progress, procs=procs)
 
 
 def _safe_url(url: str) -> str:
@@ -410,7 +410,14 @@ def _indexer(archive):
 
 
 @main.command()
-def reindex() -> None:
+@click.option(
+    "--procs",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes analysing text at once (each may use about 100 MB)",
+)
+def reindex(procs: int) -> None:
     """Rebuild the search index from the database in bounded memory; searches keep
     answering from the old index until the new one is swapped in."""
     import time
@@ -418,7 +425,7 @@ def reindex() -> None:
     started = time.monotonic()
     with _archive() as archive:
         _search_index(archive).ensure()
-        count = _rebuild(archive)
+        count = _rebuild(archive, procs=procs)
     click.echo(
         f"dms: {count} document(s) indexed in {time.monotonic() - started:.1f} s"
     )

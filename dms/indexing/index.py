@@ -65,6 +65,7 @@ MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 30
 MAX_PER_PAGE = 100
 LOCK_TIMEOUT_SECONDS = 30.0
+SUBWRITER_MB = 48
 SORTS = ("relevance", "newest", "title")
 FACET_FIELDS = ("category", "org", "year")
 EXEMPT_CATEGORY = "dikecualikan"
@@ -265,18 +266,24 @@ class SearchIndex:
         docs: Iterable[IndexedDocument],
         chunk_size: int = 500,
         progress: Callable[[int], None] | None = None,
+        procs: int = 1,
     ) -> int:
         """Builds a fresh generation from ``docs`` and swaps it in; returns the count.
 
         Each document must appear once. Searchers keep using the old generation
         until the swap; on error the new one is removed and the old one stays live.
+        ``procs`` > 1 analyses in that many forked processes (Whoosh's MpWriter):
+        only for single-threaded callers such as ``dms reindex``, since forking a
+        process that runs threads can deadlock.
         """
         self.path.mkdir(parents=True, exist_ok=True)
         generation = self._create_generation()
+        ix = index.open_dir(str(generation))
         try:
-            count = self._fill(
-                index.open_dir(str(generation)), docs, chunk_size, progress
-            )
+            if procs > 1:
+                count = self._fill_parallel(ix, docs, chunk_size, progress, procs)
+            else:
+                count = self._fill(ix, docs, chunk_size, progress)
             previous = self._live_dir() if self._current.exists() else None
             self._point_current_to(generation)
         except BaseException:
@@ -440,6 +447,28 @@ class SearchIndex:
             count += len(chunk)
             if progress is not None:
                 progress(count)
+        return count
+
+    def _fill_parallel(self, ix, docs, chunk_size, progress, procs) -> int:
+        # One writer for the whole build: documents go to job files on disk in
+        # batches, each process's pool spills to disk past SUBWRITER_MB, so memory
+        # stays bounded without a commit per chunk; the new generation is private
+        # until the swap, so nothing else waits for its lock.
+        writer = ix.writer(
+            procs=procs, batchsize=100, limitmb=SUBWRITER_MB, multisegment=True
+        )
+        count = 0
+        try:
+            for chunk in _chunks(docs, chunk_size):
+                for doc in chunk:
+                    writer.add_document(**_fields(doc))
+                count += len(chunk)
+                if progress is not None:
+                    progress(count)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
         return count
 
     def _writer(self, ix):

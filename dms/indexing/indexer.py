@@ -151,7 +151,9 @@ class Indexer:
             after_id = ids[-1]
         return done
 
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+    def rebuild(
+        self, progress: Callable[[int], None] | None = None, procs: int = 1
+    ) -> int:
         """A new index from the database alone, swapped in when complete; changes
         committed meanwhile are then applied to it. Returns the documents indexed."""
         written: dict[int, int] = {}
@@ -161,7 +163,9 @@ class Indexer:
                 written[doc.id] = doc.revision if final else -1
                 yield doc
 
-        count = self.index.rebuild(documents(), chunk_size=CHUNK, progress=progress)
+        count = self.index.rebuild(
+            documents(), chunk_size=CHUNK, progress=progress, procs=procs
+        )
         self._acknowledge_rebuilt(written)
         self._catch_up(written)
         return count

@@ -232,3 +232,20 @@ def wait_for(condition, message: str, timeout: float = 60) -> None:
     while not condition():
         assert time.monotonic() < deadline, message
         time.sleep(0.3)
+
+
+def test_reindex_in_two_processes_gives_the_same_results(ready, tmp_path):
+    folder = write_texts(tmp_path / "in")
+    ready.ok(
+        "import",
+        folder,
+        "--org",
+        "ppid-utama",
+        "--category",
+        "setiap_saat",
+        "--publish",
+    )
+    queries = ("banjir", "laporan OR keputusan", "188.4/705/2013")
+    before = [search_json(ready, q) for q in queries]
+    assert "3 document(s) indexed" in ready.ok("reindex", "--procs", "2").stdout
+    assert [search_json(ready, q) for q in queries] == before
