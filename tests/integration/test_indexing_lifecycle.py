@@ -148,8 +148,10 @@ def test_changes_committed_during_a_rebuild_reach_the_new_index(
 
     search_index_rebuild = search_index.rebuild
 
-    def rebuild(docs, chunk_size=500, progress=None):
-        return search_index_rebuild(docs, chunk_size, progress=withdraw_midway)
+    def rebuild(docs, chunk_size=500, progress=None, procs=1):
+        return search_index_rebuild(
+            docs, chunk_size, progress=withdraw_midway, procs=procs
+        )
 
     search_index.rebuild = rebuild
     indexer.rebuild()
