@@ -32,15 +32,16 @@ INDEX_RETRY_DELAY_SECONDS = 10
 
 
 def make_huey(settings: Settings) -> Huey:
-    """The queue ``settings.queue_url`` names."""
+    """The queue ``settings.queue_url`` names. Results are not kept: nobody reads
+    them, and Huey would otherwise store every job's return value forever."""
     url = settings.queue_url  # checked by load_settings
     if url == IMMEDIATE:
         return MemoryHuey(QUEUE_NAME, immediate=True)
     if url:
-        return RedisHuey(QUEUE_NAME, url=url)
+        return RedisHuey(QUEUE_NAME, url=url, results=False)
     path = embedded_queue_path(settings)
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(path))
+    return SqliteHuey(QUEUE_NAME, filename=str(path), results=False)
 
 
 def embedded_queue_path(settings: Settings) -> Path:

@@ -169,6 +169,17 @@ def test_the_worker_indexes_what_the_web_app_queued(ready, tmp_path, queue):
         worker.terminate()
         worker.wait(timeout=30)
         worker.stderr.close()
+    assert queue_of(ready).result_count() == 0  # no return value kept forever
+
+
+def queue_of(instance: Instance):
+    from dms.jobs import make_huey
+    from dms.settings import load_settings
+
+    settings = load_settings(
+        {k[4:].lower(): v for k, v in instance.env.items() if k.startswith("DMS_")}
+    )
+    return make_huey(settings)
 
 
 def test_serve_runs_a_worker_beside_itself_and_stops_it_on_sigterm(ready, tmp_path):
