@@ -7,7 +7,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
 
-.PHONY: install system-deps run test test-pg lint format bench clean
+.PHONY: install system-deps run test test-pg lint format bench bench-download bench-search clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@command -v file >/dev/null && ldconfig -p | grep -q libmagic.so.1 \
@@ -40,8 +40,13 @@ format: install
 	$(BIN)/ruff format dms tests bench
 	$(BIN)/ruff check --fix dms tests bench
 
-bench: install  ## throughput and memory figures (see bench/README.md)
+bench: bench-download bench-search  ## every benchmark (see bench/README.md)
+
+bench-download: install  ## download throughput and server memory
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-search: install  ## ingest, index rebuild and search latency (about an hour)
+	$(BIN)/python -m bench.search $(SEARCH_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -72,9 +72,10 @@ def prepare_instance(env: dict) -> str:
 class DmsServer:
     """`dms serve` as a child process; stopped on exit from the `with` block."""
 
-    def __init__(self, env: dict, log_path: Path):
+    def __init__(self, env: dict, log_path: Path, extra_args: tuple[str, ...] = ()):
         self.env = env
         self.log_path = log_path
+        self.extra_args = extra_args
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -88,6 +89,7 @@ class DmsServer:
     def __enter__(self) -> DmsServer:
         """Start `dms serve` and wait until /healthz answers."""
         command = [dms_command(), "serve", "--host", HOST, "--port", str(self.port)]
+        command += self.extra_args
         with self.log_path.open("wb") as log_file:
             # Own session: a Ctrl-C reaches only us, and we stop the server.
             self.process = subprocess.Popen(
