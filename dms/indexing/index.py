@@ -45,6 +45,7 @@ import shutil
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,6 +53,7 @@ from pathlib import Path
 
 from whoosh import index, sorting
 from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.query import And, Every, NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
@@ -235,6 +237,17 @@ class SearchIndex:
         self.path = Path(path)
         self.lock_timeout = lock_timeout
         self._local = threading.local()
+        # Every thread's searcher, so that all of them are closed with this object
+        # (they hold plain file handles: see _searcher).
+        self._searchers: list[Searcher] = []
+        self._searchers_lock = threading.Lock()
+        self._finalizer = weakref.finalize(
+            self, _close_searchers, self._searchers, self._searchers_lock
+        )
+
+    def close(self) -> None:
+        """Close every searcher this object keeps open."""
+        self._finalizer()
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -401,8 +414,17 @@ class SearchIndex:
             # Not refresh(): it reuses segment readers, and a reused reader was
             # seen to miss deletions committed since (a replaced document's old
             # text kept matching).
+            with self._searchers_lock:
+                if cached[1] in self._searchers:
+                    self._searchers.remove(cached[1])
             cached[1].close()
-        searcher = index.open_dir(str(live)).searcher()
+        # Without mmap: with it, a server's memory grew with every search (89 to
+        # 518 MiB after 120 searches over 2,000 documents, 1.6 GiB at 10,000);
+        # plain reads keep it near 100 MiB at the price of slower searches.
+        storage = FileStorage(str(live), supports_mmap=False)
+        searcher = storage.open_index().searcher()
+        with self._searchers_lock:
+            self._searchers.append(searcher)
         self._local.entry = (live, searcher)
         return searcher
 
@@ -487,6 +509,12 @@ class SearchIndex:
                     ) from None
                 time.sleep(min(remaining, delay * random.uniform(0.5, 1.5)))
                 delay = min(delay * 2, 0.5)
+
+
+def _close_searchers(searchers: list[Searcher], lock: threading.Lock) -> None:
+    with lock:
+        while searchers:
+            searchers.pop().close()
 
 
 # -- documents ----------------------------------------------------------------
