@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from dms import schema  # noqa: F401  (every table, for relationships)
 from dms.db import WRITES, make_engine, make_session_factory
 from dms.documents.uploads import discard_unused_blobs, take_new_blobs
 from dms.indexing import tracking

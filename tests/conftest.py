@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from dms import audit  # noqa: F401  (registers the audit table)
+from dms import (
+    audit,  # noqa: F401  (registers the audit table)
+    schema,  # noqa: F401  (registers every table)
+)
 from dms.db import Base, make_engine, upgrade_schema
-from dms.documents import models  # noqa: F401  (registers the tables)
 
 pytest_plugins = ["tests.fixtures_s3"]
 

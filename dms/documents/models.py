@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -144,6 +145,16 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Berkala: months within which a new version must arrive (DOMAIN.md §2).
+    refresh_months: Mapped[int | None] = mapped_column(Integer)
+    # Serta merta: when the event happened (publication delay is a breach), and
+    # whether the announcement is pinned on the portal's home page.
+    event_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The exempt original this document is the redacted public version of.
+    redacted_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id"), index=True
+    )
     # Bumped by every change the search index reflects; the indexing job records
     # the revision it wrote. They differ while the index lags behind this row.
     index_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -153,6 +164,7 @@ class Document(Base):
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User | None] = relationship()
+    redacted_from: Mapped[Document | None] = relationship(remote_side=[id])
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document", order_by="DocumentVersion.number"
     )

@@ -3,9 +3,11 @@ or on the configured database when Alembic is run by hand."""
 
 from alembic import context
 
-from dms import audit  # noqa: F401  (registers the audit table)
+from dms import (
+    audit,  # noqa: F401  (registers the audit table)
+    schema,  # noqa: F401  (registers every table)
+)
 from dms.db import Base, make_engine
-from dms.documents import models  # noqa: F401  (registers the tables)
 
 target_metadata = Base.metadata
 
