@@ -590,3 +590,13 @@ def demo() -> None:
 
     with _archive() as archive:
         load_demo(archive, echo=click.echo)
+
+
+def _register_commands() -> None:
+    from dms import cli_calendar, cli_registers
+
+    for command in (*cli_calendar.COMMANDS, *cli_registers.COMMANDS):
+        main.add_command(command)
+
+
+_register_commands()

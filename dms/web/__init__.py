@@ -32,9 +32,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["dms.search"] = search_index
     app.extensions["dms.jobs"] = Jobs(archive, search_index).attach()
 
-    from dms.web import api, errors, public
+    from dms.web import (
+        api,
+        calendar_api,
+        errors,
+        feeds,
+        public,
+        registers,
+        suggestions,
+    )
 
     errors.init_app(app)
     public.init_app(app)
     api.init_app(app)
+    for blueprint in (calendar_api, feeds, registers, suggestions):
+        blueprint.init_app(app)
     return app

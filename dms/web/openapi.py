@@ -403,6 +403,15 @@ def _paths() -> dict[str, Any]:
     }
 
 
+def _all_paths() -> dict[str, Any]:
+    from dms.web import calendar_api, feeds, registers, suggestions
+
+    paths = _paths()
+    for module in (calendar_api, feeds, registers, suggestions):
+        paths.update(module.openapi_paths())
+    return paths
+
+
 def openapi_document() -> dict[str, Any]:
     """The whole description, built fresh (it is small)."""
     return {
@@ -414,7 +423,7 @@ def openapi_document() -> dict[str, Any]:
             "No Authorization header means an anonymous citizen.",
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": _paths(),
+        "paths": _all_paths(),
         "components": {
             "schemas": _schemas(),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
