@@ -81,9 +81,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def benchmark(args: argparse.Namespace, folder: Path) -> dict:
-    """Ingest, then every size; the results dict."""
-    results = {"config": config(args), "goals": search_report.GOALS}
+def benchmark(args: argparse.Namespace, folder: Path, results: dict) -> None:
+    """Ingest, then every size, into `results`; the JSON is rewritten after each
+    part, so an interrupted run (it takes an hour or more) keeps what it measured."""
     results["ingest"] = None
     if not args.skip_ingest:
         results["ingest"] = ingest.measure(
@@ -93,15 +93,21 @@ def benchmark(args: argparse.Namespace, folder: Path) -> dict:
             args.ingest_jobs,
             not args.skip_no_ocr,
         )
-    results["sizes"] = []
+        _save(results, args.output)
     for size in args.sizes:
         results["sizes"].append(
             measure_size(folder, size, args.seed, args.rounds, args.latency_budget)
         )
+        _save(results, args.output)
         if not args.keep:
             shutil.rmtree(folder / f"synthetic-{size}", ignore_errors=True)
+    results["complete"] = True
+
+
+def _save(results: dict, path: Path) -> None:
+    """Write the results so far, with their verdicts."""
     results["passed"] = search_report.verdicts(results)
-    return results
+    report.write_json(results, path)
 
 
 def config(args: argparse.Namespace) -> dict:
@@ -160,27 +166,38 @@ def _sources_digest() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the benchmark; print the table, write the JSON. Exit 130 on Ctrl-C."""
+    """Run the benchmark; print the table, write the JSON. Exit 130 on Ctrl-C.
+
+    When interrupted or failed after some parts, the table and the JSON still give
+    the parts that finished (the JSON says "complete": false).
+    """
     args = parse_args(argv)
     # SIGTERM unwinds like Ctrl-C, so the servers are stopped and the folder removed.
     signal.signal(signal.SIGTERM, _interrupt)
     started = time.perf_counter()
+    results = {"config": config(args), "goals": search_report.GOALS}
+    results.update(complete=False, ingest=None, sizes=[])
+    status = 0
     try:
         with workspace(args.keep) as folder:
-            results = benchmark(args, folder)
+            benchmark(args, folder, results)
     except KeyboardInterrupt:
         log("interrupted")
-        return 130
+        status = 130
     except RuntimeError as exc:
         log(f"failed: {exc}")
-        return 1
+        status = 1
     results["config"]["total_seconds"] = round(time.perf_counter() - started, 1)
-    report.write_json(results, args.output)
+    if status and not (results["ingest"] or results["sizes"]):
+        return status
+    _save(results, args.output)
     print(search_report.table(results))
+    done = "" if results["complete"] else "; INCOMPLETE, the parts that finished"
     print(
-        f"\nJSON: {args.output} (whole run {results['config']['total_seconds']:,.0f} s)"
+        f"\nJSON: {args.output} (whole run "
+        f"{results['config']['total_seconds']:,.0f} s{done})"
     )
-    return 0
+    return status
 
 
 if __name__ == "__main__":
