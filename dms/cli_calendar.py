@@ -2,6 +2,135 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import click
 
-COMMANDS: list[click.Command] = []
+from dms.requests.models import DAY_KINDS, OTHER
+
+YEAR = click.IntRange(1970, 2100)
+
+
+@click.group("calendar")
+def calendar_group() -> None:
+    """The working-day calendar: national holidays and cuti bersama."""
+
+
+@calendar_group.command("seed")
+@click.option(
+    "--year",
+    "years",
+    type=YEAR,
+    multiple=True,
+    help="Year to seed from the holidays package (repeatable; default: this year)",
+)
+def seed(years: tuple[int, ...]) -> None:
+    """Write the years' holidays from the holidays package (admin edits are kept)."""
+    from dms.cli import _archive
+    from dms.documents.access import SYSTEM
+    from dms.requests import calendar
+
+    with _archive() as archive, archive.transaction() as session:
+        for year in years or (_this_year(archive.settings),):
+            if calendar.is_seeded(session, year):
+                click.echo(f"{year}: sudah diisi sebelumnya; tidak ada yang diubah")
+                continue
+            written = calendar.seed_year(session, year, actor=SYSTEM)
+            click.echo(f"{year}: {written} hari libur dicatat")
+
+
+@calendar_group.command("list")
+@click.option("--year", type=YEAR, default=None, help="Default: this year")
+def list_days(year: int | None) -> None:
+    """Print the year's recorded weekdays and whether each is a working day."""
+    from dms.cli import _archive
+    from dms.requests import calendar
+
+    with _archive() as archive, archive.reading() as session:
+        settings = archive.settings
+        year = year or _this_year(settings)
+        entries = calendar.list_days(
+            session, year, cuti_bersama_day_off=settings.cuti_bersama_day_off
+        )
+        seeded = calendar.is_seeded(session, year)
+    for entry in entries:
+        status = "hari kerja" if entry.working_day else "libur"
+        click.echo(
+            f"{entry.day.isoformat()} {calendar.WEEKDAY_NAMES[entry.day.weekday()]:<6} "
+            f"{status:<10} {entry.kind:<12} {entry.source:<8} {entry.name}"
+        )
+    origin = "database" if seeded else "paket holidays (belum diisi ke database)"
+    cuti = "libur" if settings.cuti_bersama_day_off else "hari kerja"
+    click.echo(
+        f"dms: {year}: {len(entries)} tanggal dari {origin}; cuti bersama {cuti}"
+    )
+
+
+@calendar_group.command("set")
+@click.argument("day")
+@click.option("--name", required=True, help="Name of the day off")
+@click.option("--kind", type=click.Choice(DAY_KINDS), default=OTHER, show_default=True)
+@click.option(
+    "--working",
+    is_flag=True,
+    help="Record the date as a working day (e.g. a cancelled cuti bersama)",
+)
+def set_day(day: str, name: str, kind: str, working: bool) -> None:
+    """Record DAY (YYYY-MM-DD, a weekday) as a day off, or as a working day."""
+    from dms.cli import _archive
+    from dms.documents.access import SYSTEM
+    from dms.requests import calendar
+
+    when = calendar.parse_day(day)
+    with _archive() as archive, archive.transaction() as session:
+        calendar.set_day(
+            session, actor=SYSTEM, day=when, name=name, kind=kind, day_off=not working
+        )
+    status = "hari kerja" if working else "libur"
+    click.echo(f"dms: {when.isoformat()} dicatat sebagai {status} ({kind}): {name}")
+
+
+@calendar_group.command("remove")
+@click.argument("day")
+def remove_day(day: str) -> None:
+    """Make DAY a working day again (a seeded holiday stays as a correction)."""
+    from dms.cli import _archive
+    from dms.documents.access import SYSTEM
+    from dms.requests import calendar
+
+    when = calendar.parse_day(day)
+    with _archive() as archive, archive.transaction() as session:
+        calendar.remove_day(session, actor=SYSTEM, day=when)
+    click.echo(f"dms: {when.isoformat()} kini hari kerja")
+
+
+@calendar_group.command("due")
+@click.argument("received")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 366),
+    default=10,
+    show_default=True,
+    help="Working days",
+)
+def due(received: str, days: int) -> None:
+    """Print the due date DAYS working days after RECEIVED (a date or ISO time)."""
+    from dms.cli import _archive
+    from dms.requests import calendar
+
+    with _archive() as archive, archive.reading() as session:
+        settings = archive.settings
+        when = calendar.parse_received(received, settings.timezone)
+        click.echo(
+            calendar.working_calendar(session, settings)
+            .due_date(when, days)
+            .isoformat()
+        )
+
+
+def _this_year(settings) -> int:
+    return datetime.now(ZoneInfo(settings.timezone)).year
+
+
+COMMANDS: list[click.Command] = [calendar_group]

@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "config" / "defaults.toml"
 # Environment variables read elsewhere (tests, the instance folder, the config file).
@@ -29,6 +30,10 @@ class Settings:
     queue_url: str
     max_upload_mb: int
     max_per_page: int
+    # DOMAIN.md §4 decision: cuti bersama is not a working day (configurable).
+    cuti_bersama_day_off: bool
+    # Where a receipt time becomes a calendar date for working-day deadlines.
+    timezone: str
 
     @property
     def max_upload_bytes(self) -> int:
@@ -99,6 +104,8 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         queue_url=_queue_url(text("queue_url")),
         max_upload_mb=_positive_int(values, "max_upload_mb"),
         max_per_page=_positive_int(values, "max_per_page"),
+        cuti_bersama_day_off=_bool(values, "cuti_bersama_day_off"),
+        timezone=_timezone(values, "timezone"),
     )
 
 
@@ -125,6 +132,35 @@ def _positive_int(values: dict[str, Any], key: str) -> int:
     if number <= 0:
         raise SettingsError(f"{key} must be positive, not {number}")
     return number
+
+
+TRUE_WORDS = ("true", "1", "yes")
+FALSE_WORDS = ("false", "0", "no")
+
+
+def _bool(values: dict[str, Any], key: str) -> bool:
+    """A TOML boolean, or true/false/1/0/yes/no as text (from the environment)."""
+    value = values[key]
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingsError(f"{key} must be true or false, not {value!r}")
+
+
+def _timezone(values: dict[str, Any], key: str) -> str:
+    """An IANA time zone name that zoneinfo knows, e.g. Asia/Jakarta."""
+    name = str(values[key]).strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise SettingsError(
+            f"{key} must be an IANA time zone such as Asia/Jakarta, not {name!r}"
+        ) from None
+    return name
 
 
 def ensure_secret_key(settings: Settings) -> str:

@@ -1,17 +1,313 @@
-"""The working-day calendar under /api/v1/calendar (helper A fills this)."""
+"""The working-day calendar under /api/v1/calendar: thin views over its services."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask
+from flask import Blueprint, Flask, current_app, jsonify, request
 
-bp = Blueprint("calendar_api", __name__)
+from dms.documents.models import User
+from dms.errors import BadInput, ValidationError
+from dms.requests import calendar
+from dms.requests.models import CalendarDay
+from dms.web.api import (
+    MAX_JSON_BYTES,
+    _authenticated_user_id,
+    _int_arg,
+    _json_object,
+    current_actor,
+)
+from dms.web.openapi import _errors, _json, _query
+
+bp = Blueprint("calendar_api", __name__, url_prefix="/api/v1")
+
+DEFAULT_DAYS = 10  # the written answer to a request (UU KIP Ps. 22(7))
+
+
+def _archive():
+    return current_app.extensions["dms"]
+
+
+@bp.before_request
+def _limit_body_size():
+    request.max_content_length = MAX_JSON_BYTES
+    if any("\x00" in value for value in request.args.values()):
+        raise BadInput("Parameter tidak boleh berisi karakter NUL.")
+
+
+@bp.get("/calendar")
+def list_calendar():
+    archive = _archive()
+    settings = archive.settings
+    year = _int_arg(request.args, "year", calendar.MIN_YEAR, calendar.MAX_YEAR)
+    if year is None:
+        year = datetime.now(ZoneInfo(settings.timezone)).year
+    with archive.reading() as session:
+        current_actor(session)  # a bad token is refused even here
+        days = calendar.list_days(
+            session, year, cuti_bersama_day_off=settings.cuti_bersama_day_off
+        )
+        seeded = calendar.is_seeded(session, year)
+    return jsonify(
+        year=year,
+        cuti_bersama_day_off=settings.cuti_bersama_day_off,
+        timezone=settings.timezone,
+        seeded=seeded,
+        days=[entry_json(entry) for entry in days],
+    )
+
+
+@bp.put("/calendar/days/<string:day>")
+def set_day(day: str):
+    actor_id = _authenticated_user_id()
+    when = calendar.parse_day(day)
+    body = _json_object()
+    with _archive().transaction() as session:
+        row = calendar.set_day(
+            session,
+            actor=session.get(User, actor_id),
+            day=when,
+            name=body.get("name"),
+            kind=body.get("kind", calendar.OTHER),
+            day_off=body.get("day_off", True),
+        )
+        return jsonify(_day_json(session, row))
+
+
+@bp.delete("/calendar/days/<string:day>")
+def remove_day(day: str):
+    actor_id = _authenticated_user_id()
+    when = calendar.parse_day(day)
+    with _archive().transaction() as session:
+        row = calendar.remove_day(session, actor=session.get(User, actor_id), day=when)
+        entry = _day_json(session, row) if row is not None else None
+    return jsonify(date=when.isoformat(), working_day=True, entry=entry)
+
+
+@bp.get("/calendar/due")
+def due_date():
+    archive = _archive()
+    settings = archive.settings
+    raw = request.args.get("received")
+    if not raw:
+        raise ValidationError("Isi 'received' dengan tanggal penerimaan.", "received")
+    received = calendar.parse_received(raw, settings.timezone)
+    days = _int_arg(request.args, "days", 1, calendar.MAX_DAYS) or DEFAULT_DAYS
+    with archive.reading() as session:
+        current_actor(session)
+        days_calendar = calendar.working_calendar(session, settings)
+        received_on = days_calendar.received_on(received)
+        counted_from = days_calendar.effective_receipt(received)
+        due = days_calendar.add(counted_from, days)
+    return jsonify(
+        received=received_on.isoformat(),
+        counted_from=counted_from.isoformat(),
+        due=due.isoformat(),
+        days=days,
+        cuti_bersama_day_off=settings.cuti_bersama_day_off,
+    )
+
+
+def entry_json(entry: calendar.CalendarEntry) -> dict[str, Any]:
+    """A recorded weekday as the API shows it."""
+    return {
+        "date": entry.day.isoformat(),
+        "weekday": calendar.WEEKDAY_NAMES[entry.day.weekday()],
+        "name": entry.name,
+        "kind": entry.kind,
+        "day_off": entry.day_off,
+        "source": entry.source,
+        "working_day": entry.working_day,
+    }
+
+
+def _day_json(session, row: CalendarDay) -> dict[str, Any]:
+    settings = _archive().settings
+    days = calendar.list_days(
+        session, row.day.year, cuti_bersama_day_off=settings.cuti_bersama_day_off
+    )
+    return entry_json(next(entry for entry in days if entry.day == row.day))
+
+
+# --- OpenAPI ---------------------------------------------------------------------
+
+DAY_PARAMETER = {
+    "name": "date",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "date"},
+    "description": "YYYY-MM-DD, Monday to Friday",
+}
+ENTRY_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "date": {"type": "string", "format": "date"},
+        "weekday": {"type": "string", "description": "Indonesian day name"},
+        "name": {"type": "string"},
+        "kind": {"enum": list(calendar.DAY_KINDS)},
+        "day_off": {
+            "type": "boolean",
+            "description": "False: an admin made this holiday a working day",
+        },
+        "source": {"enum": ["holidays", "admin"]},
+        "working_day": {
+            "type": "boolean",
+            "description": "Whether the date counts as a working day under the "
+            "settings in force (cuti bersama follow cuti_bersama_day_off)",
+        },
+    },
+}
 
 
 def openapi_paths() -> dict[str, Any]:
     """This blueprint's paths for the OpenAPI document (relative to /api/v1)."""
-    return {}
+    return {
+        "/calendar": {"get": _list_operation()},
+        "/calendar/days/{date}": {
+            "put": _set_operation(),
+            "delete": _remove_operation(),
+        },
+        "/calendar/due": {"get": _due_operation()},
+    }
+
+
+def _list_operation() -> dict[str, Any]:
+    return {
+        "summary": "The recorded weekdays of a year: holidays, cuti bersama, "
+        "the admin's corrections",
+        "description": "Weekends are never working days and are not listed. A year "
+        "not seeded yet shows the holidays package's dates.",
+        "parameters": [
+            _query(
+                "year",
+                {
+                    "type": "integer",
+                    "minimum": calendar.MIN_YEAR,
+                    "maximum": calendar.MAX_YEAR,
+                },
+                "Default: the current year",
+            )
+        ],
+        "responses": {
+            "200": _json(
+                "The year's calendar",
+                {
+                    "type": "object",
+                    "properties": {
+                        "year": {"type": "integer"},
+                        "cuti_bersama_day_off": {"type": "boolean"},
+                        "timezone": {"type": "string"},
+                        "seeded": {"type": "boolean"},
+                        "days": {"type": "array", "items": ENTRY_SCHEMA},
+                    },
+                },
+            ),
+            **_errors("401", "422"),
+        },
+    }
+
+
+def _set_operation() -> dict[str, Any]:
+    return {
+        "summary": "Record a weekday as a day off, or (day_off false) as a working "
+        "day (admin)",
+        "security": [{"bearer": []}],
+        "parameters": [DAY_PARAMETER],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": {
+                            "name": {"type": "string", "maxLength": 255},
+                            "kind": {
+                                "enum": list(calendar.DAY_KINDS),
+                                "default": calendar.OTHER,
+                            },
+                            "day_off": {"type": "boolean", "default": True},
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": _json("The day", ENTRY_SCHEMA),
+            **_errors("400", "401", "403", "422"),
+        },
+    }
+
+
+def _remove_operation() -> dict[str, Any]:
+    return {
+        "summary": "Make a recorded day off a working day again (admin)",
+        "description": "An admin's own entry is deleted; a seeded holiday stays as "
+        "a correction with day_off false, so re-seeding does not bring it back.",
+        "security": [{"bearer": []}],
+        "parameters": [DAY_PARAMETER],
+        "responses": {
+            "200": _json(
+                "The date, now a working day",
+                {
+                    "type": "object",
+                    "properties": {
+                        "date": {"type": "string", "format": "date"},
+                        "working_day": {"type": "boolean"},
+                        "entry": {"oneOf": [ENTRY_SCHEMA, {"type": "null"}]},
+                    },
+                },
+            ),
+            **_errors("401", "403", "404", "422"),
+        },
+    }
+
+
+def _due_operation() -> dict[str, Any]:
+    return {
+        "summary": "The due date a number of working days after receipt",
+        "description": "Day 1 is the first working day after receipt; a request "
+        "received on a day off counts as received on the next working day.",
+        "parameters": [
+            {
+                **_query(
+                    "received",
+                    {"type": "string"},
+                    "YYYY-MM-DD, or an ISO time (without an offset: the configured "
+                    "time zone)",
+                ),
+                "required": True,
+            },
+            _query(
+                "days",
+                {"type": "integer", "minimum": 1, "maximum": calendar.MAX_DAYS},
+                f"Working days (default {DEFAULT_DAYS})",
+            ),
+        ],
+        "responses": {
+            "200": _json(
+                "The due date",
+                {
+                    "type": "object",
+                    "properties": {
+                        "received": {"type": "string", "format": "date"},
+                        "counted_from": {
+                            "type": "string",
+                            "format": "date",
+                            "description": "The receipt date, moved to the next "
+                            "working day when received on a day off",
+                        },
+                        "due": {"type": "string", "format": "date"},
+                        "days": {"type": "integer"},
+                        "cuti_bersama_day_off": {"type": "boolean"},
+                    },
+                },
+            ),
+            **_errors("401", "422"),
+        },
+    }
 
 
 def init_app(app: Flask) -> None:

@@ -18,6 +18,8 @@ def test_the_embedded_defaults_need_no_server(tmp_path):
     assert settings.queue_url == ""
     assert settings.max_upload_mb == 512
     assert settings.max_upload_bytes == 512 * 1024 * 1024
+    assert settings.cuti_bersama_day_off is True
+    assert settings.timezone == "Asia/Jakarta"
 
 
 def test_env_overrides_the_config_file_which_overrides_the_defaults(tmp_path):
@@ -59,6 +61,11 @@ def test_the_settings_are_frozen(tmp_path):
         ({"DMS_MAX_UPLOAD_MB": "banyak"}, "whole number"),
         ({"DMS_MAX_UPLOAD_MB": "0"}, "positive"),
         ({"DMS_CONFIG": "/nonexistent/dms.toml"}, "cannot read"),
+        ({"DMS_CUTI_BERSAMA_DAY_OFF": "kadang"}, "true or false"),
+        ({"DMS_CUTI_BERSAMA_DAY_OFF": ""}, "true or false"),
+        ({"DMS_TIMEZONE": "Asia/Bandung"}, "IANA time zone"),
+        ({"DMS_TIMEZONE": "../../etc/passwd"}, "IANA time zone"),
+        ({"DMS_TIMEZONE": ""}, "IANA time zone"),
     ],
 )
 def test_bad_configuration_is_refused_with_a_clear_message(tmp_path, env, message):
@@ -102,3 +109,48 @@ def test_a_configured_secret_key_is_used_as_given(tmp_path):
 
     assert ensure_secret_key(settings) == "dari-lingkungan"
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    ("word", "value"),
+    [
+        ("true", True),
+        ("1", True),
+        ("yes", True),
+        ("TRUE", True),
+        ("false", False),
+        ("0", False),
+        ("no", False),
+        (" No ", False),
+    ],
+)
+def test_cuti_bersama_day_off_reads_yes_and_no_words_from_the_environment(
+    tmp_path, word, value
+):
+    settings = load_settings(
+        env={"DMS_INSTANCE_DIR": str(tmp_path), "DMS_CUTI_BERSAMA_DAY_OFF": word}
+    )
+
+    assert settings.cuti_bersama_day_off is value
+
+
+def test_the_calendar_settings_come_from_a_config_file_too(tmp_path):
+    config = tmp_path / "dms.toml"
+    config.write_text('cuti_bersama_day_off = false\ntimezone = "Asia/Makassar"\n')
+
+    settings = load_settings(
+        env={"DMS_INSTANCE_DIR": str(tmp_path), "DMS_CONFIG": str(config)}
+    )
+
+    assert settings.cuti_bersama_day_off is False
+    assert settings.timezone == "Asia/Makassar"
+
+
+def test_a_timezone_that_is_not_a_string_in_a_config_file_is_refused(tmp_path):
+    config = tmp_path / "dms.toml"
+    config.write_text("timezone = 7\ncuti_bersama_day_off = 1\n")
+
+    with pytest.raises(SettingsError, match="IANA time zone"):
+        load_settings(
+            env={"DMS_INSTANCE_DIR": str(tmp_path), "DMS_CONFIG": str(config)}
+        )
