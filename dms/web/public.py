@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
 from sqlalchemy import text
 
+from dms.classification.categories import PUBLIC_LABELS
 from dms.errors import BadInput, ValidationError
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
@@ -15,14 +16,15 @@ bp = Blueprint("public", __name__)
 
 @bp.get("/")
 def home():
-    return render_template("home.html")
+    """The portal's front page: pinned serta merta announcements, then search."""
+    from dms.classification.rules import announcements
+
+    with current_app.extensions["dms"].reading() as session:
+        pinned = announcements(session)
+        return render_template("home.html", announcements=pinned)
 
 
-CATEGORY_LABELS = {
-    "berkala": "Berkala",
-    "serta_merta": "Serta Merta",
-    "setiap_saat": "Setiap Saat",
-}
+CATEGORY_LABELS = PUBLIC_LABELS
 FACET_NAMES = (("category", "Kategori"), ("org", "Badan publik"), ("year", "Tahun"))
 SEARCH_ARGS = ("q", "category", "org", "year", "sort")
 PAGE_SIZE = 20
