@@ -593,10 +593,11 @@ def demo() -> None:
 
 
 def _register_commands() -> None:
-    from dms import cli_calendar, cli_registers
+    from dms import cli_calendar, cli_exemptions, cli_registers
 
-    for command in (*cli_calendar.COMMANDS, *cli_registers.COMMANDS):
-        main.add_command(command)
+    for module in (cli_calendar, cli_exemptions, cli_registers):
+        for command in module.COMMANDS:
+            main.add_command(command)
 
 
 _register_commands()

@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
 
 from sqlalchemy import select
 
 from dms.archive import Archive
 from dms.classification.categories import (
     BERKALA,
-    DIKECUALIKAN,
     SERTA_MERTA,
     SETIAP_SAAT,
 )
@@ -65,6 +66,13 @@ class DemoDocument:
     kind: str = "pdf"
     # Most are uploaded by the PPID Utama; a Pelaksana's upload shows the approval path.
     uploader: str = "utama"
+    # Serta merta: when the event happened (ISO 8601).
+    event_at: str | None = None
+
+
+# A berkala document whose refresh is overdue (published in March, six months).
+STALE_TITLE = "Daftar Aset Daerah Tahun 2025"
+STALE_SINCE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 DOCUMENTS = [
@@ -122,6 +130,7 @@ DOCUMENTS = [
             "Bantuan: Pusdalops BPBD 24 jam, telepon 112.",
         ],
         info_type="peringatan dini",
+        event_at="2026-11-19T16:00:00+07:00",
     ),
     DemoDocument(
         "ppid-utama",
@@ -155,7 +164,7 @@ DOCUMENTS = [
     DemoDocument(
         "dinkes",
         "Rekam Medis Pemeriksaan Kesehatan Pegawai 2026",
-        DIKECUALIKAN,
+        SETIAP_SAAT,
         "Hasil pemeriksaan kesehatan berkala pegawai (rahasia pribadi, Ps. 17 h).",
         "rekam-medis-pegawai-2026.pdf",
         [
@@ -164,6 +173,37 @@ DOCUMENTS = [
         ],
         info_type="data pribadi",
         publish=False,
+    ),
+    DemoDocument(
+        "bpkad",
+        "Laporan Hasil Audit Investigatif Pengadaan Alat Kesehatan 2025",
+        SETIAP_SAAT,
+        "Hasil audit investigatif Inspektorat atas pengadaan alat kesehatan.",
+        "lha-investigatif-alkes-2025.pdf",
+        [
+            "Laporan Hasil Audit Investigatif Pengadaan Alat Kesehatan 2025",
+            "Temuan: selisih harga pengadaan Rp 1.250.000.000.",
+            "Saksi: Sdr. Hendra Gunawan, Sdr. Maya Lestari (bahan penyidikan).",
+            "Bab 4: kronologi dan bukti yang diserahkan kepada penyidik.",
+        ],
+        info_type="hasil audit",
+        year=2025,
+        publish=False,
+        uploader="bpkad",
+    ),
+    DemoDocument(
+        "bpkad",
+        STALE_TITLE,
+        BERKALA,
+        "Daftar barang milik daerah per 31 Desember 2025.",
+        "daftar-aset-2025.pdf",
+        [
+            "Daftar Aset Daerah per 31 Desember 2025",
+            "Tanah: 1.245 bidang; Gedung dan bangunan: 3.410 unit.",
+            "Kendaraan dinas: 1.128 unit.",
+        ],
+        info_type="daftar aset",
+        year=2025,
     ),
     DemoDocument(
         "bpbd",
@@ -221,9 +261,11 @@ def load_demo(archive: Archive, echo=print) -> None:
                 )
     added = sum(_add_document(archive, doc) for doc in DOCUMENTS)
     _add_second_version(archive)
+    _age_berkala_document(archive)
+    tests = sum(_add_exemption(archive, exemption) for exemption in EXEMPTIONS)
     echo(
-        f"demo: {added} document(s) added; users {', '.join(u[0] for u in USERS)} "
-        f"with password '{DEMO_PASSWORD}'"
+        f"demo: {added} document(s) and {tests} consequence test(s) added; "
+        f"users {', '.join(u[0] for u in USERS)} with password '{DEMO_PASSWORD}'"
     )
 
 
@@ -253,6 +295,7 @@ def _add_document(archive: Archive, demo: DemoDocument) -> bool:
                     "dip_retention": "5 tahun",
                 },
                 publish=demo.publish,
+                event_at=demo.event_at,
             ),
             max_size=archive.settings.max_upload_bytes,
         )
@@ -283,6 +326,125 @@ def _add_second_version(archive: Archive) -> None:
             note="Pembaruan pejabat",
             max_size=archive.settings.max_upload_bytes,
         )
+
+
+def _age_berkala_document(archive: Archive) -> None:
+    """Date the stale example's only version back to March, as if it had been
+    uploaded then and never refreshed."""
+    with archive.transaction() as session:
+        document = _find(session, "bpkad", STALE_TITLE)
+        if document is None or document.published_at == STALE_SINCE:
+            return
+        document.created_at = document.published_at = STALE_SINCE
+        for version in document.versions:
+            version.created_at = STALE_SINCE
+
+
+@dataclass(frozen=True)
+class DemoExemption:
+    """A consequence test run through the real workflow: proposed by the
+    document's Pelaksana, recorded by the PPID Utama, approved by the atasan."""
+
+    org: str
+    title: str
+    reason: str
+    record: dict
+    redacted_lines: tuple[str, ...] = ()
+
+
+EXEMPTIONS = [
+    DemoExemption(
+        "dinkes",
+        "Rekam Medis Pemeriksaan Kesehatan Pegawai 2026",
+        "Memuat riwayat kesehatan pegawai (rahasia pribadi).",
+        {
+            "test_date": "2026-11-16",
+            "place": "Kota Mandiri",
+            "specific_information": "Hasil pemeriksaan kesehatan setiap pegawai",
+            "source_documents": "Rekam medis pemeriksaan kesehatan pegawai 2026",
+            "ground_letter": "h",
+            "ground_subitem": "2",
+            "other_statute": "UU 17/2023 tentang Kesehatan",
+            "consequence_if_opened": "Riwayat kesehatan pegawai terungkap dan "
+            "dapat disalahgunakan.",
+            "consequence_if_closed": "Tidak ada kepentingan publik yang dirugikan; "
+            "ringkasan statistik tetap diumumkan.",
+            "decision": "exempt_whole",
+            "period": {"kind": "indefinite"},
+            "participants": [
+                "Kepala Diskominfo selaku PPID Utama",
+                "Kepala Dinas Kesehatan",
+                "Kepala Biro Hukum",
+            ],
+        },
+    ),
+    DemoExemption(
+        "bpkad",
+        "Laporan Hasil Audit Investigatif Pengadaan Alat Kesehatan 2025",
+        "Memuat nama saksi dan bahan penyidikan yang masih berjalan.",
+        {
+            "test_date": "2026-11-17",
+            "place": "Kota Mandiri",
+            "specific_information": "Nama saksi dan bab 4 (bahan penyidikan)",
+            "source_documents": "LHA investigatif Inspektorat No. 700/45/2025",
+            "ground_letter": "a",
+            "ground_subitem": "1",
+            "other_statute": "",
+            "consequence_if_opened": "Menghambat proses penyidikan yang berjalan.",
+            "consequence_if_closed": "Temuan dan rekomendasi tetap diumumkan "
+            "dalam versi publik.",
+            "decision": "exempt_part",
+            "period": {"kind": "duration", "value": "P2Y"},
+            "participants": [
+                "Kepala Diskominfo selaku PPID Utama",
+                "Inspektur Provinsi",
+            ],
+        },
+        (
+            "Laporan Hasil Audit Investigatif Pengadaan Alat Kesehatan 2025",
+            "VERSI PUBLIK - bagian yang dikecualikan telah dihitamkan.",
+            "Temuan: selisih harga pengadaan Rp 1.250.000.000.",
+            "Rekomendasi: pengembalian kelebihan bayar ke kas daerah.",
+            "Nama saksi dan Bab 4: [DIHITAMKAN - Pasal 17 huruf a angka 1]",
+        ),
+    ),
+]
+
+
+def _add_exemption(archive: Archive, demo: DemoExemption) -> bool:
+    from dms.classification import exemptions
+
+    with archive.transaction() as session:
+        document = _find(session, demo.org, demo.title)
+        if document is None or exemptions.list_tests(
+            session, actor=SYSTEM, document_id=document.id
+        ):
+            return False
+        user = partial(accounts.find_user, session)
+        test = exemptions.propose(
+            session, actor=user(demo.org), document_id=document.id, reason=demo.reason
+        )
+        exemptions.record(
+            session, actor=user("utama"), test_id=test.id, fields=demo.record
+        )
+        if demo.redacted_lines:
+            exemptions.attach_redacted_version(
+                session,
+                archive.storage,
+                actor=user("utama"),
+                test_id=test.id,
+                fileobj=io.BytesIO(pdf_bytes(demo.title, list(demo.redacted_lines))),
+                filename="versi-publik.pdf",
+                max_size=archive.settings.max_upload_bytes,
+                summary="Versi publik: temuan dan rekomendasi audit.",
+            )
+        exemptions.approve(
+            session,
+            actor=user("atasan"),
+            test_id=test.id,
+            today=exemptions.local_today(archive.settings),
+        )
+    return True
 
 
 def _find(session, org_slug: str, title: str) -> Document | None:

@@ -69,6 +69,11 @@ class Jobs:
             crontab(minute="*/5"), name="dms.sweep_index"
         )(self._sweep)
         self.rebuild = task(name="dms.rebuild_index")(self._rebuild)
+        # Hourly, so a period ending today ends soon after local midnight
+        # whatever the server's clock zone; a run that finds nothing is cheap.
+        self.expire_exemptions = self.huey.periodic_task(
+            crontab(minute="15"), name="dms.expire_exemptions"
+        )(self._expire_exemptions)
 
     def attach(self) -> Jobs:
         """Queue indexing for every document the archive commits a change to."""
@@ -86,6 +91,19 @@ class Jobs:
 
     def _rebuild(self) -> int:
         return self.indexer.rebuild()
+
+    def _expire_exemptions(self):
+        """Flag exemptions ending within 30 working days, open the ended ones."""
+        from dms.classification.exemptions import expire_exemptions
+
+        report = expire_exemptions(self.archive)
+        if report.warned or report.opened:
+            log.info(
+                "exemptions: %d flagged, %d opened",
+                len(report.warned),
+                len(report.opened),
+            )
+        return report
 
     def consumer(self, workers: int):
         """A Huey consumer running this queue's jobs in threads (extraction itself

@@ -56,3 +56,59 @@ def add_version(
     return post_multipart(
         client, f"/api/v1/documents/{document_id}/versions", form, cast.auth(username)
     )
+
+
+def an_exemption_record(**changes) -> dict:
+    """A complete consequence-test record (lembar pengujian konsekuensi)."""
+    record = {
+        "test_date": "2026-11-20",
+        "place": "Kota Mandiri",
+        "specific_information": "Data pribadi dalam lampiran",
+        "source_documents": "Lampiran dokumen",
+        "ground_letter": "h",
+        "ground_subitem": "2",
+        "other_statute": "",
+        "consequence_if_opened": "Rahasia pribadi terungkap.",
+        "consequence_if_closed": "Kepentingan publik tetap terlayani.",
+        "decision": "exempt_whole",
+        "period": {"kind": "duration", "value": "P5Y"},
+        "participants": ["PPID Utama", "Kepala OPD"],
+    }
+    record.update(changes)
+    return record
+
+
+def make_exempt(client, cast, document_id: int, **record_changes) -> int:
+    """Run the whole consequence test through the API (the only way a document
+    becomes dikecualikan): the PPID Utama proposes and records, the atasan
+    approves. Returns the test's id."""
+    proposed = client.post(
+        f"/api/v1/documents/{document_id}/consequence-tests",
+        json={"reason": "Memuat data pribadi"},
+        headers=cast.auth("utama"),
+    )
+    assert proposed.status_code == 201, proposed.get_json()
+    test_id = proposed.get_json()["id"]
+    recorded = client.put(
+        f"/api/v1/consequence-tests/{test_id}/record",
+        json=an_exemption_record(**record_changes),
+        headers=cast.auth("utama"),
+    )
+    assert recorded.status_code == 200, recorded.get_json()
+    approved = client.post(
+        f"/api/v1/consequence-tests/{test_id}/approve", headers=cast.auth("atasan")
+    )
+    assert approved.status_code == 200, approved.get_json()
+    return test_id
+
+
+def exempt_upload(client, cast, username, **fields) -> dict:
+    """Upload a document (as a draft) and make it exempt through a consequence
+    test; the document as its organisation's staff see it."""
+    fields = {**fields, "category": fields.get("category", "setiap_saat")}
+    fields["publish"] = "false"
+    response = upload(client, cast, username, **fields)
+    assert response.status_code == 201, response.get_json()
+    document = response.get_json()
+    make_exempt(client, cast, document["id"])
+    return client.get(document["url"], headers=cast.auth("utama")).get_json()

@@ -18,3 +18,17 @@ def is_exempt(category: str) -> bool:
 def publishes_at_once(category: str) -> bool:
     """Serta merta information is announced immediately, without an approval queue."""
     return category == SERTA_MERTA
+
+
+# UU KIP Ps. 9(3): berkala information is announced at least every six months.
+DEFAULT_REFRESH_MONTHS = 6
+MAX_REFRESH_MONTHS = 6
+
+LABELS = {
+    BERKALA: "Berkala",
+    SERTA_MERTA: "Serta Merta",
+    SETIAP_SAAT: "Setiap Saat",
+    DIKECUALIKAN: "Dikecualikan",
+}
+# The categories the public ever sees.
+PUBLIC_LABELS = {code: label for code, label in LABELS.items() if code != DIKECUALIKAN}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
@@ -15,7 +16,11 @@ from sqlalchemy.orm import Session
 
 from dms import audit
 from dms.classification.categories import (
+    BERKALA,
     CATEGORIES,
+    DEFAULT_REFRESH_MONTHS,
+    MAX_REFRESH_MONTHS,
+    SERTA_MERTA,
     is_exempt,
     publishes_at_once,
 )
@@ -51,6 +56,9 @@ EDITABLE_FIELDS = (
     "category",
     "year",
     "info_type",
+    "refresh_months",
+    "event_at",
+    "pinned",
     "dip_unit",
     "dip_responsible",
     "dip_production_time",
@@ -59,6 +67,12 @@ EDITABLE_FIELDS = (
     "dip_retention",
 )
 MAX_FILENAME = 255
+# DOMAIN.md §3: only an approved consequence test makes a document exempt.
+EXEMPT_AT_UPLOAD = (
+    "Dokumen tidak dapat diunggah langsung sebagai dikecualikan: unggah dengan "
+    "kategori lain sebagai draf (tidak terbit) dan usulkan pengecualian; hanya uji "
+    "konsekuensi yang disetujui atasan PPID yang menjadikannya dikecualikan."
+)
 
 
 @dataclass
@@ -73,6 +87,10 @@ class NewDocument:
     info_type: str = ""
     dip: dict[str, str] = field(default_factory=dict)
     publish: bool | None = None
+    # Berkala: months within which a new version is due (default 6).
+    refresh_months: int | str | None = None
+    # Serta merta: when the event happened (ISO 8601 with its time zone).
+    event_at: datetime | str | None = None
 
 
 def create_document(
@@ -94,9 +112,13 @@ def create_document(
             "year": fields.year,
             "summary": fields.summary,
             "info_type": fields.info_type,
+            "refresh_months": fields.refresh_months,
+            "event_at": fields.event_at,
             **fields.dip,
         }
     )
+    if is_exempt(values["category"]):
+        raise ValidationError(EXEMPT_AT_UPLOAD, "category")
     stored = store_file(session, storage, fileobj, max_size=max_size)
     document = Document(
         organisation=organisation,
@@ -105,6 +127,7 @@ def create_document(
         current_version=0,
         **values,
     )
+    _apply_category_rules(document, set(values))
     session.add(document)
     _append_version(session, document, stored, actor, filename, note="")
     audit.record(session, actor, "document.create", document, after=snapshot(document))
@@ -216,6 +239,8 @@ def update_metadata(
     before = snapshot(document)
     for name, value in values.items():
         setattr(document, name, value)
+    if "category" in values:
+        _apply_category_rules(document, set(values))
     document.updated_at = utcnow()
     audit.record(
         session,
@@ -226,6 +251,16 @@ def update_metadata(
         after=snapshot(document),
     )
     return document
+
+
+def _apply_category_rules(document: Document, given: set[str]) -> None:
+    """What a category brings with it (DOMAIN.md §2): a berkala document gets the
+    default refresh period, a serta merta announcement is pinned on the portal
+    (unless the officer said otherwise in the same change)."""
+    if document.category == BERKALA and document.refresh_months is None:
+        document.refresh_months = DEFAULT_REFRESH_MONTHS
+    if document.category == SERTA_MERTA and "pinned" not in given:
+        document.pinned = True
 
 
 def _check_category_change(actor, document: Document, new: str) -> None:
@@ -302,6 +337,25 @@ def withdraw(session: Session, *, actor: User, document_id: int) -> Document:
     document = get_changeable(session, actor, document_id)
     _transition(session, actor, document, WITHDRAWN)
     return document
+
+
+def publish_by_decision(session: Session, *, actor, document: Document) -> None:
+    """Publish the newest version because a decision requires it (a consequence
+    test, an expired exemption, a Komisi Informasi ruling): no approval queue."""
+    if document.status == PUBLISHED:
+        if document.published_version < document.current_version:
+            _publish_newest_version(session, actor, document)
+        return
+    _transition(session, actor, document, PUBLISHED)
+
+
+def take_off_public_view(session: Session, *, actor, document: Document) -> None:
+    """Withdraw a document that a decision closes (made exempt); a draft stays a
+    draft, and one waiting for approval leaves the queue."""
+    if document.status == PUBLISHED:
+        _transition(session, actor, document, WITHDRAWN)
+    elif document.status == PENDING:
+        _transition(session, actor, document, DRAFT)
 
 
 def _may_publish(actor: User, document: Document) -> bool:
@@ -520,6 +574,12 @@ def _validated(values: dict[str, Any], partial: bool = False) -> dict[str, Any]:
     for name, value in values.items():
         if name == "year":
             cleaned[name] = _valid_year(value)
+        elif name == "refresh_months":
+            cleaned[name] = _valid_refresh_months(value)
+        elif name == "event_at":
+            cleaned[name] = _valid_event_time(value)
+        elif name == "pinned":
+            cleaned[name] = _valid_flag(name, value)
         elif name == "category":
             cleaned[name] = _valid_category(value)
         else:
@@ -561,6 +621,59 @@ def _valid_year(value: Any) -> int | None:
     return year
 
 
+def _valid_refresh_months(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        if isinstance(value, bool) or not isinstance(value, int | str):
+            raise ValueError
+        months = int(value)
+    except ValueError:
+        raise ValidationError(
+            "Periode pembaruan harus berupa jumlah bulan.", "refresh_months"
+        ) from None
+    if not 1 <= months <= MAX_REFRESH_MONTHS:
+        raise ValidationError(
+            f"Periode pembaruan informasi berkala 1-{MAX_REFRESH_MONTHS} bulan "
+            "(UU KIP Pasal 9 ayat 3).",
+            "refresh_months",
+        )
+    return months
+
+
+# A clock running a little fast must not refuse an event that just happened.
+EVENT_CLOCK_SLACK = timedelta(minutes=10)
+
+
+def _valid_event_time(value: Any) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValidationError(
+            "Waktu kejadian harus berupa tanggal dan jam ISO 8601 dengan zona "
+            "waktu, misalnya 2026-03-24T08:30:00+07:00.",
+            "event_at",
+        )
+    if value > utcnow() + EVENT_CLOCK_SLACK:
+        raise ValidationError("Waktu kejadian tidak boleh di masa depan.", "event_at")
+    return value
+
+
+def _valid_flag(name: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "1", "ya", "yes"):
+        return True
+    if isinstance(value, str) and value.lower() in ("false", "0", "tidak", "no"):
+        return False
+    raise ValidationError(f"Kolom {name} harus true atau false.", name)
+
+
 def _valid_category(value: Any) -> str:
     if value not in CATEGORIES:
         raise ValidationError(
@@ -579,7 +692,9 @@ def _check_dip_form(value: str) -> None:
 
 
 def snapshot(document: Document) -> dict[str, Any]:
-    """The document's metadata as it stands, for the audit trail."""
+    """The document's metadata as it stands, for the audit trail (JSON values)."""
     data = {name: getattr(document, name) for name in EDITABLE_FIELDS}
+    if data["event_at"] is not None:
+        data["event_at"] = data["event_at"].isoformat()
     data["status"] = document.status
     return data

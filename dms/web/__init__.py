@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         api,
         calendar_api,
         errors,
+        exemptions_api,
         feeds,
         public,
         registers,
@@ -45,6 +46,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     public.init_app(app)
     api.init_app(app)
-    for blueprint in (calendar_api, feeds, registers, suggestions):
+    for blueprint in (calendar_api, exemptions_api, feeds, registers, suggestions):
         blueprint.init_app(app)
     return app

@@ -8,9 +8,12 @@ from flask import Blueprint, Flask, current_app, jsonify, request, url_for
 from werkzeug.routing import IntegerConverter
 from werkzeug.routing import ValidationError as NoRouteMatch
 
-from dms.classification.categories import is_exempt
+from dms.classification import exemptions, rules
+from dms.classification.categories import BERKALA, is_exempt
+from dms.classification.exemptions import local_today
+from dms.classification.suggest import suggest_category
 from dms.documents import accounts, services
-from dms.documents.access import sees_unpublished
+from dms.documents.access import can_see, sees_unpublished
 from dms.documents.models import Document, DocumentVersion, User
 from dms.documents.services import ListQuery, NewDocument
 from dms.errors import BadInput, Unauthenticated, ValidationError
@@ -174,21 +177,41 @@ def create_document():
         info_type=form.get("info_type", ""),
         dip={name: form[name] for name in services.DIP_FIELDS if name in form},
         publish=_bool_field(form, "publish"),
+        refresh_months=form.get("refresh_months") or None,
+        event_at=form.get("event_at") or None,
     )
+    reason = form.get("propose_exemption", "").strip()
     archive = _archive()
     with archive.transaction() as session:
         actor = session.get(User, actor_id)
-        document = services.create_document(
-            session,
-            archive.storage,
+        upload_args = dict(
             actor=actor,
             fileobj=upload.stream,
             filename=upload.filename or "",
             fields=fields,
             max_size=archive.settings.max_upload_bytes,
         )
+        if reason:
+            document, test = exemptions.create_and_propose(
+                session, archive.storage, reason=reason, **upload_args
+            )
+        else:
+            document = services.create_document(session, archive.storage, **upload_args)
         body = document_json(document, actor)
+        body["suggestion"] = _suggestion(document)
+        if reason:
+            body["consequence_test"] = url_for(
+                "exemptions_api.get_test", test_id=test.id
+            )
     return jsonify(body), 201, {"Location": body["url"]}
+
+
+def _suggestion(document: Document) -> dict[str, Any]:
+    """The suggested category from the title and information type (the text is
+    extracted later: GET /documents/{id}/suggestion uses it)."""
+    from dms.web.suggestions import suggestion_json
+
+    return suggestion_json(suggest_category(document.title, document.info_type))
 
 
 def _required_file():
@@ -375,6 +398,13 @@ def document_json(
         "info_type": document.info_type,
         "status": document.status,
         "dip": {name: getattr(document, name) for name in services.DIP_FIELDS},
+        "refresh_months": document.refresh_months,
+        **_refresh(document),
+        "event_at": _time(document.event_at),
+        "pinned": document.pinned,
+        # A redacted public version; which exempt original it stands for is
+        # shown only to those who may see that original.
+        "redacted": document.redacted_from_id is not None,
         "created_at": _time(document.created_at),
         "updated_at": _time(document.updated_at),
         "published_at": _time(document.published_at),
@@ -383,6 +413,9 @@ def document_json(
         "url": url_for("api.get_document", document_id=document.id),
         "download_url": url_for("api.download", document_id=document.id),
     }
+    original = document.redacted_from
+    if original is not None and can_see(actor, original):
+        body["redacted_from"] = original.id
     if sees_unpublished(actor, document):
         indexed = document.indexed_revision == document.index_revision
         body["indexing"] = {"status": "indexed" if indexed else "pending"}
@@ -390,6 +423,18 @@ def document_json(
         versions = services.visible_versions(actor, document)
         body["versions"] = [version_json(v) for v in versions]
     return body
+
+
+def _refresh(document: Document) -> dict[str, Any]:
+    """Berkala: the day the published version falls due, and whether it is past."""
+    if document.category != BERKALA:
+        return {}
+    today = local_today(_archive().settings)
+    due = rules.refresh_due(document)
+    return {
+        "refresh_due": due.isoformat() if due else None,
+        "stale": rules.is_stale(document, today),
+    }
 
 
 def version_json(version: DocumentVersion) -> dict[str, Any]:

@@ -167,6 +167,38 @@ def _schemas() -> dict[str, Any]:
                         for k, v in DIP_PROPERTIES.items()
                     },
                 },
+                "refresh_months": {
+                    "type": ["integer", "null"],
+                    "description": "Berkala: months within which a new version "
+                    "is due (default 6, at most 6: UU KIP Ps. 9(3))",
+                },
+                "refresh_due": {
+                    "type": ["string", "null"],
+                    "description": "Berkala: the day the published version falls "
+                    "due for a new one",
+                },
+                "stale": {
+                    "type": "boolean",
+                    "description": "Berkala: past its refresh period",
+                },
+                "event_at": {
+                    "type": ["string", "null"],
+                    "description": "Serta merta: when the event happened",
+                },
+                "pinned": {
+                    "type": "boolean",
+                    "description": "Serta merta: pinned on the portal's home page",
+                },
+                "redacted": {
+                    "type": "boolean",
+                    "description": "The redacted public version of a partly "
+                    "exempt document",
+                },
+                "redacted_from": {
+                    "type": "integer",
+                    "description": "The exempt original (only for those who may "
+                    "see it)",
+                },
                 "created_at": text,
                 "updated_at": text,
                 "published_at": {"type": ["string", "null"]},
@@ -233,6 +265,19 @@ def _schemas() -> dict[str, Any]:
                 "year": {"type": "integer"},
                 "summary": text,
                 "info_type": text,
+                "refresh_months": {"type": "integer", "minimum": 1, "maximum": 6},
+                "propose_exemption": {
+                    "type": "string",
+                    "description": "Why the document should be exempt: it stays a "
+                    "draft and a consequence test is proposed in the same step "
+                    "(category dikecualikan itself is refused at upload)",
+                },
+                "event_at": {
+                    "type": "string",
+                    "format": "date-time",
+                    "description": "Serta merta: when the event happened (with "
+                    "its time zone)",
+                },
                 "publish": {
                     "type": "boolean",
                     "description": "Serta merta publishes at once by default; other "
@@ -403,11 +448,236 @@ def _paths() -> dict[str, Any]:
     }
 
 
+TEST_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _test_action(summary: str, body: dict[str, Any] | None, *codes: str):
+    operation: dict[str, Any] = {
+        "summary": summary,
+        "security": [{"bearer": []}],
+        "parameters": [TEST_ID],
+        "responses": {
+            "200": _json("The test", _ref("ConsequenceTest")),
+            **_errors("401", "403", "404", "409", *codes),
+        },
+    }
+    if body is not None:
+        operation["requestBody"] = {
+            "content": {"application/json": {"schema": body}},
+        }
+    return {"post": operation}
+
+
+def _test_schemas() -> dict[str, Any]:
+    text = {"type": "string"}
+    period = {
+        "type": "object",
+        "required": ["kind"],
+        "properties": {
+            "kind": {"enum": ["date", "duration", "event", "indefinite"]},
+            "value": {
+                "type": "string",
+                "description": "date: YYYY-MM-DD; duration: ISO 8601 such as P5Y "
+                "or P18M (from the approval); event: the event that ends it; "
+                "indefinite: nothing (grounds g-j only)",
+            },
+        },
+    }
+    record = {
+        "type": "object",
+        "required": [
+            "test_date",
+            "place",
+            "specific_information",
+            "source_documents",
+            "consequence_if_opened",
+            "consequence_if_closed",
+            "decision",
+            "participants",
+        ],
+        "properties": {
+            "test_date": {"type": "string", "format": "date"},
+            "place": text,
+            "specific_information": text,
+            "source_documents": text,
+            "ground_letter": {
+                "enum": list("abcdefghij"),
+                "description": "UU 14/2008 Ps. 17; required unless not_exempt",
+            },
+            "ground_subitem": {"type": "string", "description": "Required for a, h"},
+            "other_statute": {"type": "string", "description": "Required for j"},
+            "consequence_if_opened": text,
+            "consequence_if_closed": {
+                "type": "string",
+                "description": "Consequence if closed / public interest weighed",
+            },
+            "decision": {"enum": ["exempt_whole", "exempt_part", "not_exempt"]},
+            "period": period,
+            "participants": {"type": "array", "items": text, "minItems": 1},
+        },
+    }
+    test = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "number": {"type": ["string", "null"], "description": "UK-YYYY-NNNN"},
+            "state": {
+                "enum": ["proposed", "recorded", "approved", "rejected", "cancelled"]
+            },
+            "document": {"type": "object"},
+            "proposal": {"type": "object"},
+            "record": {"oneOf": [record, {"type": "null"}]},
+            "redacted_document": {"type": ["integer", "null"]},
+            "decision": {"type": "object"},
+            "exemption": {
+                "type": ["object", "null"],
+                "properties": {
+                    "status": {"enum": ["active", "expired", "opened", "superseded"]},
+                    "expires_on": {"type": ["string", "null"]},
+                    "warned_at": {"type": ["string", "null"]},
+                    "end_reference": {"type": ["string", "null"]},
+                },
+            },
+            "supersedes": {"type": ["integer", "null"]},
+            "penetapan_url": text,
+        },
+    }
+    return {"ConsequenceTestRecord": record, "ConsequenceTest": test}
+
+
+def exemption_paths() -> dict[str, Any]:
+    """Consequence tests (dms.web.exemptions_api)."""
+    note = {"type": "object", "properties": {"note": {"type": "string"}}}
+    return {
+        "/documents/{id}/consequence-tests": {
+            "post": {
+                "summary": "Propose an exemption (Pelaksana of the document's "
+                "organisation, or PPID Utama)",
+                "security": [{"bearer": []}],
+                "parameters": [DOCUMENT_ID],
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["reason"],
+                                "properties": {
+                                    "reason": {"type": "string"},
+                                    "ground_letter": {"enum": list("abcdefghij")},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    "201": _json("The proposed test", _ref("ConsequenceTest")),
+                    **_errors("401", "403", "404", "409", "422"),
+                },
+            }
+        },
+        "/consequence-tests": {
+            "get": {
+                "summary": "Tests you may see (their documents' closed content)",
+                "parameters": [
+                    _query("state", {"type": "string"}, "Filter by state"),
+                    _query("org", {"type": "string"}, "Organisation slug"),
+                    _query("document", {"type": "integer"}, "Document id"),
+                ],
+                "responses": {"200": {"description": "items and total"}},
+            }
+        },
+        "/consequence-tests/{id}": {
+            "get": {
+                "summary": "One test",
+                "parameters": [TEST_ID],
+                "responses": {
+                    "200": _json("The test", _ref("ConsequenceTest")),
+                    **_errors("404"),
+                },
+            }
+        },
+        "/consequence-tests/{id}/record": {
+            "put": {
+                **_test_action(
+                    "PPID Utama records the test (until it is decided); the "
+                    "number is issued on the first record",
+                    _ref("ConsequenceTestRecord"),
+                    "422",
+                )["post"],
+            }
+        },
+        "/consequence-tests/{id}/redacted-version": {
+            "post": {
+                "summary": "PPID Utama uploads the redacted public version "
+                "(exempt_part only); a second upload is its next version",
+                "security": [{"bearer": []}],
+                "parameters": [TEST_ID],
+                "requestBody": {
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file"],
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "title": {"type": "string"},
+                                    "summary": {"type": "string"},
+                                },
+                            }
+                        }
+                    }
+                },
+                "responses": {
+                    "201": _json("The redacted document", _ref("Document")),
+                    **_errors("401", "403", "404", "409", "413", "415"),
+                },
+            }
+        },
+        "/consequence-tests/{id}/approve": _test_action(
+            "Atasan PPID approves; the decision takes effect", note
+        ),
+        "/consequence-tests/{id}/reject": _test_action(
+            "Atasan PPID rejects (note required)", note, "422"
+        ),
+        "/consequence-tests/{id}/cancel": _test_action(
+            "Withdraw a proposal not yet decided", None
+        ),
+        "/consequence-tests/{id}/open": _test_action(
+            "Open an exempt document by a Komisi Informasi or court decision "
+            "or the ending event (PPID Utama, atasan PPID)",
+            {
+                "type": "object",
+                "required": ["authority", "reference", "decided_on"],
+                "properties": {
+                    "authority": {"enum": ["komisi_informasi", "court", "event"]},
+                    "reference": {"type": "string"},
+                    "decided_on": {"type": "string", "format": "date"},
+                    "note": {"type": "string"},
+                },
+            },
+            "422",
+        ),
+        "/consequence-tests/{id}/penetapan.pdf": {
+            "get": {
+                "summary": "The penetapan of an approved test (PDF)",
+                "parameters": [TEST_ID],
+                "responses": {
+                    "200": {
+                        "description": "PDF",
+                        "content": {"application/pdf": {}},
+                    },
+                    **_errors("404", "409"),
+                },
+            }
+        },
+    }
+
+
 def _all_paths() -> dict[str, Any]:
-    from dms.web import calendar_api, feeds, registers, suggestions
+    from dms.web import calendar_api, exemptions_api, feeds, registers, suggestions
 
     paths = _paths()
-    for module in (calendar_api, feeds, registers, suggestions):
+    for module in (calendar_api, exemptions_api, feeds, registers, suggestions):
         paths.update(module.openapi_paths())
     return paths
 
@@ -425,7 +695,7 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": "/api/v1"}],
         "paths": _all_paths(),
         "components": {
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **_test_schemas()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }

@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from dms.audit import AuditEvent
-from tests.helpers import a_pdf, add_version, upload
+from tests.helpers import a_pdf, add_version, exempt_upload, upload
 
 
 def _events(archive):
@@ -68,7 +68,7 @@ def test_the_database_refuses_to_rewrite_the_audit_trail(archive, cast, statemen
 def test_reading_exempt_bytes_is_audited_and_public_downloads_are_not(
     client, archive, cast
 ):
-    exempt = upload(client, cast, "dinkes", category="dikecualikan").get_json()
+    exempt = exempt_upload(client, cast, "dinkes")
     public = upload(client, cast, "utama", publish="true").get_json()
 
     client.get(exempt["download_url"], headers=cast.auth("utama"))

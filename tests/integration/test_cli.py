@@ -7,6 +7,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import io
+import json
 import os
 import pty
 import re
@@ -561,10 +562,10 @@ def test_an_import_with_bad_options_fails_in_one_line_before_adding_anything(
         (["--year", "1800"], "Tahun di luar rentang 1945-2100: 1800."),
         (
             ["--category", "dikecualikan", "--publish"],
-            "Dokumen yang dikecualikan tidak dapat diterbitkan.",
+            "Dokumen tidak dapat diunggah langsung sebagai dikecualikan",
         ),
     ],
-    ids=["year-out-of-range", "publish-exempt"],
+    ids=["year-out-of-range", "exempt-without-a-test"],
 )
 def test_an_import_the_domain_refuses_reports_every_file_failed_and_adds_nothing(
     ready, tmp_path, args, reason
@@ -828,7 +829,7 @@ def test_demo_twice_adds_nothing(demo):
 
     again = archive.ok("demo")
 
-    assert "demo: 0 document(s) added" in again.stdout
+    assert "demo: 0 document(s) and 0 consequence test(s) added" in again.stdout
     assert archive.counts() == before
     assert "0 damaged, 0 orphan(s)" in archive.ok("fsck").stdout
 
@@ -955,3 +956,91 @@ def test_the_console_script_refuses_to_serve_with_an_unknown_setting(instance):
         "dms: unknown setting(s) in the environment: DMS_FOO"
     ]
     assert "Traceback" not in refused.stderr
+
+
+# --- the registers of the demo (issue 4's acceptance) ---------------------------------
+
+DIP_HEADERS = [
+    "No",
+    "Badan publik",
+    "Judul",
+    "Ringkasan isi",
+    "Pejabat/unit yang menguasai informasi",
+    "Penanggung jawab pembuatan informasi",
+    "Waktu dan tempat pembuatan",
+    "Bentuk informasi yang tersedia",
+    "Jangka waktu penyimpanan",
+    "Kategori",
+]
+# Content of the demo's exempt documents that no register may show.
+EXEMPT_CONTENT = [
+    "Hendra Gunawan",
+    "Maya Lestari",
+    "Nama saksi dan bab 4",
+    "Hasil pemeriksaan kesehatan setiap pegawai",
+    "Hasil pemeriksaan kesehatan berkala pegawai",
+    "Hasil audit investigatif Inspektorat",
+    "LHA investigatif Inspektorat",
+    "tidak ada kepentingan publik",
+    "rekam-medis-pegawai-2026.pdf",
+]
+
+
+def test_the_demo_dip_opens_as_a_spreadsheet_and_a_pdf_with_the_right_columns(
+    demo, tmp_path
+):
+    from openpyxl import load_workbook
+    from pdfminer.high_level import extract_text
+
+    archive, _, _ = demo
+    public = {
+        d.title
+        for d in archive.documents()
+        if d.status == "published" and d.category != "dikecualikan"
+    }
+    archive.ok("dip", "--output", tmp_path / "dip.xlsx")
+    archive.ok("dip", "--output", tmp_path / "dip.pdf")
+
+    sheet = load_workbook(tmp_path / "dip.xlsx").active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header_at = next(i for i, row in enumerate(rows) if row[0] == "No")
+    assert rows[header_at][: len(DIP_HEADERS)] == DIP_HEADERS
+    titles = {row[2] for row in rows[header_at + 1 :] if row[2]}
+    assert titles == public
+    assert any(title.endswith("(versi publik)") for title in titles)
+    pdf_text = " ".join(extract_text(tmp_path / "dip.pdf").split())
+    assert "Daftar Informasi Publik" in pdf_text
+    assert "Ringkasan isi" in pdf_text and "Profil Dinas Kesehatan" in pdf_text
+
+
+def test_the_demo_dik_gives_basis_and_period_of_each_exemption_and_no_content(
+    demo, tmp_path
+):
+    from openpyxl import load_workbook
+    from pdfminer.high_level import extract_text
+
+    archive, _, _ = demo
+    for name in ("dik.xlsx", "dik.pdf", "dik.json"):
+        archive.ok("dik", "--output", tmp_path / name)
+    items = json.loads((tmp_path / "dik.json").read_text())["items"]
+    by_title = {item["title"]: item for item in items}
+    assert set(by_title) == {
+        "Rekam Medis Pemeriksaan Kesehatan Pegawai 2026",
+        "Laporan Hasil Audit Investigatif Pengadaan Alat Kesehatan 2025",
+    }
+    medical = by_title["Rekam Medis Pemeriksaan Kesehatan Pegawai 2026"]
+    assert "Pasal 17 huruf h angka 2" in medical["legal_basis"]
+    assert medical["period"]["label"] == "tanpa batas waktu"
+    audit = by_title["Laporan Hasil Audit Investigatif Pengadaan Alat Kesehatan 2025"]
+    assert "Pasal 17 huruf a angka 1" in audit["legal_basis"]
+    assert audit["period"]["label"].startswith("sampai ")
+
+    sheet = load_workbook(tmp_path / "dik.xlsx").active
+    workbook_text = " ".join(
+        str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value
+    )
+    pdf_text = " ".join(extract_text(tmp_path / "dik.pdf").split())
+    for output in (workbook_text, pdf_text, json.dumps(items)):
+        assert "Dasar hukum" in output or "legal_basis" in output
+        for secret in EXEMPT_CONTENT:
+            assert secret.lower() not in output.lower(), secret

@@ -11,7 +11,7 @@ from dms.documents.models import Document, DocumentVersion, User
 from dms.indexing.index import SearchQuery
 from dms.indexing.indexer import Indexer
 from dms.indexing.search import search_documents
-from tests.helpers import upload
+from tests.helpers import make_exempt, upload
 
 QUERIES = ["laporan", "anggaran OR bencana", '"dana desa"', "laporan -bencana", "dinas"]
 
@@ -32,6 +32,9 @@ def indexer(archive, search_index):
 
 
 def a_text(client, cast, username, text, **fields):
+    exempt = fields.get("category") == "dikecualikan"
+    if exempt:
+        fields.update(category="setiap_saat", publish="false")
     response = upload(
         client,
         cast,
@@ -42,6 +45,8 @@ def a_text(client, cast, username, text, **fields):
         **fields,
     )
     assert response.status_code == 201, response.get_json()
+    if exempt:
+        make_exempt(client, cast, response.get_json()["id"])
     return response.get_json()["id"]
 
 

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.helpers import a_pdf, add_version, post_multipart, upload
+from tests.helpers import a_pdf, add_version, exempt_upload, post_multipart, upload
 
 CORPUS_PDF = "real/1730378078SOP-Uji-Konsekuensi.pdf"
 
@@ -179,9 +179,7 @@ def test_an_anonymous_caller_gets_404_for_a_draft_in_listings_and_downloads(
 
 
 def test_an_exempt_document_is_invisible_to_anonymous_callers_everywhere(client, cast):
-    exempt = upload(
-        client, cast, "utama", title="Rekam medis pegawai", category="dikecualikan"
-    ).get_json()
+    exempt = exempt_upload(client, cast, "utama", title="Rekam medis pegawai")
     _published(client, cast, title="Profil Dinas")
 
     listing = _assert_hidden_from_anonymous(client, exempt["id"])
@@ -193,7 +191,7 @@ def test_an_exempt_document_is_invisible_to_anonymous_callers_everywhere(client,
 
 
 def test_an_exempt_document_cannot_be_published(client, cast):
-    exempt = upload(client, cast, "utama", category="dikecualikan").get_json()
+    exempt = exempt_upload(client, cast, "utama")
 
     response = client.post(
         f"/api/v1/documents/{exempt['id']}/publish", headers=cast.auth("utama")
@@ -206,7 +204,7 @@ def test_an_exempt_document_cannot_be_published(client, cast):
 def test_an_exempt_document_is_seen_by_its_own_pelaksana_and_the_utama_only(
     client, cast
 ):
-    exempt = upload(client, cast, "dinkes", category="dikecualikan").get_json()
+    exempt = exempt_upload(client, cast, "dinkes")
     url = exempt["url"]
 
     assert client.get(url, headers=cast.auth("dinkes")).status_code == 200

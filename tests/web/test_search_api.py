@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from dms.demo import pdf_bytes
-from tests.helpers import add_version, upload
+from tests.helpers import add_version, make_exempt, upload
 
 
 @pytest.fixture
@@ -18,7 +18,11 @@ def test_config(test_config):
 
 
 def a_document(client, cast, username="utama", *, text, title="Dokumen", **fields):
-    """A plain-text upload (quick to extract); PDFs have their own tests."""
+    """A plain-text upload (quick to extract); PDFs have their own tests. An
+    exempt one is made so through an approved consequence test."""
+    exempt = fields.get("category") == "dikecualikan"
+    if exempt:
+        fields.update(category="setiap_saat", publish="false")
     response = upload(
         client,
         cast,
@@ -29,6 +33,8 @@ def a_document(client, cast, username="utama", *, text, title="Dokumen", **field
         **fields,
     )
     assert response.status_code == 201, response.get_json()
+    if exempt:
+        make_exempt(client, cast, response.get_json()["id"])
     return response.get_json()
 
 

@@ -40,6 +40,8 @@ def test_the_openapi_document_describes_every_api_route(app, client):
             continue
         path = re.sub(r"<[^>]*document_id>", "{id}", rule.rule.removeprefix("/api/v1"))
         path = re.sub(r"<[^>]*number>", "{n}", path)
+        path = re.sub(r"<[^>]*test_id>", "{id}", path)
+        path = re.sub(r"<[^>]*day>", "{date}", path)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in described, (path, method)
 

@@ -1,0 +1,262 @@
+"""Consequence tests under /api/v1/consequence-tests: thin views over
+dms.classification.exemptions (propose, record, approve, reject, open)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify, request, send_file, url_for
+
+from dms.classification import exemptions
+from dms.classification.models import APPROVED, ConsequenceTest
+from dms.documents.models import User
+from dms.errors import BadInput
+from dms.web.api import (
+    MAX_JSON_BYTES,
+    _authenticated_user_id,
+    _int_arg,
+    _json_object,
+    _required_file,
+    current_actor,
+    document_json,
+)
+
+bp = Blueprint("exemptions_api", __name__, url_prefix="/api/v1")
+UPLOAD_ENDPOINTS = {"exemptions_api.attach_redacted_version"}
+
+
+def _archive():
+    return current_app.extensions["dms"]
+
+
+@bp.before_request
+def _limit_body_size():
+    if request.endpoint not in UPLOAD_ENDPOINTS:
+        request.max_content_length = MAX_JSON_BYTES
+
+
+@bp.get("/consequence-tests")
+def list_tests():
+    with _archive().reading() as session:
+        actor = current_actor(session)
+        tests = exemptions.list_tests(
+            session,
+            actor=actor,
+            state=request.args.get("state") or None,
+            org=request.args.get("org") or None,
+            document_id=_int_arg(request.args, "document", 1, 2**31 - 1),
+        )
+        return jsonify(items=[test_json(test) for test in tests], total=len(tests))
+
+
+@bp.post("/documents/<id:document_id>/consequence-tests")
+def propose(document_id: int):
+    actor_id = _authenticated_user_id()
+    body = _json_object()
+    with _archive().transaction() as session:
+        test = exemptions.propose(
+            session,
+            actor=session.get(User, actor_id),
+            document_id=document_id,
+            reason=body.get("reason"),
+            ground_letter=body.get("ground_letter"),
+        )
+        result = test_json(test)
+    return jsonify(result), 201, {"Location": result["url"]}
+
+
+@bp.get("/consequence-tests/<id:test_id>")
+def get_test(test_id: int):
+    with _archive().reading() as session:
+        actor = current_actor(session)
+        test = exemptions.get_test(session, actor=actor, test_id=test_id)
+        return jsonify(test_json(test))
+
+
+@bp.put("/consequence-tests/<id:test_id>/record")
+def record(test_id: int):
+    actor_id = _authenticated_user_id()
+    fields = _json_object()
+    with _archive().transaction() as session:
+        test = exemptions.record(
+            session, actor=session.get(User, actor_id), test_id=test_id, fields=fields
+        )
+        return jsonify(test_json(test))
+
+
+@bp.post("/consequence-tests/<id:test_id>/redacted-version")
+def attach_redacted_version(test_id: int):
+    actor_id = _authenticated_user_id()
+    upload = _required_file()
+    archive = _archive()
+    with archive.transaction() as session:
+        actor = session.get(User, actor_id)
+        document = exemptions.attach_redacted_version(
+            session,
+            archive.storage,
+            actor=actor,
+            test_id=test_id,
+            fileobj=upload.stream,
+            filename=upload.filename or "",
+            max_size=archive.settings.max_upload_bytes,
+            title=request.form.get("title", ""),
+            summary=request.form.get("summary", ""),
+        )
+        body = document_json(document, actor)
+    return jsonify(body), 201, {"Location": body["url"]}
+
+
+@bp.post("/consequence-tests/<id:test_id>/approve")
+def approve(test_id: int):
+    actor_id = _authenticated_user_id()
+    note = _optional_text("note")
+    archive = _archive()
+    with archive.transaction() as session:
+        test = exemptions.approve(
+            session,
+            actor=session.get(User, actor_id),
+            test_id=test_id,
+            today=exemptions.local_today(archive.settings),
+            note=note,
+        )
+        return jsonify(test_json(test))
+
+
+@bp.post("/consequence-tests/<id:test_id>/reject")
+def reject(test_id: int):
+    actor_id = _authenticated_user_id()
+    note = _optional_text("note")
+    with _archive().transaction() as session:
+        test = exemptions.reject(
+            session, actor=session.get(User, actor_id), test_id=test_id, note=note
+        )
+        return jsonify(test_json(test))
+
+
+@bp.post("/consequence-tests/<id:test_id>/cancel")
+def cancel(test_id: int):
+    actor_id = _authenticated_user_id()
+    with _archive().transaction() as session:
+        test = exemptions.cancel(
+            session, actor=session.get(User, actor_id), test_id=test_id
+        )
+        return jsonify(test_json(test))
+
+
+@bp.post("/consequence-tests/<id:test_id>/open")
+def open_exemption(test_id: int):
+    """A Komisi Informasi or court decision, or the ending event, opens it."""
+    actor_id = _authenticated_user_id()
+    body = _json_object()
+    with _archive().transaction() as session:
+        test = exemptions.open_by_decision(
+            session,
+            actor=session.get(User, actor_id),
+            test_id=test_id,
+            authority=body.get("authority"),
+            reference=body.get("reference"),
+            decided_on=body.get("decided_on"),
+            note=body.get("note") or "",
+        )
+        return jsonify(test_json(test))
+
+
+@bp.get("/consequence-tests/<id:test_id>/penetapan.pdf")
+def penetapan(test_id: int):
+    from dms.classification.penetapan import penetapan_pdf
+
+    with _archive().reading() as session:
+        actor = current_actor(session)
+        test = exemptions.get_test(session, actor=actor, test_id=test_id)
+        pdf = penetapan_pdf(test)
+        name = f"penetapan-{test.number}.pdf"
+    return send_file(pdf, mimetype="application/pdf", download_name=name)
+
+
+def _optional_text(name: str) -> str:
+    if not request.content_length:
+        return ""
+    value = _json_object().get(name)
+    if value is not None and not isinstance(value, str):
+        raise BadInput(f"'{name}' harus berupa teks.")
+    return value or ""
+
+
+def test_json(test: ConsequenceTest) -> dict[str, Any]:
+    """The whole record; only those who may see the document's closed content
+    ever get here (exemptions.get_test and list_tests decide)."""
+    document = test.document
+    body = {
+        "id": test.id,
+        "number": test.number,
+        "state": test.state,
+        "document": {"id": document.id, "title": document.title},
+        "org": {"slug": document.organisation.slug},
+        "category_before": test.category_before,
+        "proposal": {
+            "by": _username(test.proposed_by),
+            "at": _time(test.proposed_at),
+            "reason": test.proposal_reason,
+        },
+        "record": _record_json(test),
+        "redacted_document": test.redacted_document_id,
+        "decision": {
+            "by": _username(test.decided_by),
+            "at": _time(test.decided_at),
+            "note": test.decision_note,
+        },
+        "exemption": _exemption_json(test),
+        "supersedes": test.supersedes_id,
+        "url": url_for("exemptions_api.get_test", test_id=test.id),
+    }
+    if test.state == APPROVED:
+        body["penetapan_url"] = url_for("exemptions_api.penetapan", test_id=test.id)
+    return body
+
+
+def _record_json(test: ConsequenceTest) -> dict[str, Any] | None:
+    if test.recorded_at is None:
+        return None
+    return {
+        "by": _username(test.recorded_by),
+        "at": _time(test.recorded_at),
+        "test_date": test.test_date.isoformat() if test.test_date else None,
+        **{name: getattr(test, name) for name in exemptions.RECORD_TEXTS},
+        "ground_letter": test.ground_letter,
+        "decision": test.decision,
+        "period": {"kind": test.period_kind, "value": test.period_value},
+        "participants": list(test.participants or []),
+    }
+
+
+def _exemption_json(test: ConsequenceTest) -> dict[str, Any] | None:
+    if test.exemption_status is None:
+        return None
+    return {
+        "status": test.exemption_status,
+        "expires_on": test.expires_on.isoformat() if test.expires_on else None,
+        "warned_at": _time(test.warned_at),
+        "ended_at": _time(test.ended_at),
+        "end_authority": test.end_authority or None,
+        "end_reference": test.end_reference or None,
+        "end_note": test.end_note or None,
+    }
+
+
+def _username(user) -> str | None:
+    return user.username if user is not None else None
+
+
+def _time(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def openapi_paths() -> dict[str, Any]:
+    """This blueprint's paths for the OpenAPI document (relative to /api/v1)."""
+    from dms.web.openapi import exemption_paths
+
+    return exemption_paths()
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
