@@ -414,6 +414,7 @@ EXEMPTIONS = [
 def _add_exemption(archive: Archive, demo: DemoExemption) -> bool:
     from dms.classification import exemptions
 
+    today = exemptions.local_today(archive.settings)
     with archive.transaction() as session:
         document = _find(session, demo.org, demo.title)
         if document is None or exemptions.list_tests(
@@ -425,7 +426,11 @@ def _add_exemption(archive: Archive, demo: DemoExemption) -> bool:
             session, actor=user(demo.org), document_id=document.id, reason=demo.reason
         )
         exemptions.record(
-            session, actor=user("utama"), test_id=test.id, fields=demo.record
+            session,
+            actor=user("utama"),
+            test_id=test.id,
+            fields={**demo.record, "test_date": today.isoformat()},
+            today=today,
         )
         if demo.redacted_lines:
             exemptions.attach_redacted_version(
@@ -438,12 +443,7 @@ def _add_exemption(archive: Archive, demo: DemoExemption) -> bool:
                 max_size=archive.settings.max_upload_bytes,
                 summary="Versi publik: temuan dan rekomendasi audit.",
             )
-        exemptions.approve(
-            session,
-            actor=user("atasan"),
-            test_id=test.id,
-            today=exemptions.local_today(archive.settings),
-        )
+        exemptions.approve(session, actor=user("atasan"), test_id=test.id, today=today)
     return True
 
 

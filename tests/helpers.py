@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from werkzeug.test import EnvironBuilder
 
@@ -61,7 +62,7 @@ def add_version(
 def an_exemption_record(**changes) -> dict:
     """A complete consequence-test record (lembar pengujian konsekuensi)."""
     record = {
-        "test_date": "2026-11-20",
+        "test_date": date.today().isoformat(),
         "place": "Kota Mandiri",
         "specific_information": "Data pribadi dalam lampiran",
         "source_documents": "Lampiran dokumen",

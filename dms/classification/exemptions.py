@@ -8,6 +8,7 @@ lapses by law: the expiry job opens the document, whatever drafts are waiting.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -19,7 +20,12 @@ from sqlalchemy import event, false, inspect, select, true
 from sqlalchemy.orm import Session
 
 from dms import audit
-from dms.classification.categories import DIKECUALIKAN, SETIAP_SAAT, is_exempt
+from dms.classification.categories import (
+    BERKALA,
+    DIKECUALIKAN,
+    SETIAP_SAAT,
+    is_exempt,
+)
 from dms.classification.models import (
     ACTIVE,
     APPROVED,
@@ -56,6 +62,8 @@ from dms.documents.models import (
 from dms.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError
 from dms.storage import Storage
 
+log = logging.getLogger(__name__)
+
 NUMBER_SERIES = "consequence_test"
 # Limited grounds (a-f) close information for at most 30 years (DOMAIN.md §3).
 MAX_LIMITED_YEARS = 30
@@ -70,6 +78,10 @@ EVENT = "event"
 OPENING_AUTHORITIES = (KOMISI_INFORMASI, COURT, EVENT)
 EXPIRY = "expiry"
 RENEWAL = "renewal"
+
+# A record is written soon after its test; nothing ends after the calendar's range.
+MAX_RECORD_AGE_YEARS = 2
+LAST_END = date(2100, 12, 31)
 
 MAX_TEXT = 20_000
 RECORD_TEXTS = {
@@ -96,6 +108,7 @@ LIFECYCLE_FIELDS = {
     "ended_at",
     "end_authority",
     "end_reference",
+    "end_decided_on",
     "end_note",
     "updated_at",
 }
@@ -250,14 +263,14 @@ def cancel(session: Session, *, actor, test_id: int) -> ConsequenceTest:
 
 
 def record(
-    session: Session, *, actor, test_id: int, fields: dict[str, Any]
+    session: Session, *, actor, test_id: int, fields: dict[str, Any], today: date
 ) -> ConsequenceTest:
     """The PPID Utama writes the lembar pengujian konsekuensi; it may be corrected
     until the atasan PPID decides. The number is issued on the first record."""
     _require_role(actor, PPID_UTAMA, "mencatat uji konsekuensi")
     test = _locked(session, actor, test_id)
     _require_state(test, OPEN_STATES, "dicatat")
-    values = validated_record(fields)
+    values = validated_record(fields, today)
     before = _record_snapshot(test) if test.state == RECORDED else None
     for name, value in values.items():
         setattr(test, name, value)
@@ -280,7 +293,7 @@ def _issue_number(session: Session, year: int) -> str:
     return f"UK-{year}-{next_number(session, NUMBER_SERIES, year):04d}"
 
 
-def validated_record(fields: dict[str, Any]) -> dict[str, Any]:
+def validated_record(fields: dict[str, Any], today: date) -> dict[str, Any]:
     """The record's values, checked; ValidationError names the first bad field."""
     unknown = sorted(set(fields) - set(RECORD_FIELDS))
     if unknown:
@@ -289,7 +302,7 @@ def validated_record(fields: dict[str, Any]) -> dict[str, Any]:
         name: _text(name, fields.get(name), limit)
         for name, limit in RECORD_TEXTS.items()
     }
-    values["test_date"] = _date("test_date", fields.get("test_date"))
+    values["test_date"] = _test_date(fields.get("test_date"), today)
     values["decision"] = _choice("decision", fields.get("decision"), DECISIONS)
     values["participants"] = _participants(fields.get("participants"))
     for name in ("place", "specific_information", "source_documents"):
@@ -304,6 +317,18 @@ def validated_record(fields: dict[str, Any]) -> dict[str, Any]:
     if exempt:
         _check_period(values)
     return values
+
+
+def _test_date(value: Any, today: date) -> date:
+    """A test is recorded after it took place, and not years later."""
+    day = _date("test_date", value)
+    if not add_months(today, -12 * MAX_RECORD_AGE_YEARS) <= day <= today:
+        raise ValidationError(
+            "Tanggal pengujian tidak boleh di masa depan atau lebih dari "
+            f"{MAX_RECORD_AGE_YEARS} tahun yang lalu.",
+            "test_date",
+        )
+    return day
 
 
 def _required(values: dict[str, Any], name: str) -> None:
@@ -426,29 +451,51 @@ def _check_period(values: dict[str, Any]) -> None:
         raise ValidationError(
             "Pengecualian tanpa batas waktu hanya untuk Pasal 17 huruf g-j.", "period"
         )
-    end = _period_end(kind, values["period_value"], values["test_date"])
+    _check_end(values["test_date"], letter, kind, values["period_value"])
+
+
+def _check_end(start: date, letter: str, kind: str, value: str) -> date | None:
+    """The end of a period that starts on `start`, checked against the law's
+    limits; ValidationError (field "period") when it is not acceptable."""
+    end = _period_end(kind, value, start, letter)
     if end is None:
-        return
-    if end <= values["test_date"]:
+        return None
+    if end <= start:
         raise ValidationError(
-            "Jangka waktu pengecualian harus berakhir setelah tanggal pengujian.",
+            "Jangka waktu pengecualian harus berakhir setelah tanggal pengujian "
+            "dan persetujuannya.",
             "period",
         )
-    limit = add_months(values["test_date"], MAX_LIMITED_YEARS * 12)
+    limit = add_months(start, MAX_LIMITED_YEARS * 12)
     if letter not in INDEFINITE_GROUNDS and end > limit:
         raise ValidationError(
             f"Pengecualian Pasal 17 huruf {letter} paling lama "
             f"{MAX_LIMITED_YEARS} tahun.",
             "period",
         )
+    if end > LAST_END:
+        raise ValidationError(
+            "Jangka waktu pengecualian berakhir paling lambat tahun 2100; untuk "
+            "huruf g-j gunakan 'tanpa batas waktu'.",
+            "period",
+        )
+    return end
 
 
-def _period_end(kind: str | None, value: str, start: date) -> date | None:
-    """The day the exemption ends (the document opens that day), if it has one."""
-    if kind == PERIOD_DATE:
-        return date.fromisoformat(value)
-    if kind == PERIOD_DURATION:
-        return add_months(start, _duration_months(value))
+def _period_end(kind: str | None, value: str, start: date, letter: str) -> date | None:
+    """The day the exemption ends (the document opens that day), if it has one.
+    An event ends a limited ground's exemption at the latest after 30 years."""
+    try:
+        if kind == PERIOD_DATE:
+            return date.fromisoformat(value)
+        if kind == PERIOD_DURATION:
+            return add_months(start, _duration_months(value))
+        if kind == PERIOD_EVENT and letter not in INDEFINITE_GROUNDS:
+            return add_months(start, MAX_LIMITED_YEARS * 12)
+    except (ValueError, OverflowError):
+        raise ValidationError(
+            "Jangka waktu pengecualian di luar rentang tanggal.", "period"
+        ) from None
     return None
 
 
@@ -475,11 +522,11 @@ def attach_redacted_version(
             "Versi publik hanya untuk putusan 'dikecualikan sebagian' (exempt_part)."
         )
     if test.redacted_document is not None:
-        services.add_version(
+        services.append_version(
             session,
             storage,
             actor=actor,
-            document_id=test.redacted_document.id,
+            document=test.redacted_document,
             fileobj=fileobj,
             filename=filename,
             note="Versi publik diperbarui",
@@ -502,7 +549,8 @@ def _new_redacted_document(
 ) -> Document:
     original = test.document
     category = test.category_before
-    if not category or is_exempt(category):
+    if category not in (BERKALA, SETIAP_SAAT):
+        # Never serta merta (which publishes without review) nor exempt.
         category = SETIAP_SAAT
     fields = services.NewDocument(
         title=title.strip() or f"{original.title} (versi publik)",
@@ -531,26 +579,35 @@ def _new_redacted_document(
 
 
 def approve(
-    session: Session, *, actor, test_id: int, today: date, note: str = ""
+    session: Session,
+    *,
+    actor,
+    test_id: int,
+    today: date,
+    note: str = "",
+    redacted_version: int | None = None,
 ) -> ConsequenceTest:
-    """The atasan PPID approves the recorded test; its decision takes effect now."""
+    """The atasan PPID approves the recorded test; its decision takes effect now.
+
+    `redacted_version` names the public version the atasan reviewed: if another
+    arrived meanwhile, nothing is approved (Conflict).
+    """
     _require_role(actor, ATASAN_PPID, "menyetujui uji konsekuensi")
     test = _locked(session, actor, test_id)
     _require_state(test, (RECORDED,), "disetujui")
-    if test.decision == EXEMPT_PART and not _has_redacted_version(test):
-        raise InvalidTransition(
-            "Unggah versi publik (hasil hitam-putih) sebelum menyetujui pengecualian "
-            "sebagian."
-        )
+    _check_redacted_version(test, redacted_version)
+    session.refresh(test.document, with_for_update=True)
     previous = _exemption_in_force(session, test)
+    expires_on = _end_from_approval(test, today)
     # Every field of the record is final before the state says "approved"
     # (see _decided_tests_are_immutable).
     test.decision_note = _text("note", note, MAX_TEXT)
     test.decided_by_id = actor.id
     test.decided_at = test.updated_at = utcnow()
     test.supersedes = previous
+    _keep_subject(test)
     if test.decision != NOT_EXEMPT:
-        test.expires_on = _period_end(test.period_kind, test.period_value, today)
+        test.expires_on = expires_on
         test.exemption_status = ACTIVE
     test.state = APPROVED
     if previous is not None:
@@ -578,33 +635,81 @@ def reject(session: Session, *, actor, test_id: int, note: str) -> ConsequenceTe
     return _move(session, actor, test, REJECTED, "test.reject")
 
 
-def _has_redacted_version(test: ConsequenceTest) -> bool:
+def _check_redacted_version(test: ConsequenceTest, reviewed: int | None) -> None:
+    if test.decision != EXEMPT_PART:
+        return
     redacted = test.redacted_document
-    return redacted is not None and redacted.current_version > 0
+    if redacted is None or redacted.current_version == 0:
+        raise InvalidTransition(
+            "Unggah versi publik (hasil hitam-putih) sebelum menyetujui pengecualian "
+            "sebagian."
+        )
+    if reviewed is not None and reviewed != redacted.current_version:
+        raise Conflict(
+            f"Versi publik {reviewed} bukan lagi yang terbaru (terbaru: "
+            f"{redacted.current_version}); periksa ulang sebelum menyetujui."
+        )
+
+
+def _end_from_approval(test: ConsequenceTest, today: date) -> date | None:
+    """The period runs from the approval; refused if it has already ended."""
+    if test.decision == NOT_EXEMPT:
+        return None
+    try:
+        end = _check_end(today, test.ground_letter, test.period_kind, test.period_value)
+    except ValidationError as exc:
+        raise InvalidTransition(
+            f"{exc.message} Catat ulang jangka waktunya sebelum menyetujui."
+        ) from None
+    return end
+
+
+def _keep_subject(test: ConsequenceTest) -> None:
+    """The document as it stood when decided, for the penetapan and the DIK."""
+    document = test.document
+    test.subject_title = document.title
+    test.subject_unit = document.dip_unit or document.organisation.name
+    test.subject_body = public_body_name(document)
+
+
+def public_body_name(document: Document) -> str:
+    """The public body: the root of the document's organisation tree."""
+    organisation = document.organisation
+    while organisation.parent is not None:
+        organisation = organisation.parent
+    return organisation.name
 
 
 def _exemption_in_force(session, test: ConsequenceTest) -> ConsequenceTest | None:
+    """The active exemption of the same document, locked (the expiry job or a
+    decision opening it must not race a renewal)."""
     return session.scalar(
-        select(ConsequenceTest).where(
+        select(ConsequenceTest)
+        .where(
             ConsequenceTest.document_id == test.document_id,
             ConsequenceTest.exemption_status == ACTIVE,
             ConsequenceTest.id != test.id,
         )
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
 
 
 def _supersede(session, actor, previous: ConsequenceTest, test: ConsequenceTest):
-    """A renewing test ends the exemption in force."""
-    previous.exemption_status = SUPERSEDED
+    """A renewing test ends the exemption in force; one that finds the document
+    not exempt opens it, and the DIK shows the old entry as opened."""
+    status = OPENED if test.decision == NOT_EXEMPT else SUPERSEDED
+    previous.exemption_status = status
     previous.ended_at = previous.updated_at = utcnow()
     previous.end_authority = RENEWAL
     previous.end_reference = test.number or ""
+    previous.end_decided_on = test.decided_at.date()
     audit.record(
         session,
         actor,
-        "exemption.supersede",
+        f"exemption.{'supersede' if status == SUPERSEDED else 'open'}",
         previous,
-        after={"by": test.number, "exemption_status": SUPERSEDED},
+        after={"by": test.number, "exemption_status": status},
     )
 
 
@@ -673,9 +778,9 @@ def open_by_decision(
         raise ValidationError(
             "Sebutkan nomor putusan (atau peristiwa yang terjadi).", "reference"
         )
-    decided = _date("decided_on", decided_on)
+    test.end_decided_on = _date("decided_on", decided_on)
+    test.end_note = _text("note", note, MAX_TEXT)
     _end_exemption(session, actor, test, OPENED, authority, reference)
-    test.end_note = _text("note", note, MAX_TEXT) or f"Diputus {decided.isoformat()}"
     return test
 
 
@@ -684,12 +789,13 @@ def _end_exemption(session, actor, test, status, authority, reference) -> None:
     test.ended_at = test.updated_at = utcnow()
     test.end_authority = authority
     test.end_reference = reference
+    decided = test.end_decided_on.isoformat() if test.end_decided_on else None
     audit.record(
         session,
         actor,
         f"exemption.{'expire' if status == EXPIRED else 'open'}",
         test,
-        after={"authority": authority, "reference": reference},
+        after={"authority": authority, "reference": reference, "decided_on": decided},
     )
     _open_document(session, actor, test.document, reason=authority)
 
@@ -700,6 +806,8 @@ class ExpiryReport:
 
     warned: list[int] = field(default_factory=list)
     opened: list[int] = field(default_factory=list)
+    # Tests that could not be handled (logged; tried again on the next run).
+    failed: list[int] = field(default_factory=list)
 
 
 def run_expiry(session: Session, *, calendar: Calendar, today: date) -> ExpiryReport:
@@ -711,22 +819,33 @@ def run_expiry(session: Session, *, calendar: Calendar, today: date) -> ExpiryRe
     """
     report = ExpiryReport()
     for test in _active_with_end(session):
-        if today >= test.expires_on:
-            _end_exemption(session, None, test, EXPIRED, EXPIRY, "")
-            report.opened.append(test.document_id)
-        elif test.warned_at is None and today >= calendar.subtract(
-            test.expires_on, WARNING_WORKING_DAYS
-        ):
-            test.warned_at = test.updated_at = utcnow()
-            audit.record(
-                session,
-                None,
-                "exemption.expiring",
-                test,
-                after={"expires_on": test.expires_on.isoformat()},
-            )
-            report.warned.append(test.document_id)
+        # One entry that cannot be handled must not hold the others closed.
+        try:
+            with session.begin_nested():
+                _expire_one(session, calendar, test, today, report)
+        except Exception:  # noqa: BLE001 - logged, reported, retried next run
+            log.exception("expiry of consequence test %s failed", test.id)
+            report.failed.append(test.id)
     return report
+
+
+def _expire_one(session, calendar, test, today: date, report) -> None:
+    if today >= test.expires_on:
+        _end_exemption(session, None, test, EXPIRED, EXPIRY, "")
+        report.opened.append(test.document_id)
+        return
+    if test.warned_at is not None:
+        return
+    if today >= calendar.subtract(test.expires_on, WARNING_WORKING_DAYS):
+        test.warned_at = test.updated_at = utcnow()
+        audit.record(
+            session,
+            None,
+            "exemption.expiring",
+            test,
+            after={"expires_on": test.expires_on.isoformat()},
+        )
+        report.warned.append(test.document_id)
 
 
 def expire_exemptions(archive, today: date | None = None) -> ExpiryReport:

@@ -107,6 +107,11 @@ class ConsequenceTest(Base):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_note: Mapped[str] = mapped_column(Text, default="")
     expires_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # What was decided on, as it stood at the decision: the penetapan and the DIK
+    # show these, so a later edit of the document cannot rewrite them.
+    subject_title: Mapped[str] = mapped_column(String(500), default="")
+    subject_unit: Mapped[str] = mapped_column(String(255), default="")
+    subject_body: Mapped[str] = mapped_column(String(255), default="")
 
     # The exemption's life after approval.
     exemption_status: Mapped[str | None] = mapped_column(String(16), index=True)
@@ -114,6 +119,7 @@ class ConsequenceTest(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     end_authority: Mapped[str] = mapped_column(String(32), default="")
     end_reference: Mapped[str] = mapped_column(String(255), default="")
+    end_decided_on: Mapped[date | None] = mapped_column(Date)
     end_note: Mapped[str] = mapped_column(Text, default="")
 
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -111,7 +111,7 @@ def _story(test: ConsequenceTest) -> list:
 def _table(test: ConsequenceTest, normal) -> Table:
     document = test.document
     rows = [
-        ("Informasi", document.title),
+        ("Informasi", test.subject_title or document.title),
         ("Informasi yang diuji", test.specific_information),
         ("Sumber dokumen", test.source_documents),
         ("Klasifikasi", CLASSIFICATIONS.get(test.decision or "", "-")),
@@ -120,7 +120,7 @@ def _table(test: ConsequenceTest, normal) -> Table:
         ("Pertimbangan kepentingan publik", test.consequence_if_closed),
         ("Jangka waktu pengecualian", period_text(test)),
         ("Badan publik", _body_name(test)),
-        ("Unit yang menguasai", document.dip_unit or document.organisation.name),
+        ("Unit yang menguasai", test.subject_unit),
         ("Peserta pengujian", "; ".join(test.participants or []) or "-"),
     ]
     data = [
@@ -155,11 +155,7 @@ def _person(user) -> str:
 
 
 def _body_name(test: ConsequenceTest) -> str:
-    """The public body: the root of the document's organisation tree."""
-    organisation = test.document.organisation
-    while organisation.parent is not None:
-        organisation = organisation.parent
-    return organisation.name
+    return test.subject_body
 
 
 def _day(value: date | None) -> str:

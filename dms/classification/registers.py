@@ -147,6 +147,8 @@ class DikRow:
     test_number: str
     decided_on: date | None
     org: OrgRef
+    # Flagged by the expiry job: the period ends within 30 working days.
+    expiring: bool = False
 
     @property
     def partial(self) -> bool:
@@ -338,7 +340,8 @@ def _dik_order(found) -> tuple:
 def _dik_row(number: int, test: ConsequenceTest, title: str, org: OrgRef) -> DikRow:
     return DikRow(
         number=number,
-        title=title,
+        # The title as it stood when the exemption was decided.
+        title=test.subject_title or title,
         legal_basis=legal_basis(test),
         consequence=test.consequence_if_opened,
         period_kind=test.period_kind,
@@ -350,7 +353,13 @@ def _dik_row(number: int, test: ConsequenceTest, title: str, org: OrgRef) -> Dik
         test_number=test.number or "",
         decided_on=local_date(test.decided_at),
         org=org,
+        expiring=_expiring(test),
     )
+
+
+def _expiring(test: ConsequenceTest) -> bool:
+    active = test.exemption_status in (None, "active")
+    return active and test.warned_at is not None
 
 
 def legal_basis(test: ConsequenceTest) -> str:
@@ -372,6 +381,9 @@ def exemption_period(test: ConsequenceTest) -> str:
     """The period in words: 'sampai 1 Mei 2031', 'tanpa batas waktu'..."""
     if test.period_kind == PERIOD_INDEFINITE:
         return "tanpa batas waktu"
+    if test.period_kind == PERIOD_EVENT and test.expires_on:
+        latest = indonesian_date(test.expires_on)
+        return f"sampai {test.period_value}, paling lambat {latest}".strip()
     if test.period_kind == PERIOD_EVENT:
         return f"sampai {test.period_value}".strip()
     if test.period_kind in (PERIOD_DATE, PERIOD_DURATION) and test.expires_on:
@@ -385,6 +397,10 @@ def exemption_status_label(test: ConsequenceTest) -> str:
     """berlaku, berakhir, or 'dibuka berdasarkan putusan <reference>'."""
     label = STATUS_LABELS.get(test.exemption_status or "", ACTIVE_LABEL)
     reference = test.end_reference.strip()
+    if _expiring(test):
+        return f"{ACTIVE_LABEL}; segera berakhir"
+    if test.exemption_status == OPENED and test.end_authority == "renewal":
+        return f"dibuka berdasarkan uji konsekuensi {reference}".strip()
     if test.exemption_status != OPENED or not reference:
         return label
     if reference.lower().startswith("putusan"):
@@ -466,6 +482,7 @@ def dik_item(row: DikRow) -> dict:
         "partial": row.partial,
         "status": row.status,
         "status_label": row.status_label,
+        "expiring": row.expiring,
         "test": {
             "number": row.test_number,
             "decided_on": row.decided_on.isoformat() if row.decided_on else None,

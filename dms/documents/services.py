@@ -180,6 +180,31 @@ def add_version(
     document it reaches the public at once only if the actor may publish it;
     otherwise it waits for the PPID Utama while the approved one stays public."""
     document = get_changeable(session, actor, document_id)
+    _check_not_awaiting_test(document)
+    return append_version(
+        session,
+        storage,
+        actor=actor,
+        document=document,
+        fileobj=fileobj,
+        filename=filename,
+        note=note,
+        max_size=max_size,
+    )
+
+
+def append_version(
+    session: Session,
+    storage: Storage,
+    *,
+    actor: User,
+    document: Document,
+    fileobj: BinaryIO,
+    filename: str,
+    note: str,
+    max_size: int,
+) -> DocumentVersion:
+    """Add a version to a document the caller has already checked and locked."""
     stored = store_file(session, storage, fileobj, max_size=max_size)
     version = _append_version(session, document, stored, actor, filename, note)
     document.updated_at = utcnow()
@@ -235,6 +260,7 @@ def update_metadata(
         raise ValidationError(f"Kolom tidak dapat diubah: {', '.join(unknown)}.")
     values = _validated(changes, partial=True)
     if "category" in values and values["category"] != document.category:
+        _check_not_awaiting_test(document)
         _check_category_change(actor, document, values["category"])
     before = snapshot(document)
     for name, value in values.items():
@@ -251,6 +277,16 @@ def update_metadata(
         after=snapshot(document),
     )
     return document
+
+
+def _check_not_awaiting_test(document: Document) -> None:
+    """A redacted public version not approved yet moves only with its consequence
+    test: the atasan PPID approves exactly what the PPID Utama uploaded."""
+    if document.redacted_from_id is not None and document.published_version == 0:
+        raise InvalidTransition(
+            "Versi publik ini hanya dapat diubah atau diterbitkan melalui uji "
+            "konsekuensinya."
+        )
 
 
 def _apply_category_rules(document: Document, given: set[str]) -> None:
@@ -281,6 +317,7 @@ def _check_category_change(actor, document: Document, new: str) -> None:
 def submit(session: Session, *, actor: User, document_id: int) -> Document:
     """Send a draft to the PPID Utama's approval queue."""
     document = get_changeable(session, actor, document_id)
+    _check_not_awaiting_test(document)
     _transition(session, actor, document, PENDING)
     return document
 
@@ -292,6 +329,7 @@ def publish(
     who may change it. `version` names the version the approver reviewed: if a
     newer one arrived meanwhile, nothing is published (Conflict)."""
     document = get_changeable(session, actor, document_id)
+    _check_not_awaiting_test(document)
     if not _may_publish(actor, document):
         raise Forbidden(
             "Hanya PPID Utama yang dapat menerbitkan dokumen ini; ajukan persetujuan."
@@ -359,7 +397,10 @@ def take_off_public_view(session: Session, *, actor, document: Document) -> None
 
 
 def _may_publish(actor: User, document: Document) -> bool:
-    return actor.role == PPID_UTAMA or publishes_at_once(document.category)
+    if actor.role == PPID_UTAMA:
+        return True
+    # A redacted version stands in for exempt information: never without review.
+    return publishes_at_once(document.category) and document.redacted_from_id is None
 
 
 ALLOWED_TRANSITIONS = {

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, current_app, jsonify, request, send_file, ur
 from dms.classification import exemptions
 from dms.classification.models import APPROVED, ConsequenceTest
 from dms.documents.models import User
-from dms.errors import BadInput
+from dms.errors import BadInput, ValidationError
 from dms.web.api import (
     MAX_JSON_BYTES,
     _authenticated_user_id,
@@ -77,9 +77,14 @@ def get_test(test_id: int):
 def record(test_id: int):
     actor_id = _authenticated_user_id()
     fields = _json_object()
-    with _archive().transaction() as session:
+    archive = _archive()
+    with archive.transaction() as session:
         test = exemptions.record(
-            session, actor=session.get(User, actor_id), test_id=test_id, fields=fields
+            session,
+            actor=session.get(User, actor_id),
+            test_id=test_id,
+            fields=fields,
+            today=exemptions.local_today(archive.settings),
         )
         return jsonify(test_json(test))
 
@@ -108,8 +113,16 @@ def attach_redacted_version(test_id: int):
 
 @bp.post("/consequence-tests/<id:test_id>/approve")
 def approve(test_id: int):
+    """Optional JSON {"note", "redacted_version"}: the public version reviewed."""
     actor_id = _authenticated_user_id()
     note = _optional_text("note")
+    reviewed = _optional_body().get("redacted_version")
+    if reviewed is not None and (
+        isinstance(reviewed, bool) or not isinstance(reviewed, int)
+    ):
+        raise ValidationError(
+            "'redacted_version' harus berupa nomor versi.", "redacted_version"
+        )
     archive = _archive()
     with archive.transaction() as session:
         test = exemptions.approve(
@@ -118,6 +131,7 @@ def approve(test_id: int):
             test_id=test_id,
             today=exemptions.local_today(archive.settings),
             note=note,
+            redacted_version=reviewed,
         )
         return jsonify(test_json(test))
 
@@ -173,10 +187,12 @@ def penetapan(test_id: int):
     return send_file(pdf, mimetype="application/pdf", download_name=name)
 
 
+def _optional_body() -> dict[str, Any]:
+    return _json_object() if request.content_length else {}
+
+
 def _optional_text(name: str) -> str:
-    if not request.content_length:
-        return ""
-    value = _json_object().get(name)
+    value = _optional_body().get(name)
     if value is not None and not isinstance(value, str):
         raise BadInput(f"'{name}' harus berupa teks.")
     return value or ""
@@ -204,6 +220,11 @@ def test_json(test: ConsequenceTest) -> dict[str, Any]:
             "by": _username(test.decided_by),
             "at": _time(test.decided_at),
             "note": test.decision_note,
+        },
+        "subject": {
+            "title": test.subject_title or None,
+            "unit": test.subject_unit or None,
+            "body": test.subject_body or None,
         },
         "exemption": _exemption_json(test),
         "supersedes": test.supersedes_id,
@@ -239,6 +260,9 @@ def _exemption_json(test: ConsequenceTest) -> dict[str, Any] | None:
         "ended_at": _time(test.ended_at),
         "end_authority": test.end_authority or None,
         "end_reference": test.end_reference or None,
+        "end_decided_on": (
+            test.end_decided_on.isoformat() if test.end_decided_on else None
+        ),
         "end_note": test.end_note or None,
     }
 

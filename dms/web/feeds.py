@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 
+from dms.classification.registers import MONTHS
 from dms.classification.rules import FEED_LIMIT, published_serta_merta
 from dms.documents.models import Document
 
@@ -22,20 +23,6 @@ ET.register_namespace("", ATOM)
 ET.register_namespace("dms", DMS)
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 FEED_TITLE = "Informasi Serta Merta"
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 # An empty feed still needs an <updated>; a fixed one keeps its ETag stable.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -45,7 +32,9 @@ def serta_merta_atom():
     with current_app.extensions["dms"].reading() as session:
         documents = published_serta_merta(session, limit=FEED_LIMIT)
     etag = _etag(documents)
-    headers = {"ETag": f'"{etag}"', "Cache-Control": "public, max-age=60"}
+    # Revalidated on every read (cheap with the ETag): an announcement made exempt
+    # must not linger in a shared cache.
+    headers = {"ETag": f'"{etag}"', "Cache-Control": "no-cache"}
     if request.if_none_match.contains_weak(etag):
         return Response(status=304, headers=headers)
     body = ET.tostring(_feed(documents), encoding="utf-8", xml_declaration=True)

@@ -294,3 +294,58 @@ def test_the_empty_search_page_is_a_form(client):
     page = client.get("/cari")
     assert page.status_code == 200
     assert 'name="q"' in page.get_data(as_text=True)
+
+
+def test_a_partly_exempt_original_never_shows_while_its_redacted_version_does(
+    client, cast
+):
+    """DOMAIN.md §3: the original stays closed in every output; the redacted
+    version is published in its place (search, facets, suggestions, DIP, DIK)."""
+    import io
+
+    from tests.helpers import an_exemption_record, post_multipart
+
+    original = a_document(
+        client,
+        cast,
+        "dinkes",
+        title="Laporan Audit Puskesmas",
+        text="temuan audit puskesmas saksi Kartolo Wiryosaputro",
+        publish="false",
+    )
+    proposed = client.post(
+        f"/api/v1/documents/{original['id']}/consequence-tests",
+        json={"reason": "Nama saksi"},
+        headers=cast.auth("dinkes"),
+    ).get_json()
+    url = f"/api/v1/consequence-tests/{proposed['id']}"
+    client.put(
+        f"{url}/record",
+        json=an_exemption_record(decision="exempt_part"),
+        headers=cast.auth("utama"),
+    )
+    redacted = post_multipart(
+        client,
+        f"{url}/redacted-version",
+        {"file": (io.BytesIO(b"temuan audit puskesmas saksi [dihitamkan]"), "p.txt")},
+        cast.auth("utama"),
+    ).get_json()
+    assert client.post(f"{url}/approve", headers=cast.auth("atasan")).status_code == 200
+
+    found = client.get("/api/v1/documents", query_string={"q": "temuan audit"})
+    body = found.get_json()
+    assert [item["id"] for item in body["items"]] == [redacted["id"]]
+    assert body["total"] == 1
+    assert "Kartolo" not in found.get_data(as_text=True)
+    secret = client.get("/api/v1/documents", query_string={"q": "Kartolo"}).get_json()
+    assert secret["total"] == 0 and secret["items"] == []
+    assert secret["suggestion"] is None or "kartolo" not in secret["suggestion"].lower()
+    assert "temuan audit" not in client.get("/cari?q=Kartolo").get_data(as_text=True)
+    dip = client.get("/api/v1/dip").get_json()
+    assert [row["id"] for row in dip["items"]] == [redacted["id"]]
+    dik = client.get("/api/v1/dik").get_data(as_text=True)
+    assert "Laporan Audit Puskesmas" in dik and "Kartolo" not in dik
+    staff = client.get(
+        "/api/v1/documents", query_string={"q": "Kartolo"}, headers=cast.auth("dinkes")
+    ).get_json()
+    assert [item["id"] for item in staff["items"]] == [original["id"]]
