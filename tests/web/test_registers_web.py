@@ -200,6 +200,7 @@ def test_the_dik_json_gives_the_public_facts_of_each_exemption(client, world):
         "partial": True,
         "status": "active",
         "status_label": "berlaku",
+        "expiring": False,
         "test": {"number": "UK-2026-0002", "decided_on": "2026-03-03"},
         "org": {"slug": "bpbd", "name": "Badan Penanggulangan Bencana Daerah"},
     }
