@@ -13,14 +13,22 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from dms import audit
 from dms.db import utcnow
+from dms.documents.access import SYSTEM
 from dms.documents.models import (
+    ADMIN,
     PPID_PELAKSANA,
     ROLES,
     ApiToken,
     Organisation,
     User,
 )
-from dms.errors import Conflict, NotFound, Unauthenticated, ValidationError
+from dms.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationError,
+)
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
@@ -255,3 +263,61 @@ def user_for_token(session: Session, token: str) -> User:
     if record is None or record.revoked_at is not None or not record.user.is_active:
         raise Unauthenticated("Token tidak valid atau sudah dicabut.")
     return record.user
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    """Every organisation, each after its parent (a tree read top-down), by name."""
+    everyone = list(session.scalars(select(Organisation).order_by(Organisation.name)))
+    children: dict[int | None, list[Organisation]] = {}
+    for organisation in everyone:
+        children.setdefault(organisation.parent_id, []).append(organisation)
+    ordered: list[Organisation] = []
+
+    def visit(parent_id: int | None) -> None:
+        for organisation in children.get(parent_id, []):
+            ordered.append(organisation)
+            visit(organisation.id)
+
+    visit(None)
+    return ordered
+
+
+def organisation_depth(organisation: Organisation) -> int:
+    """How many ancestors the organisation has (0 for a root)."""
+    depth, parent = 0, organisation.parent
+    while parent is not None:
+        depth, parent = depth + 1, parent.parent
+    return depth
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, active ones first, by username."""
+    return list(
+        session.scalars(select(User).order_by(User.is_active.desc(), User.username))
+    )
+
+
+def deactivate_user(session: Session, *, actor, username: str) -> User:
+    """Close an account: its sessions and tokens stop working on the next request.
+    Only an administrator (or the operator at the command line) may do it, and
+    never to their own account."""
+    if actor is not SYSTEM and (
+        actor is None or not actor.is_active or actor.role != ADMIN
+    ):
+        raise Forbidden("Hanya administrator yang dapat menonaktifkan pengguna.")
+    user = find_user(session, username) if USERNAME_PATTERN.match(username) else None
+    if user is None:
+        raise NotFound(f"Pengguna '{username[:64]}' tidak ditemukan.")
+    if actor is not SYSTEM and user.id == actor.id:
+        raise Conflict("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+    if user.is_active:
+        user.is_active = False
+        audit.record(
+            session,
+            actor,
+            "user.deactivate",
+            user,
+            before={"is_active": True},
+            after={"is_active": False},
+        )
+    return user
