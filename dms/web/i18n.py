@@ -57,7 +57,7 @@ def init_app(app: Flask, timezone: str) -> None:
         format_date(value, "long") if value else ""
     )
     app.jinja_env.filters["tanggal_waktu"] = lambda value: (
-        format_datetime(value, "d MMMM y HH.mm zzz") if value else ""
+        format_datetime(value, "long") if value else ""
     )
 
     @app.context_processor
