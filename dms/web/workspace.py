@@ -19,6 +19,7 @@ from flask import (
     Flask,
     current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -323,7 +324,11 @@ def upload():
         error = FormError.of("upload", exc, "file" if _about_file(exc) else None)
         return _upload_page(request.form, error), error.status
     flash(_uploaded_message(title, status, bool(reason)))
-    return redirect(url_for(".document", document_id=document_id))
+    target = url_for(".document", document_id=document_id)
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        # upload.js navigates itself; a followed redirect would eat the message.
+        return jsonify(location=target), 201
+    return redirect(target)
 
 
 def _upload_page(values: MultiDict, error: FormError | None) -> str:

@@ -125,9 +125,12 @@
     if (submitter && submitter.name) {
       data.append(submitter.name, submitter.value);
     }
+    // form.action would be the submit buttons named "action", not the URL.
+    var target = new URL(form.getAttribute("action") || "", window.location.href).href;
     var request = new XMLHttpRequest();
-    request.open("POST", form.action);
+    request.open("POST", target);
     request.setRequestHeader("Accept", "text/html");
+    request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     if (progressBox) {
       progressBox.hidden = false;
     }
@@ -142,9 +145,9 @@
       say(TEXT.processing);
     });
     request.addEventListener("load", function () {
-      if (request.status >= 200 && request.status < 300 && request.responseURL &&
-          request.responseURL.split("#")[0] !== form.action) {
-        window.location.assign(request.responseURL);
+      if (request.status === 201) {
+        // The server answers {"location": ...}: go there, where the message waits.
+        window.location.assign(JSON.parse(request.responseText).location);
         return;
       }
       if (progressBox) {
