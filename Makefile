@@ -6,8 +6,14 @@ BIN := $(VENV)/bin
 PORT ?= 5000
 HOST ?= 127.0.0.1
 STAMP := $(VENV)/.installed
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+CHROMIUM := /usr/bin/chromium
+BROWSER_TESTS := tests/browser
+# npm ci empties node_modules first, so a stamp inside it dates the install.
+AXE_STAMP := $(BROWSER_TESTS)/node_modules/.installed
 
-.PHONY: install system-deps run test test-pg lint format bench bench-download bench-search clean
+.PHONY: install system-deps browser-deps run test test-pg lint format bench bench-download \
+	bench-search screenshots translations clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@command -v file >/dev/null && ldconfig -p | grep -q libmagic.so.1 \
@@ -24,13 +30,34 @@ system-deps:  ## Debian packages dms needs (libmagic, Tesseract OCR); sudo when 
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq libmagic1 file \
 		tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng
 
+browser-deps: $(AXE_STAMP)  ## Debian's Chromium and axe-core (npm ci) for tests/browser
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq \
+		&& $(SUDO) apt-get install -y -qq chromium; }
+
+$(AXE_STAMP): $(BROWSER_TESTS)/package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq \
+		&& $(SUDO) apt-get install -y -qq nodejs npm; }
+	npm ci --prefix $(BROWSER_TESTS) --no-audit --no-fund
+	touch $@
+
 run: install  ## init, demo data, serve on http://$(HOST):$(PORT)
 	$(BIN)/dms init
 	$(BIN)/dms demo
 	$(BIN)/dms serve --host $(HOST) --port $(PORT)
 
-test: install  ## the whole suite; PostgreSQL too when DMS_TEST_DATABASE_URL is set
+test: install browser-deps  ## the whole suite; PostgreSQL too when DMS_TEST_DATABASE_URL is set
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshots: install browser-deps  ## saves PNGs of the main pages under build/screenshots/, not committed
+	$(BIN)/python -m tests.browser.screenshots build/screenshots
+
+translations: install  ## re-extract page strings and update the English catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location \
+		--sort-output -o dms/translations/messages.pot .
+	$(BIN)/pybabel update -i dms/translations/messages.pot -d dms/translations \
+		-l en --no-fuzzy-matching --ignore-obsolete
+	@echo "translate the empty msgstr in dms/translations/en/LC_MESSAGES/messages.po, then:"
+	@echo "  $(BIN)/pybabel compile -d dms/translations -l en --statistics"
 
 lint: install
 	$(BIN)/ruff check dms tests bench

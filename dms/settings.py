@@ -34,6 +34,10 @@ class Settings:
     cuti_bersama_day_off: bool
     # Where a receipt time becomes a calendar date for working-day deadlines.
     timezone: str
+    # Session cookies only over HTTPS (production behind TLS); off on a laptop.
+    cookie_secure: bool
+    # Where login attempts are counted (Flask-Limiter): memory:// or redis://.
+    ratelimit_storage_url: str
 
     @property
     def max_upload_bytes(self) -> int:
@@ -106,6 +110,8 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         max_per_page=_positive_int(values, "max_per_page"),
         cuti_bersama_day_off=_bool(values, "cuti_bersama_day_off"),
         timezone=_timezone(values, "timezone"),
+        cookie_secure=_bool(values, "cookie_secure"),
+        ratelimit_storage_url=text("ratelimit_storage_url") or "memory://",
     )
 
 

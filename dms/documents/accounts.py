@@ -5,20 +5,30 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dms import audit
+from dms.db import utcnow
+from dms.documents.access import SYSTEM
 from dms.documents.models import (
+    ADMIN,
     PPID_PELAKSANA,
     ROLES,
     ApiToken,
     Organisation,
     User,
 )
-from dms.errors import Conflict, NotFound, Unauthenticated, ValidationError
+from dms.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationError,
+)
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
@@ -161,6 +171,71 @@ def authenticate(session: Session, username: str, password: str) -> User:
     return user
 
 
+# After this many wrong passwords in a row an account is locked for a while.
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+
+
+class AccountLocked(Unauthenticated):
+    code = "account_locked"
+
+
+def check_not_locked(user: User | None, now: datetime) -> None:
+    """AccountLocked while the user's lock lasts."""
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        raise AccountLocked(
+            "Terlalu banyak percobaan masuk yang gagal; akun dikunci sementara. "
+            f"Coba lagi dalam {minutes} menit."
+        )
+
+
+def record_login(session: Session, username: str, *, succeeded: bool, now: datetime):
+    """Count a failure (locking the account at the limit) or clear the count."""
+    user = (
+        find_user(session, username) if USERNAME_PATTERN.match(username or "") else None
+    )
+    if user is None:
+        return
+    if succeeded:
+        user.failed_logins = 0
+        user.locked_until = None
+        return
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.failed_logins = 0
+        user.locked_until = now + LOCKOUT
+        audit.record(
+            session,
+            None,
+            "user.lock",
+            user,
+            after={"locked_until": user.locked_until.isoformat()},
+        )
+
+
+def log_in(archive, username: str, password: str, *, now: datetime | None = None):
+    """The id of the user these credentials name, counting failures: five wrong
+    passwords in a row lock the account for 15 minutes (web and API alike).
+
+    The slow password check runs in a read-only session; only the count is
+    written, in its own short transaction.
+    """
+    now = now or utcnow()
+    with archive.reading() as session:
+        valid_name = USERNAME_PATTERN.match(username or "")
+        check_not_locked(find_user(session, username) if valid_name else None, now)
+        try:
+            user_id = authenticate(session, username, password).id
+        except Unauthenticated:
+            user_id = None
+    with archive.transaction() as session:
+        record_login(session, username, succeeded=user_id is not None, now=now)
+    if user_id is None:
+        raise Unauthenticated("Nama pengguna atau kata sandi salah.")
+    return user_id
+
+
 def create_token(
     session: Session, *, actor: User | None, username: str, label: str = ""
 ) -> str:
@@ -188,3 +263,61 @@ def user_for_token(session: Session, token: str) -> User:
     if record is None or record.revoked_at is not None or not record.user.is_active:
         raise Unauthenticated("Token tidak valid atau sudah dicabut.")
     return record.user
+
+
+def list_organisations(session: Session) -> list[Organisation]:
+    """Every organisation, each after its parent (a tree read top-down), by name."""
+    everyone = list(session.scalars(select(Organisation).order_by(Organisation.name)))
+    children: dict[int | None, list[Organisation]] = {}
+    for organisation in everyone:
+        children.setdefault(organisation.parent_id, []).append(organisation)
+    ordered: list[Organisation] = []
+
+    def visit(parent_id: int | None) -> None:
+        for organisation in children.get(parent_id, []):
+            ordered.append(organisation)
+            visit(organisation.id)
+
+    visit(None)
+    return ordered
+
+
+def organisation_depth(organisation: Organisation) -> int:
+    """How many ancestors the organisation has (0 for a root)."""
+    depth, parent = 0, organisation.parent
+    while parent is not None:
+        depth, parent = depth + 1, parent.parent
+    return depth
+
+
+def list_users(session: Session) -> list[User]:
+    """Every user, active ones first, by username."""
+    return list(
+        session.scalars(select(User).order_by(User.is_active.desc(), User.username))
+    )
+
+
+def deactivate_user(session: Session, *, actor, username: str) -> User:
+    """Close an account: its sessions and tokens stop working on the next request.
+    Only an administrator (or the operator at the command line) may do it, and
+    never to their own account."""
+    if actor is not SYSTEM and (
+        actor is None or not actor.is_active or actor.role != ADMIN
+    ):
+        raise Forbidden("Hanya administrator yang dapat menonaktifkan pengguna.")
+    user = find_user(session, username) if USERNAME_PATTERN.match(username) else None
+    if user is None:
+        raise NotFound(f"Pengguna '{username[:64]}' tidak ditemukan.")
+    if actor is not SYSTEM and user.id == actor.id:
+        raise Conflict("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+    if user.is_active:
+        user.is_active = False
+        audit.record(
+            session,
+            actor,
+            "user.deactivate",
+            user,
+            before={"is_active": True},
+            after={"is_active": False},
+        )
+    return user

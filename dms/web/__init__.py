@@ -33,19 +33,39 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["dms.jobs"] = Jobs(archive, search_index).attach()
 
     from dms.web import (
+        admin,
         api,
+        auth,
         calendar_api,
         errors,
         exemptions_api,
         feeds,
+        i18n,
+        portal,
         public,
         registers,
+        security,
         suggestions,
+        workspace,
     )
 
+    i18n.init_app(app, settings.timezone)
     errors.init_app(app)
     public.init_app(app)
     api.init_app(app)
     for blueprint in (calendar_api, exemptions_api, feeds, registers, suggestions):
         blueprint.init_app(app)
+    for pages in (auth, portal, workspace, admin):
+        pages.init_app(app)
+    # After every blueprint: it exempts the token-authenticated ones from CSRF.
+    security.init_app(
+        app,
+        cookie_secure=settings.cookie_secure,
+        ratelimit_storage_url=settings.ratelimit_storage_url,
+    )
+
+    @app.context_processor
+    def endpoints():
+        return {"url_endpoints": app.view_functions}
+
     return app

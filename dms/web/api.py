@@ -365,9 +365,7 @@ def issue_token():
     username, password = credentials.get("username"), credentials.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise BadInput("Kirim 'username' dan 'password' sebagai teks.")
-    with _archive().reading() as session:
-        # The slow password check runs outside any write transaction.
-        user_id = accounts.authenticate(session, username, password).id
+    user_id = accounts.log_in(_archive(), username, password)
     with _archive().transaction() as session:
         user = session.get(User, user_id)
         token = accounts.create_token(

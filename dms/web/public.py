@@ -1,48 +1,70 @@
-"""Public pages (a placeholder home until the portal arrives) and the health check."""
+"""The portal's front page, the search page, and the health check."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, jsonify, render_template, request
-from sqlalchemy import text
+from flask_babel import lazy_gettext
+from sqlalchemy import select, text
 
-from dms.classification.categories import PUBLIC_LABELS
+from dms.classification.exemptions import local_today
+from dms.documents.models import Organisation
 from dms.errors import BadInput, ValidationError
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
 from dms.storage import StorageError
+from dms.web.portal import (
+    CATEGORY_NAMES,
+    newest_documents,
+    public_facets,
+    stale_ids,
+)
 
 bp = Blueprint("public", __name__)
 
-
-@bp.get("/")
-def home():
-    """The portal's front page: pinned serta merta announcements, then search."""
-    from dms.classification.rules import announcements
-
-    with current_app.extensions["dms"].reading() as session:
-        pinned = announcements(session)
-        return render_template("home.html", announcements=pinned)
-
-
-CATEGORY_LABELS = PUBLIC_LABELS
-FACET_NAMES = (("category", "Kategori"), ("org", "Badan publik"), ("year", "Tahun"))
+HOME_NEWEST = 10
+FACET_NAMES = (
+    ("category", lazy_gettext("Kategori")),
+    ("org", lazy_gettext("Badan publik")),
+    ("year", lazy_gettext("Tahun")),
+)
 SEARCH_ARGS = ("q", "category", "org", "year", "sort")
 PAGE_SIZE = 20
 
 
+@bp.get("/")
+def home():
+    """The portal's front page: pinned serta merta announcements, the newest
+    public documents, ways to browse, and search."""
+    from dms.classification.rules import announcements
+
+    archive = current_app.extensions["dms"]
+    with archive.reading() as session:
+        newest = newest_documents(session, HOME_NEWEST)
+        facets = public_facets(session)
+        return render_template(
+            "home.html",
+            announcements=announcements(session),
+            newest=newest,
+            stale_ids=stale_ids(newest, local_today(archive.settings)),
+            category_counts=facets["category"],
+            years=sorted(facets["year"].items(), reverse=True),
+            labels=CATEGORY_NAMES,
+        )
+
+
 @bp.get("/cari")
 def search():
-    """The citizens' search page (the portal issue polishes it); no JavaScript."""
+    """The citizens' search page: filters, facets, highlights; no JavaScript."""
     from dms.web.api import search_query
 
     args = {name: request.args[name] for name in SEARCH_ARGS if request.args.get(name)}
     try:
         query = search_query(request.args, PAGE_SIZE)
-        page = _run(query) if _asks_anything(query) else None
+        page, org_names = _run(query) if _asks_anything(query) else (None, {})
     except (BadInput, ValidationError) as exc:
         query = SearchQuery(text=request.args.get("q", "")[:500])
         return _search_page(query, None, args, exc.message), 400
-    return _search_page(query, page, args, None)
+    return _search_page(query, page, args, None, org_names)
 
 
 def _asks_anything(query: SearchQuery) -> bool:
@@ -50,22 +72,34 @@ def _asks_anything(query: SearchQuery) -> bool:
 
 
 def _run(query: SearchQuery):
+    """The page of results, and the names of the organisations in its facet."""
     with current_app.extensions["dms"].reading() as session:
-        return search_documents(
+        page = search_documents(
             session, current_app.extensions["dms.search"], actor=None, query=query
         )
+        slugs = list(page.facets.get("org", {}))
+        names = dict(
+            session.execute(
+                select(Organisation.slug, Organisation.name).where(
+                    Organisation.slug.in_(slugs)
+                )
+            ).all()
+        )
+    return page, names
 
 
-def _search_page(query, page, args, error) -> str:
+def _search_page(query, page, args, error, org_names=None) -> str:
     return render_template(
         "search.html",
         query=query,
         page=page,
         error=error,
         args=args,
-        categories=list(CATEGORY_LABELS.items()),
-        labels=CATEGORY_LABELS,
+        categories=list(CATEGORY_NAMES.items()),
+        labels=CATEGORY_NAMES,
         facet_names=FACET_NAMES,
+        facet_labels={"category": CATEGORY_NAMES, "org": org_names or {}},
+        args_all_orgs={k: v for k, v in args.items() if k != "org"},
     )
 
 
@@ -96,14 +130,3 @@ def healthz():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
-        )
-        return response

@@ -1,0 +1,163 @@
+"""Officers' sessions in the browser (Flask-Login): log in and out, who is who.
+
+The JSON API keeps its bearer tokens; pages use a session cookie, CSRF tokens on
+every form (dms.web.security) and the same lockout as the API: five wrong
+passwords lock an account for 15 minutes, and each address may try ten times a
+minute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from dms.documents import accounts
+from dms.documents.models import User
+from dms.errors import Unauthenticated
+from dms.web.security import limiter
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+LOGIN_RATE = "10 per minute"
+
+
+@dataclass(frozen=True)
+class SessionUser:
+    """The logged-in officer as pages need them; services get the real User."""
+
+    id: int
+    username: str
+    role: str
+    organisation_id: int | None
+    display_name: str
+    organisation_name: str
+    is_active: bool = True
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @classmethod
+    def of(cls, user: User) -> SessionUser:
+        return cls(
+            id=user.id,
+            username=user.username,
+            role=user.role,
+            organisation_id=user.organisation_id,
+            display_name=user.display_name or user.username,
+            organisation_name=user.organisation.name if user.organisation else "",
+        )
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> SessionUser | None:
+    """The session's user while the account is active; a deactivated one is out."""
+    if not user_id.isdigit():
+        return None
+    with current_app.extensions["dms"].reading() as db:
+        user = db.get(User, int(user_id))
+        if user is None or not user.is_active:
+            return None
+        return SessionUser.of(user)
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        _l("Nama pengguna"), validators=[DataRequired(), Length(max=64)]
+    )
+    password = PasswordField(
+        _l("Kata sandi"), validators=[DataRequired(), Length(max=1024)]
+    )
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(LOGIN_RATE, methods=["POST"])
+def login():
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user_id = accounts.log_in(
+                current_app.extensions["dms"], form.username.data, form.password.data
+            )
+        except Unauthenticated as exc:
+            error = _translated_login_error(exc)
+        else:
+            session.clear()  # a new session for the new user (no fixation)
+            login_user(load_user(str(user_id)))
+            return redirect(
+                _same_site(request.args.get("next")) or url_for("public.home")
+            )
+    status = 401 if error else 200
+    return render_template("login.html", form=form, error=error), status
+
+
+def _translated_login_error(exc: Unauthenticated) -> str:
+    if isinstance(exc, accounts.AccountLocked):
+        return _(
+            "Terlalu banyak percobaan masuk yang gagal; akun dikunci sementara. "
+            "Coba lagi dalam 15 menit."
+        )
+    return _("Nama pengguna atau kata sandi salah.")
+
+
+@bp.post("/keluar")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("Anda telah keluar."))
+    return redirect(url_for("public.home"))
+
+
+def _same_site(target: str | None) -> str:
+    parts = urlsplit(target or "")
+    if parts.scheme or parts.netloc or not (target or "").startswith("/"):
+        return ""
+    return target or ""
+
+
+def roles_required(*roles: str):
+    """A page for logged-in officers of these roles (any role when none given):
+    others are sent to log in, or get 403."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Masuk terlebih dahulu untuk membuka halaman itu.")
+    login_manager.session_protection = "strong"
+    app.register_blueprint(bp)
