@@ -18,13 +18,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import lazy_gettext
 
 from dms.classification.exports import MEDIA_TYPES, export
 from dms.classification.registers import (
     DIK,
     DIP,
     REQUIRED_DIP_FIELDS,
-    TITLES,
     Register,
     dik_register,
     dip_register,
@@ -45,6 +45,12 @@ def _register(kind: str, org_slug: str | None) -> Register:
         return BUILDERS[kind](session, org_slug=org_slug)
 
 
+HEADINGS = {
+    DIP: lazy_gettext("Daftar Informasi Publik"),
+    DIK: lazy_gettext("Daftar Informasi yang Dikecualikan"),
+}
+
+
 def _page(kind: str, org_slug: str | None = None):
     if org_slug is None and request.args.get("org"):
         # The organisation chooser is a plain GET form; give it the clean URL.
@@ -56,7 +62,7 @@ def _page(kind: str, org_slug: str | None = None):
         f"{kind}.html",
         register=register,
         organisations=choices,
-        heading=TITLES[kind],
+        heading=HEADINGS[kind],
         tanggal=indonesian_date,
     )
 

@@ -224,7 +224,7 @@ def test_the_home_page_shows_pinned_announcements_then_search_and_the_feed(
     assert "Pengumuman serta merta" in html
     assert "Banjir di Kota Serang" in html
     assert "Badan Penanggulangan Bencana Daerah" in html
-    assert "12 Maret 2026 pukul 08.30 WIB" in html
+    assert "12 Maret 2026 08.30.00 WIB" in html
     assert "Gempa Kecil" not in html and "Longsor Ditarik" not in html
     assert html.index("Pengumuman serta merta") < html.index('role="search"')
     assert 'href="/feeds/serta-merta.atom"' in html
