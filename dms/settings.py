@@ -29,6 +29,8 @@ class Settings:
     secret_key: str
     queue_url: str
     max_upload_mb: int
+    # Identity documents and proxy letters attached to a request for information.
+    request_max_upload_mb: int
     max_per_page: int
     # DOMAIN.md §4 decision: cuti bersama is not a working day (configurable).
     cuti_bersama_day_off: bool
@@ -42,6 +44,10 @@ class Settings:
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def request_max_upload_bytes(self) -> int:
+        return self.request_max_upload_mb * 1024 * 1024
 
 
 _SETTING_NAMES = {f.name for f in fields(Settings)} - {"instance_dir"}
@@ -107,6 +113,7 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         secret_key=text("secret_key"),
         queue_url=_queue_url(text("queue_url")),
         max_upload_mb=_positive_int(values, "max_upload_mb"),
+        request_max_upload_mb=_positive_int(values, "request_max_upload_mb"),
         max_per_page=_positive_int(values, "max_per_page"),
         cuti_bersama_day_off=_bool(values, "cuti_bersama_day_off"),
         timezone=_timezone(values, "timezone"),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dms.documents.models import DocumentVersion
 from dms.documents.uploads import claim_unused_blob
+from dms.requests.models import RequestFile
 from dms.storage import ObjectNotFound, Storage
 
 # A temp file or an orphan blob this old cannot belong to an upload still running
@@ -71,8 +72,16 @@ def check_archive(
             report.damaged.extend(
                 Damage(v.document_id, v.number, sha256, problem) for v in versions
             )
-    report.orphans = sorted(set(storage.keys()) - set(versions_by_blob))
+    referenced = set(versions_by_blob) | _request_file_blobs(session)
+    report.orphans = sorted(set(storage.keys()) - referenced)
     return report
+
+
+def _request_file_blobs(session: Session) -> set[str]:
+    """The blobs of requests' identity and proxy files: not orphans either."""
+    blobs = set(session.scalars(select(RequestFile.blob_sha256).distinct()))
+    session.rollback()
+    return blobs
 
 
 def _versions_by_blob(session: Session) -> dict[str, list]:

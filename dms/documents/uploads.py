@@ -9,6 +9,7 @@ containers, are recognised as what they are.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from dms.documents.models import DocumentVersion
 from dms.errors import Conflict, EmptyFile, FileTooLarge, UnsupportedFileType
+from dms.requests.models import RequestFile
 from dms.storage import Storage, StreamTooLarge
 
 SNIFF_BYTES = 64 * 1024
@@ -65,14 +67,21 @@ def sniff_content_type(head: bytes) -> str:
     return magic.from_buffer(head, mime=True)
 
 
-def accepted_content_type(head: bytes) -> str:
-    """The canonical type of an acceptable file; UnsupportedFileType otherwise."""
+def accepted_content_type(head: bytes, only: Collection[str] | None = None) -> str:
+    """The canonical type of an acceptable file (of `only`, when given);
+    UnsupportedFileType otherwise."""
     if not head:
         raise EmptyFile("Berkas kosong (0 byte); pilih berkas yang berisi dokumen.")
     sniffed = sniff_content_type(head)
     if sniffed not in ACCEPTED_TYPES:
         raise UnsupportedFileType(_refusal(sniffed))
-    return CANONICAL_TYPES.get(sniffed, sniffed)
+    content_type = CANONICAL_TYPES.get(sniffed, sniffed)
+    if only is not None and content_type not in only:
+        names = " atau ".join(sorted({ACCEPTED_TYPES[t] for t in only}))
+        raise UnsupportedFileType(
+            f"Jenis berkas {sniffed} tidak diterima di sini; unggah {names}."
+        )
+    return content_type
 
 
 def _refusal(sniffed: str) -> str:
@@ -107,13 +116,19 @@ class _PrefixedReader:
 
 
 def store_file(
-    session: Session, storage: Storage, fileobj: BinaryIO, *, max_size: int
+    session: Session,
+    storage: Storage,
+    fileobj: BinaryIO,
+    *,
+    max_size: int,
+    only: Collection[str] | None = None,
 ) -> StoredFile:
-    """Sniff and store an upload; a blob it creates is remembered for clean-up."""
+    """Sniff and store an upload (of the types `only`, when given); a blob it
+    creates is remembered for clean-up."""
     head = _read_head(fileobj)
     if len(head) > max_size:
         raise _too_large(max_size)
-    content_type = accepted_content_type(head)
+    content_type = accepted_content_type(head, only)
     try:
         result = storage.put(_PrefixedReader(head, fileobj), max_size=max_size)
     except StreamTooLarge:
@@ -172,13 +187,14 @@ def discard_unused_blobs(session: Session, storage: Storage, keys: list[str]) ->
 
 
 def claim_unused_blob(session: Session, key: str) -> bool:
-    """Claim the blob (see claim_blob) and tell whether no version refers to it.
+    """Claim the blob (see claim_blob) and tell whether no version (nor a
+    request's identity or proxy file) refers to it.
 
     Every deletion of a blob goes through here, inside a write transaction, so
     none can race an upload that is reusing the blob.
     """
     claim_blob(session, key)
-    used = session.scalar(
-        select(DocumentVersion.id).where(DocumentVersion.blob_sha256 == key).limit(1)
+    return not any(
+        session.scalar(select(column).where(column == key).limit(1))
+        for column in (DocumentVersion.blob_sha256, RequestFile.blob_sha256)
     )
-    return used is None

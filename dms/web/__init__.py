@@ -41,9 +41,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         exemptions_api,
         feeds,
         i18n,
+        permohonan,
         portal,
         public,
         registers,
+        requests_api,
         security,
         suggestions,
         workspace,
@@ -53,9 +55,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     public.init_app(app)
     api.init_app(app)
-    for blueprint in (calendar_api, exemptions_api, feeds, registers, suggestions):
+    for blueprint in (
+        calendar_api,
+        exemptions_api,
+        feeds,
+        registers,
+        requests_api,
+        suggestions,
+    ):
         blueprint.init_app(app)
-    for pages in (auth, portal, workspace, admin):
+    for pages in (auth, portal, permohonan, workspace, admin):
         pages.init_app(app)
     # After every blueprint: it exempts the token-authenticated ones from CSRF.
     security.init_app(

@@ -674,10 +674,25 @@ def exemption_paths() -> dict[str, Any]:
 
 
 def _all_paths() -> dict[str, Any]:
-    from dms.web import calendar_api, exemptions_api, feeds, registers, suggestions
+    from dms.web import (
+        calendar_api,
+        exemptions_api,
+        feeds,
+        registers,
+        requests_api,
+        suggestions,
+    )
 
     paths = _paths()
-    for module in (calendar_api, exemptions_api, feeds, registers, suggestions):
+    modules = (
+        calendar_api,
+        exemptions_api,
+        feeds,
+        registers,
+        requests_api,
+        suggestions,
+    )
+    for module in modules:
         paths.update(module.openapi_paths())
     return paths
 

@@ -18,6 +18,7 @@ TOKEN_BLUEPRINTS = (
     "exemptions_api",
     "calendar_api",
     "registers_api",
+    "requests_api",
     "suggestions",
 )
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -1,0 +1,297 @@
+"""The citizens' request pages (permohonan informasi): the form, the confirmation,
+Cek Status, the status page, the receipt and withdrawal. Thin views over
+dms.requests.service; plain HTML forms that work without JavaScript.
+
+The status secret is shown once, on the confirmation page (reached by a redirect:
+the secret rides one hop in the signed session cookie). A requester who checks
+by number and email is remembered in the session, for the status page and the
+receipt.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from dms import errors
+from dms.requests import spam
+from dms.requests.models import DELIVERIES, HOW_TO_OBTAIN, InformationRequest
+from dms.requests.receipt import receipt_pdf
+from dms.requests.service import (
+    RequestUpload,
+    body_name,
+    check_status,
+    submit_request,
+    withdraw_request,
+)
+from dms.web.security import limiter
+from dms.web.workspace import FORM_ERRORS, FormError
+
+bp = Blueprint("permohonan", __name__, url_prefix="/permohonan")
+
+# Per address, the form and the API together (one scope).
+SUBMIT_RATE = "5 per minute;30 per hour"
+CHECK_RATE = "20 per minute"
+NEW_REQUEST = "permohonan_baru"
+CHECKED = "permohonan_cek"
+# How many checked requests one session remembers.
+CHECKED_KEEP = 10
+
+STATE_LABELS = {
+    "submitted": _l("Diterima, menunggu diproses"),
+    "disposed": _l("Diteruskan ke PPID Pelaksana"),
+    "extended": _l("Waktu jawaban diperpanjang"),
+    "answered": _l("Dijawab"),
+    "closed": _l("Selesai"),
+    "withdrawn": _l("Dibatalkan oleh pemohon"),
+}
+HOW_TO_OBTAIN_LABELS = dict(
+    zip(
+        HOW_TO_OBTAIN,
+        (
+            _l("Melihat"),
+            _l("Membaca"),
+            _l("Mendengarkan"),
+            _l("Mencatat"),
+            _l("Salinan elektronik (softcopy)"),
+            _l("Salinan cetak (hardcopy)"),
+        ),
+        strict=True,
+    )
+)
+DELIVERY_LABELS = dict(
+    zip(
+        DELIVERIES,
+        (_l("Mengambil langsung"), _l("Pos"), _l("Kurir"), _l("Email")),
+        strict=True,
+    )
+)
+REQUESTER_KIND_LABELS = {
+    "person": _l("Perorangan"),
+    "legal_entity": _l("Badan hukum"),
+}
+FILE_FIELDS = ("identity", "proxy_letter")
+FORM_ENVELOPE_BYTES = 1024 * 1024
+
+
+def _archive():
+    return current_app.extensions["dms"]
+
+
+def submit_limit():
+    """The shared rate limit of request submissions (the form and the API).
+
+    Officers calling the API with a token are exempt (a bad token gets 401 and
+    files nothing); the form ignores tokens, so a header does not exempt it.
+    """
+    return limiter.shared_limit(
+        SUBMIT_RATE,
+        scope="permohonan-submit",
+        methods=["POST"],
+        exempt_when=_officer_api_call,
+    )
+
+
+def _officer_api_call() -> bool:
+    return request.blueprint == "requests_api" and bool(
+        request.headers.get("Authorization")
+    )
+
+
+@bp.before_request
+def _limit_body_size():
+    """Two attachments and the form fields at most, whatever the archive allows."""
+    files = 2 * _archive().settings.request_max_upload_bytes
+    request.max_content_length = files + FORM_ENVELOPE_BYTES
+
+
+# --- the form ------------------------------------------------------------------------
+
+
+@bp.get("")
+def form():
+    return _form_page(MultiDict(), None)
+
+
+@bp.post("")
+@submit_limit()
+def submit():
+    archive = _archive()
+    try:
+        spam.check_honeypot(request.form.get(spam.HONEYPOT_FIELD))
+        spam.check_challenge(
+            current_app.secret_key,
+            request.form.get("challenge_token"),
+            request.form.get("challenge_answer"),
+        )
+        with archive.transaction() as db:
+            filed = submit_request(
+                db,
+                archive.storage,
+                actor=None,
+                fields=request.form,
+                files=uploaded_files(request.files),
+                settings=archive.settings,
+            )
+            number = filed.request.number
+    except FORM_ERRORS as exc:
+        error = FormError.of("permohonan", exc)
+        return _form_page(request.form, error), error.status
+    session[NEW_REQUEST] = {"number": number, "secret": filed.secret}
+    return redirect(url_for("permohonan.submitted"), 303)
+
+
+def uploaded_files(files) -> list[RequestUpload]:
+    """The identity document and proxy letter of a multipart request, if chosen."""
+    return [
+        RequestUpload(kind, files[kind].stream, files[kind].filename or "")
+        for kind in FILE_FIELDS
+        if kind in files and files[kind].filename
+    ]
+
+
+def _form_page(values: MultiDict, error: FormError | None) -> str:
+    values = MultiDict(values)
+    values.pop("challenge_answer", None)
+    return render_template(
+        "permohonan/form.html",
+        values=values,
+        error=error,
+        challenge=spam.new_challenge(current_app.secret_key),
+        honeypot=spam.HONEYPOT_FIELD,
+        how_options=list(HOW_TO_OBTAIN_LABELS.items()),
+        delivery_options=list(DELIVERY_LABELS.items()),
+        kind_options=list(REQUESTER_KIND_LABELS.items()),
+        max_file_mb=_archive().settings.request_max_upload_mb,
+    )
+
+
+@bp.get("/terkirim")
+def submitted():
+    """The confirmation, once: the number, the status link and the receipt."""
+    filed = session.pop(NEW_REQUEST, None)
+    if not isinstance(filed, dict):
+        return redirect(url_for("permohonan.check"))
+    with _archive().reading() as db:
+        found = check_status(db, number=filed["number"], secret=filed["secret"])
+        return render_template(
+            "permohonan/submitted.html",
+            found=found,
+            status_url=status_url(found.number, filed["secret"]),
+            receipt_url=url_for(
+                "permohonan.receipt", number=found.number, kunci=filed["secret"]
+            ),
+            labels=STATE_LABELS,
+        )
+
+
+def status_url(number: str, secret: str) -> str:
+    """The secret status link, whole (people copy it)."""
+    return url_for("permohonan.status", number=number, kunci=secret, _external=True)
+
+
+# --- Cek Status ----------------------------------------------------------------------
+
+
+@bp.route("/cek", methods=["GET", "POST"])
+@limiter.limit(CHECK_RATE, methods=["POST"])
+def check():
+    if request.method == "GET":
+        return render_template("permohonan/check.html", values=MultiDict(), error=None)
+    number = request.form.get("number", "").strip().upper()
+    email = request.form.get("email", "").strip()
+    secret = request.form.get("secret", "").strip()
+    try:
+        with _archive().reading() as db:
+            check_status(db, number=number, email=email or None, secret=secret or None)
+    except errors.NotFound as exc:
+        error = FormError.of("cek", exc)
+        page = render_template(
+            "permohonan/check.html", values=request.form, error=error
+        )
+        return page, 404
+    if secret:
+        return redirect(url_for("permohonan.status", number=number, kunci=secret), 303)
+    _remember(number, email)
+    return redirect(url_for("permohonan.status", number=number), 303)
+
+
+def _remember(number: str, email: str) -> None:
+    checked = dict(session.get(CHECKED) or {})
+    checked.pop(number, None)
+    checked[number] = email
+    session[CHECKED] = dict(list(checked.items())[-CHECKED_KEEP:])
+
+
+def _found(db, number: str) -> tuple[InformationRequest, str | None]:
+    """The request by the ?kunci= secret or the email checked in this session."""
+    secret = request.values.get("kunci") or None
+    email = None if secret else (session.get(CHECKED) or {}).get(number)
+    return check_status(db, number=number, email=email, secret=secret), secret
+
+
+@bp.get("/status/<number>")
+def status(number: str):
+    with _archive().reading() as db:
+        found, secret = _found(db, number)
+        return render_template(
+            "permohonan/status.html",
+            found=found,
+            secret=secret,
+            labels=STATE_LABELS,
+            how_labels=HOW_TO_OBTAIN_LABELS,
+            delivery_labels=DELIVERY_LABELS,
+        )
+
+
+@bp.get("/<number>/bukti.pdf")
+def receipt(number: str):
+    archive = _archive()
+    with archive.reading() as db:
+        found, secret = _found(db, number)
+        link = (
+            status_url(found.number, secret)
+            if secret
+            else url_for("permohonan.check", _external=True)
+        )
+        pdf = receipt_pdf(
+            found,
+            body=body_name(db),
+            status_url=link,
+            timezone=archive.settings.timezone,
+        )
+    response = send_file(
+        pdf,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"bukti-permohonan-{found.number}.pdf",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/<number>/batal")
+def withdraw(number: str):
+    secret = request.form.get("kunci", "")
+    with _archive().transaction() as db:
+        withdraw_request(db, number=number, secret=secret)
+    flash(_("Permohonan %(number)s telah dibatalkan.", number=number))
+    return redirect(url_for("permohonan.status", number=number, kunci=secret), 303)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_global(STATE_LABELS, "request_state_labels")
+    app.register_blueprint(bp)
