@@ -17,6 +17,8 @@ PUBLIC_PAGES = [
     "/opd/dinkes",
     "/kategori/berkala",
     "/masuk",
+    "/permohonan",
+    "/permohonan/cek",
 ]
 FOCUSABLE = (
     "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]),"
