@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import click
 
 from dms.requests.models import DAY_KINDS, OTHER
@@ -130,7 +127,7 @@ def due(received: str, days: int) -> None:
 
 
 def _this_year(settings) -> int:
-    return datetime.now(ZoneInfo(settings.timezone)).year
+    return settings.local_today().year
 
 
 COMMANDS: list[click.Command] = [calendar_group]

@@ -42,6 +42,12 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+def one_of(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
+    """A CHECK constraint's text: the column holds one of `values` (or NULL)."""
+    clause = f"{column} IN ({', '.join(repr(v) for v in values)})"
+    return f"{column} IS NULL OR {clause}" if nullable else clause
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

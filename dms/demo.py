@@ -414,7 +414,7 @@ EXEMPTIONS = [
 def _add_exemption(archive: Archive, demo: DemoExemption) -> bool:
     from dms.classification import exemptions
 
-    today = exemptions.local_today(archive.settings)
+    today = archive.settings.local_today()
     with archive.transaction() as session:
         document = _find(session, demo.org, demo.title)
         if document is None or exemptions.list_tests(

@@ -6,6 +6,7 @@ import os
 import secrets
 import tomllib
 from dataclasses import dataclass, fields
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -44,6 +45,11 @@ class Settings:
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    def local_today(self) -> date:
+        """Today in the public body's time zone: periods, years and deadlines
+        are local dates."""
+        return datetime.now(ZoneInfo(self.timezone)).date()
 
     @property
     def request_max_upload_bytes(self) -> int:

@@ -12,9 +12,8 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any, BinaryIO, Protocol
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import event, false, inspect, select, true
 from sqlalchemy.orm import Session
@@ -114,11 +113,6 @@ LIFECYCLE_FIELDS = {
 }
 
 
-def local_today(settings) -> date:
-    """Today in the public body's time zone: periods end on local dates."""
-    return datetime.now(ZoneInfo(settings.timezone)).date()
-
-
 class Calendar(Protocol):
     """The working-day calendar the expiry warning counts on."""
 
@@ -214,7 +208,7 @@ def propose(
     return test
 
 
-def create_and_propose(
+def upload_document(
     session: Session,
     storage: Storage,
     *,
@@ -222,11 +216,23 @@ def create_and_propose(
     fileobj: BinaryIO,
     filename: str,
     fields: services.NewDocument,
-    reason: str,
     max_size: int,
-) -> tuple[Document, ConsequenceTest]:
-    """Upload a document the officer believes exempt: it stays a draft, closed to
-    the public, with the exemption proposed in the same step."""
+    propose_exemption: str = "",
+) -> tuple[Document, ConsequenceTest | None]:
+    """An officer's upload (the API and the workspace). With a reason in
+    `propose_exemption`, the document is believed exempt: it stays a draft,
+    closed to the public, with the exemption proposed in the same step."""
+    if not propose_exemption:
+        document = services.create_document(
+            session,
+            storage,
+            actor=actor,
+            fileobj=fileobj,
+            filename=filename,
+            fields=fields,
+            max_size=max_size,
+        )
+        return document, None
     category = SETIAP_SAAT if is_exempt(fields.category) else fields.category
     fields = replace(fields, publish=False, category=category)
     document = services.create_document(
@@ -238,7 +244,9 @@ def create_and_propose(
         fields=fields,
         max_size=max_size,
     )
-    test = propose(session, actor=actor, document_id=document.id, reason=reason)
+    test = propose(
+        session, actor=actor, document_id=document.id, reason=propose_exemption
+    )
     return document, test
 
 
@@ -856,7 +864,7 @@ def expire_exemptions(archive, today: date | None = None) -> ExpiryReport:
         return run_expiry(
             session,
             calendar=working_calendar(session, archive.settings),
-            today=today or local_today(archive.settings),
+            today=today or archive.settings.local_today(),
         )
 
 

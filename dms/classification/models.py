@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dms.db import Base, UTCDateTime, utcnow
+from dms.db import Base, UTCDateTime, one_of, utcnow
 from dms.documents.models import Document, User
 
 PROPOSED = "proposed"
@@ -48,22 +48,17 @@ GROUNDS = tuple("abcdefghij")
 INDEFINITE_GROUNDS = tuple("ghij")
 
 
-def _one_of(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
-    clause = f"{column} IN ({', '.join(repr(v) for v in values)})"
-    return f"{column} IS NULL OR {clause}" if nullable else clause
-
-
 class ConsequenceTest(Base):
     """One lembar pengujian konsekuensi and its decision."""
 
     __tablename__ = "consequence_tests"
     __table_args__ = (
-        CheckConstraint(_one_of("state", TEST_STATES), name="state"),
-        CheckConstraint(_one_of("decision", DECISIONS, True), name="decision"),
-        CheckConstraint(_one_of("period_kind", PERIOD_KINDS, True), name="period_kind"),
-        CheckConstraint(_one_of("ground_letter", GROUNDS, True), name="ground_letter"),
+        CheckConstraint(one_of("state", TEST_STATES), name="state"),
+        CheckConstraint(one_of("decision", DECISIONS, True), name="decision"),
+        CheckConstraint(one_of("period_kind", PERIOD_KINDS, True), name="period_kind"),
+        CheckConstraint(one_of("ground_letter", GROUNDS, True), name="ground_letter"),
         CheckConstraint(
-            _one_of("exemption_status", EXEMPTION_STATES, True),
+            one_of("exemption_status", EXEMPTION_STATES, True),
             name="exemption_status",
         ),
     )

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dms.classification.categories import CATEGORIES
-from dms.db import Base, UTCDateTime, utcnow
+from dms.db import Base, UTCDateTime, one_of, utcnow
 
 ADMIN = "admin"
 PPID_UTAMA = "ppid_utama"
@@ -47,10 +47,6 @@ _INDEX_PENDING = text("index_revision <> indexed_revision")
 DIP_FORMS = ("print", "recording", "electronic")
 
 
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
-
-
 class Organisation(Base):
     """A PPID: the PPID Utama at the root, its Pelaksana (OPD, schools...) below."""
 
@@ -71,7 +67,7 @@ class Organisation(Base):
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(_one_of("role", ROLES), name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", ROLES), name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -111,8 +107,8 @@ class ApiToken(Base):
 class Document(Base):
     __tablename__ = "documents"
     __table_args__ = (
-        CheckConstraint(_one_of("category", CATEGORIES), name="category"),
-        CheckConstraint(_one_of("status", STATUSES), name="status"),
+        CheckConstraint(one_of("category", CATEGORIES), name="category"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
         Index(
             "ix_documents_index_pending",
             "id",
@@ -180,7 +176,7 @@ class DocumentVersion(Base):
     __tablename__ = "document_versions"
     __table_args__ = (
         UniqueConstraint("document_id", "number"),
-        CheckConstraint(_one_of("text_status", TEXT_STATUSES), name="text_status"),
+        CheckConstraint(one_of("text_status", TEXT_STATUSES), name="text_status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

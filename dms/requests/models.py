@@ -17,7 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dms.db import Base, UTCDateTime, utcnow
+from dms.db import Base, UTCDateTime, one_of, utcnow
 
 NATIONAL = "national"
 CUTI_BERSAMA = "cuti_bersama"
@@ -78,11 +78,6 @@ SUBMITTED, WITHDRAWN = "submitted", "withdrawn"
 FILE_KINDS = ("identity", "proxy_letter")
 
 
-def _one_of(column: str, values: tuple[str, ...], nullable: bool = False) -> str:
-    clause = f"{column} IN ({', '.join(repr(v) for v in values)})"
-    return f"{column} IS NULL OR {clause}" if nullable else clause
-
-
 class InformationRequest(Base):
     """A request for information (permohonan informasi publik, DOMAIN.md §4).
 
@@ -93,11 +88,11 @@ class InformationRequest(Base):
 
     __tablename__ = "information_requests"
     __table_args__ = (
-        CheckConstraint(_one_of("channel", CHANNELS), name="channel"),
-        CheckConstraint(_one_of("requester_kind", REQUESTER_KINDS), name="kind"),
-        CheckConstraint(_one_of("how_to_obtain", HOW_TO_OBTAIN), name="how"),
-        CheckConstraint(_one_of("delivery", DELIVERIES, True), name="delivery"),
-        CheckConstraint(_one_of("state", REQUEST_STATES), name="state"),
+        CheckConstraint(one_of("channel", CHANNELS), name="channel"),
+        CheckConstraint(one_of("requester_kind", REQUESTER_KINDS), name="kind"),
+        CheckConstraint(one_of("how_to_obtain", HOW_TO_OBTAIN), name="how"),
+        CheckConstraint(one_of("delivery", DELIVERIES, True), name="delivery"),
+        CheckConstraint(one_of("state", REQUEST_STATES), name="state"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -136,7 +131,7 @@ class RequestFile(Base):
     """An identity document or proxy letter: a blob like a document's, never public."""
 
     __tablename__ = "request_files"
-    __table_args__ = (CheckConstraint(_one_of("kind", FILE_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(one_of("kind", FILE_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     request_id: Mapped[int] = mapped_column(

@@ -6,9 +6,6 @@ one service; a refusal is shown on the form with its status.
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from flask import (
     Blueprint,
     Flask,
@@ -234,7 +231,7 @@ def _year(raw: str | None) -> int:
     """The year asked for, within the calendar's range; else this year."""
     if raw and raw.isdigit() and calendar.MIN_YEAR <= int(raw) <= calendar.MAX_YEAR:
         return int(raw)
-    return datetime.now(ZoneInfo(_archive().settings.timezone)).year
+    return _archive().settings.local_today().year
 
 
 def _calendar_page(year: int, values: MultiDict, error: FormError | None):

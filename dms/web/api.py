@@ -10,7 +10,6 @@ from werkzeug.routing import ValidationError as NoRouteMatch
 
 from dms.classification import exemptions, rules
 from dms.classification.categories import BERKALA, is_exempt
-from dms.classification.exemptions import local_today
 from dms.classification.suggest import suggest_category
 from dms.documents import accounts, services
 from dms.documents.access import can_see, sees_unpublished
@@ -184,22 +183,19 @@ def create_document():
     archive = _archive()
     with archive.transaction() as session:
         actor = session.get(User, actor_id)
-        upload_args = dict(
+        document, test = exemptions.upload_document(
+            session,
+            archive.storage,
             actor=actor,
             fileobj=upload.stream,
             filename=upload.filename or "",
             fields=fields,
             max_size=archive.settings.max_upload_bytes,
+            propose_exemption=reason,
         )
-        if reason:
-            document, test = exemptions.create_and_propose(
-                session, archive.storage, reason=reason, **upload_args
-            )
-        else:
-            document = services.create_document(session, archive.storage, **upload_args)
         body = document_json(document, actor)
         body["suggestion"] = _suggestion(document)
-        if reason:
+        if test is not None:
             body["consequence_test"] = url_for(
                 "exemptions_api.get_test", test_id=test.id
             )
@@ -427,7 +423,7 @@ def _refresh(document: Document) -> dict[str, Any]:
     """Berkala: the day the published version falls due, and whether it is past."""
     if document.category != BERKALA:
         return {}
-    today = local_today(_archive().settings)
+    today = _archive().settings.local_today()
     due = rules.refresh_due(document)
     return {
         "refresh_due": due.isoformat() if due else None,

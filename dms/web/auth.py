@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import wraps
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -34,7 +33,7 @@ from wtforms.validators import DataRequired, Length
 from dms.documents import accounts
 from dms.documents.models import User
 from dms.errors import Unauthenticated
-from dms.web.security import limiter
+from dms.web.security import limiter, same_site_path
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -107,7 +106,7 @@ def login():
             session.clear()  # a new session for the new user (no fixation)
             login_user(load_user(str(user_id)))
             return redirect(
-                _same_site(request.args.get("next")) or url_for("public.home")
+                same_site_path(request.args.get("next")) or url_for("public.home")
             )
     status = 401 if error else 200
     return render_template("login.html", form=form, error=error), status
@@ -128,13 +127,6 @@ def logout():
     session.clear()
     flash(_("Anda telah keluar."))
     return redirect(url_for("public.home"))
-
-
-def _same_site(target: str | None) -> str:
-    parts = urlsplit(target or "")
-    if parts.scheme or parts.netloc or not (target or "").startswith("/"):
-        return ""
-    return target or ""
 
 
 def roles_required(*roles: str):

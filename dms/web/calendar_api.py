@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, current_app, jsonify, request
 
@@ -43,7 +41,7 @@ def list_calendar():
     settings = archive.settings
     year = _int_arg(request.args, "year", calendar.MIN_YEAR, calendar.MAX_YEAR)
     if year is None:
-        year = datetime.now(ZoneInfo(settings.timezone)).year
+        year = settings.local_today().year
     with archive.reading() as session:
         current_actor(session)  # a bad token is refused even here
         days = calendar.list_days(

@@ -17,6 +17,7 @@ from dms.web.api import (
     _int_arg,
     _json_object,
     _required_file,
+    _time,
     current_actor,
     document_json,
 )
@@ -84,7 +85,7 @@ def record(test_id: int):
             actor=session.get(User, actor_id),
             test_id=test_id,
             fields=fields,
-            today=exemptions.local_today(archive.settings),
+            today=archive.settings.local_today(),
         )
         return jsonify(test_json(test))
 
@@ -129,7 +130,7 @@ def approve(test_id: int):
             session,
             actor=session.get(User, actor_id),
             test_id=test_id,
-            today=exemptions.local_today(archive.settings),
+            today=archive.settings.local_today(),
             note=note,
             redacted_version=reviewed,
         )
@@ -269,10 +270,6 @@ def _exemption_json(test: ConsequenceTest) -> dict[str, Any] | None:
 
 def _username(user) -> str | None:
     return user.username if user is not None else None
-
-
-def _time(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def openapi_paths() -> dict[str, Any]:

@@ -8,10 +8,11 @@ public body's time zone.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, redirect, request, url_for
 from flask_babel import Babel, format_date, format_datetime
+
+from dms.web.security import same_site_path
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT = "id"
@@ -31,20 +32,13 @@ def select_locale() -> str:
 @bp.get("/bahasa/<code>")
 def choose(code: str):
     """Remember a language and go back where the reader was (same site only)."""
-    target = _same_site(request.args.get("next", "")) or url_for("public.home")
+    target = same_site_path(request.args.get("next")) or url_for("public.home")
     response = redirect(target)
     if code in LANGUAGES:
         response.set_cookie(
             COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True
         )
     return response
-
-
-def _same_site(target: str) -> str:
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/"):
-        return ""
-    return target
 
 
 def init_app(app: Flask, timezone: str) -> None:

@@ -15,7 +15,6 @@ from sqlalchemy import select
 
 from dms.classification import rules
 from dms.classification.categories import BERKALA, SERTA_MERTA, SETIAP_SAAT
-from dms.classification.exemptions import local_today
 from dms.classification.registers import dip_rows
 from dms.documents import services
 from dms.documents.accounts import SLUG_PATTERN, find_organisation
@@ -76,7 +75,7 @@ def _archive():
 
 
 def _today():
-    return local_today(_archive().settings)
+    return _archive().settings.local_today()
 
 
 # --- the document page -------------------------------------------------------------

@@ -6,7 +6,6 @@ from flask import Blueprint, Flask, current_app, jsonify, render_template, reque
 from flask_babel import lazy_gettext
 from sqlalchemy import select, text
 
-from dms.classification.exemptions import local_today
 from dms.documents.models import Organisation
 from dms.errors import BadInput, ValidationError
 from dms.indexing.index import SearchQuery
@@ -45,7 +44,7 @@ def home():
             "home.html",
             announcements=announcements(session),
             newest=newest,
-            stale_ids=stale_ids(newest, local_today(archive.settings)),
+            stale_ids=stale_ids(newest, archive.settings.local_today()),
             category_counts=facets["category"],
             years=sorted(facets["year"].items(), reverse=True),
             labels=CATEGORY_NAMES,

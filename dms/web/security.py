@@ -3,6 +3,8 @@ limiting, and the response headers (CSP without inline script)."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -33,6 +35,15 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     )
 )
+
+
+def same_site_path(target: str | None) -> str:
+    """`target` if it is a path on this site (a safe place to send someone back
+    to after a form), else "": never another host, never a scheme."""
+    parts = urlsplit(target or "")
+    if parts.scheme or parts.netloc or not (target or "").startswith("/"):
+        return ""
+    return target or ""
 
 
 def init_app(app: Flask, *, cookie_secure: bool, ratelimit_storage_url: str) -> None:

@@ -303,22 +303,16 @@ def upload():
         file = _required_file(request.files.get("file"))
         reason = request.form.get("reason", "").strip()
         with archive.transaction() as session:
-            actor = _actor(session)
-            arguments = dict(
-                actor=actor,
+            document, _test = exemptions.upload_document(
+                session,
+                archive.storage,
+                actor=_actor(session),
                 fileobj=file.stream,
                 filename=file.filename or "",
                 fields=fields,
                 max_size=archive.settings.max_upload_bytes,
+                propose_exemption=reason,
             )
-            if reason:
-                document, _test = exemptions.create_and_propose(
-                    session, archive.storage, reason=reason, **arguments
-                )
-            else:
-                document = services.create_document(
-                    session, archive.storage, **arguments
-                )
             document_id, title, status = document.id, document.title, document.status
     except FORM_ERRORS as exc:
         error = FormError.of("upload", exc, "file" if _about_file(exc) else None)
@@ -797,7 +791,7 @@ def _test_page(test_id: int, error: FormError | None):
             decisions=DECISIONS,
             period_kinds=PERIOD_KINDS,
             grounds=GROUNDS,
-            today=exemptions.local_today(archive.settings).isoformat(),
+            today=archive.settings.local_today().isoformat(),
         )
     return page, error.status if error else 200
 
@@ -844,7 +838,7 @@ def record_test(test_id: int):
             actor=actor,
             test_id=test_id,
             fields=_record_fields(request.form),
-            today=exemptions.local_today(archive.settings),
+            today=archive.settings.local_today(),
         )
         return _("Lembar uji konsekuensi %(number)s dicatat.", number=recorded.number)
 
@@ -884,7 +878,7 @@ def approve_test(test_id: int):
             session,
             actor=actor,
             test_id=test_id,
-            today=exemptions.local_today(archive.settings),
+            today=archive.settings.local_today(),
             note=request.form.get("note", ""),
             redacted_version=_reviewed_version(request.form.get("redacted_version")),
         )
