@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from dms.documents.models import DocumentVersion
 from dms.documents.uploads import claim_unused_blob
-from dms.requests.models import RequestFile
+from dms.requests.models import RequestAttachment, RequestFile
 from dms.storage import ObjectNotFound, Storage
 
 # A temp file or an orphan blob this old cannot belong to an upload still running
@@ -78,8 +78,10 @@ def check_archive(
 
 
 def _request_file_blobs(session: Session) -> set[str]:
-    """The blobs of requests' identity and proxy files: not orphans either."""
+    """The blobs of requests' identity and proxy files and of answers'
+    attachments: not orphans either."""
     blobs = set(session.scalars(select(RequestFile.blob_sha256).distinct()))
+    blobs |= set(session.scalars(select(RequestAttachment.blob_sha256).distinct()))
     session.rollback()
     return blobs
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from dms.documents.models import DocumentVersion
 from dms.errors import Conflict, EmptyFile, FileTooLarge, UnsupportedFileType
-from dms.requests.models import RequestFile
+from dms.requests.models import RequestAttachment, RequestFile
 from dms.storage import Storage, StreamTooLarge
 
 SNIFF_BYTES = 64 * 1024
@@ -188,7 +188,7 @@ def discard_unused_blobs(session: Session, storage: Storage, keys: list[str]) ->
 
 def claim_unused_blob(session: Session, key: str) -> bool:
     """Claim the blob (see claim_blob) and tell whether no version (nor a
-    request's identity or proxy file) refers to it.
+    request's identity or proxy file, nor an answer's attachment) refers to it.
 
     Every deletion of a blob goes through here, inside a write transaction, so
     none can race an upload that is reusing the blob.
@@ -196,5 +196,9 @@ def claim_unused_blob(session: Session, key: str) -> bool:
     claim_blob(session, key)
     return not any(
         session.scalar(select(column).where(column == key).limit(1))
-        for column in (DocumentVersion.blob_sha256, RequestFile.blob_sha256)
+        for column in (
+            DocumentVersion.blob_sha256,
+            RequestFile.blob_sha256,
+            RequestAttachment.blob_sha256,
+        )
     )

@@ -1,0 +1,1 @@
+"""Monitoring and reporting: what the PPID Utama watches and the annual report."""
