@@ -75,6 +75,11 @@ class Jobs:
             crontab(minute="15"), name="dms.expire_exemptions"
         )(self._expire_exemptions)
 
+        # Hourly too, but each request is reminded at most once a local day.
+        self.remind_requests = self.huey.periodic_task(
+            crontab(minute="30"), name="dms.remind_requests"
+        )(self._remind_requests)
+
     def attach(self) -> Jobs:
         """Queue indexing for every document the archive commits a change to."""
         self.archive.on_documents_changed = self.request_indexing
@@ -103,6 +108,15 @@ class Jobs:
                 len(report.warned),
                 len(report.opened),
             )
+        return report
+
+    def _remind_requests(self):
+        """Email the officers of requests due within two working days or overdue."""
+        from dms.requests.workflow import remind_requests
+
+        report = remind_requests(self.archive)
+        if report.reminded:
+            log.info("reminded officers of %d request(s)", len(report.reminded))
         return report
 
     def consumer(self, workers: int):

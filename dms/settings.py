@@ -41,6 +41,11 @@ class Settings:
     cookie_secure: bool
     # Where login attempts are counted (Flask-Limiter): memory:// or redis://.
     ratelimit_storage_url: str
+    # Publish the request log (number, subject, dates, outcome) on the portal.
+    public_request_log: bool
+    # The portal's address for links in emails (https://ppid.example.go.id);
+    # empty: the address of the web request that caused the email.
+    public_url: str
 
     @property
     def max_upload_bytes(self) -> int:
@@ -125,7 +130,18 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         timezone=_timezone(values, "timezone"),
         cookie_secure=_bool(values, "cookie_secure"),
         ratelimit_storage_url=text("ratelimit_storage_url") or "memory://",
+        public_request_log=_bool(values, "public_request_log"),
+        public_url=_public_url(text("public_url")),
     )
+
+
+def _public_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if url and not url.startswith(("http://", "https://")):
+        raise SettingsError(
+            f"public_url must start with http:// or https://, not {url[:40]!r}"
+        )
+    return url
 
 
 QUEUE_SCHEMES = ("redis://", "rediss://", "unix://")

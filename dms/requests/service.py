@@ -13,8 +13,9 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, BinaryIO
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,16 +32,20 @@ from dms.errors import (
     ValidationError,
 )
 from dms.numbering import next_number
+from dms.requests import notify
 from dms.requests.calendar import working_calendar
 from dms.requests.models import (
     CHANNELS,
     DELIVERIES,
+    DISPOSED,
     FILE_KINDS,
     HOW_TO_OBTAIN,
+    OPEN_STATES,
     REQUESTER_KINDS,
     SUBMITTED,
     WITHDRAWN,
     InformationRequest,
+    RequestDisposition,
     RequestFile,
 )
 from dms.settings import Settings
@@ -73,6 +78,7 @@ TEXT_FIELDS = (
     ("purpose", "Tujuan penggunaan informasi", 2000, True),
 )
 MIN_REQUEST_LENGTH = 10
+BACKDATE_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -113,10 +119,15 @@ def submit_request(
     settings: Settings,
     now: datetime | None = None,
 ) -> Submitted:
-    """File a request: validate, store the files, number it, freeze its due date."""
+    """File a request: validate, store the files, number it, freeze its due date.
+
+    An officer recording a letter, a phone call or an email may give the day it
+    was received (`received_on`, at most 30 days back): the deadline runs from
+    then, and the number belongs to that day's year."""
     now = now or utcnow()
     _check_actor(actor)
     values = validated_fields(fields, actor=actor)
+    now = _received_at(fields, actor, now, settings)
     _check_files(files, proxy=values["proxy"])
     stored = [
         _store(session, storage, upload, settings.request_max_upload_bytes)
@@ -148,7 +159,43 @@ def submit_request(
         request,
         after=_audit_view(request),
     )
+    if actor is not None and actor.role == PPID_PELAKSANA:
+        # Brought to an OPD's own desk: that OPD handles it.
+        request.dispositions.append(
+            RequestDisposition(
+                organisation_id=actor.organisation_id,
+                disposed_at=now,
+                disposed_by_id=actor.id,
+                note="Diterima langsung oleh PPID Pelaksana.",
+            )
+        )
+        request.state = DISPOSED
+    notify.submitted(session, request, secret)
     return Submitted(request, secret)
+
+
+def _received_at(fields, actor, now: datetime, settings: Settings) -> datetime:
+    raw = fields.get("received_on")
+    if actor is None or raw in (None, ""):
+        return now
+    try:
+        day = date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise ValidationError(
+            "Tanggal diterima harus berupa tanggal (YYYY-MM-DD).", "received_on"
+        ) from None
+    zone = ZoneInfo(settings.timezone)
+    today = now.astimezone(zone).date()
+    if day > today or (today - day).days > BACKDATE_DAYS:
+        raise ValidationError(
+            f"Tanggal diterima paling lama {BACKDATE_DAYS} hari yang lalu dan "
+            "tidak di masa depan.",
+            "received_on",
+        )
+    if day == today:
+        return now
+    # A past day: its office hours' start, so the day (not the hour) counts.
+    return datetime.combine(day, time(8, 0), zone).astimezone(UTC)
 
 
 def format_number(year: int, sequence: int) -> str:
@@ -407,14 +454,14 @@ def withdraw_request(
 ) -> InformationRequest:
     """The requester cancels a request not yet answered (the secret is required)."""
     found = check_status(session, number=number, secret=secret, for_update=True)
-    if found.state != SUBMITTED:
+    if found.state not in OPEN_STATES:
         raise InvalidTransition(
             "Permohonan ini tidak dapat dibatalkan lagi: statusnya "
             f"{STATE_LABELS[found.state]}."
         )
     before = {"state": found.state}
     found.state = WITHDRAWN
-    found.updated_at = now or utcnow()
+    found.withdrawn_at = found.updated_at = now or utcnow()
     audit.record(
         session,
         REQUESTER,

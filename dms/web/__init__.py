@@ -41,6 +41,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         exemptions_api,
         feeds,
         i18n,
+        keberatan,
+        layanan,
+        objections_api,
         permohonan,
         portal,
         public,
@@ -59,12 +62,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         calendar_api,
         exemptions_api,
         feeds,
+        objections_api,
         registers,
         requests_api,
         suggestions,
     ):
         blueprint.init_app(app)
-    for pages in (auth, portal, permohonan, workspace, admin):
+    for pages in (
+        auth,
+        portal,
+        permohonan,
+        keberatan,
+        workspace,
+        layanan,
+        admin,
+    ):
         pages.init_app(app)
     # After every blueprint: it exempts the token-authenticated ones from CSRF.
     security.init_app(

@@ -24,11 +24,19 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from dms import errors
+from dms.documents.services import Download
 from dms.requests import spam
-from dms.requests.models import DELIVERIES, HOW_TO_OBTAIN, InformationRequest
+from dms.requests.models import (
+    DELIVERIES,
+    HOW_TO_OBTAIN,
+    OPEN_STATES,
+    InformationRequest,
+)
+from dms.requests.notice import notice_pdf
 from dms.requests.receipt import receipt_pdf
 from dms.requests.service import (
     RequestUpload,
@@ -37,6 +45,8 @@ from dms.requests.service import (
     submit_request,
     withdraw_request,
 )
+from dms.requests.workflow import OUTCOME_LABELS
+from dms.web.downloads import send_version
 from dms.web.security import limiter
 from dms.web.workspace import FORM_ERRORS, FormError
 
@@ -254,6 +264,8 @@ def status(number: str):
             labels=STATE_LABELS,
             how_labels=HOW_TO_OBTAIN_LABELS,
             delivery_labels=DELIVERY_LABELS,
+            outcomes=OUTCOME_LABELS,
+            can_withdraw=found.state in OPEN_STATES,
         )
 
 
@@ -281,6 +293,96 @@ def receipt(number: str):
     )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/<number>/pemberitahuan.pdf")
+def notice(number: str):
+    """The written notice of the answer (pemberitahuan tertulis)."""
+    archive = _archive()
+    with archive.reading() as db:
+        found, _secret = _found(db, number)
+        if found.outcome is None:
+            raise errors.NotFound(_("Permohonan ini belum dijawab."))
+        pdf = notice_pdf(
+            found,
+            body=body_name(db),
+            timezone=archive.settings.timezone,
+            portal_url=request.url_root.rstrip("/"),
+        )
+    response = send_file(
+        pdf,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"pemberitahuan-{found.number}.pdf",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/<number>/lampiran/<int:attachment_id>")
+def attachment(number: str, attachment_id: int):
+    archive = _archive()
+    with archive.reading() as db:
+        found, _secret = _found(db, number)
+        return send_attachment(archive, found, attachment_id)
+
+
+def send_attachment(archive, found: InformationRequest, attachment_id: int):
+    """Stream one of the answer's attachments (never an identity or proxy file)."""
+    chosen = next((a for a in found.attachments if a.id == attachment_id), None)
+    if chosen is None or found.outcome is None:
+        raise errors.NotFound("Lampiran tidak ditemukan.")
+    response = send_version(Download(None, chosen, archive.storage))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/daftar")
+def public_log():
+    """The public request log: number, subject, dates and outcome, nothing else."""
+    archive = _archive()
+    if not archive.settings.public_request_log:
+        raise errors.NotFound(_("Daftar permohonan tidak diterbitkan."))
+    year = request.args.get("tahun", type=int) or archive.settings.local_today().year
+    with archive.reading() as db:
+        entries = public_log_entries(db, year)
+        years = public_log_years(db)
+    return render_template(
+        "permohonan/log.html",
+        entries=entries,
+        year=year,
+        years=years,
+        labels=STATE_LABELS,
+        outcomes=OUTCOME_LABELS,
+    )
+
+
+def public_log_entries(db, year: int) -> list[dict]:
+    rows = db.execute(
+        select(
+            InformationRequest.number,
+            InformationRequest.subject,
+            InformationRequest.received_at,
+            InformationRequest.due_on,
+            InformationRequest.extended_due_on,
+            InformationRequest.answered_at,
+            InformationRequest.state,
+            InformationRequest.outcome,
+        )
+        .where(InformationRequest.year == year)
+        .order_by(InformationRequest.number)
+    ).all()
+    return [row._asdict() for row in rows]
+
+
+def public_log_years(db) -> list[int]:
+    return list(
+        db.scalars(
+            select(InformationRequest.year)
+            .distinct()
+            .order_by(InformationRequest.year.desc())
+        )
+    )
 
 
 @bp.post("/<number>/batal")

@@ -7,12 +7,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, request, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 
-from dms.errors import BadInput
-from dms.requests import spam
-from dms.requests.models import InformationRequest
-from dms.requests.service import check_status, submit_request, withdraw_request
+from dms.errors import BadInput, NotFound, Unauthenticated
+from dms.requests import spam, workflow
+from dms.requests.calendar import working_calendar
+from dms.requests.exports import masked_csv
+from dms.requests.models import REQUEST_STATES, InformationRequest
+from dms.requests.notice import notice_pdf
+from dms.requests.service import (
+    STATE_LABELS,
+    RequestUpload,
+    body_name,
+    check_status,
+    submit_request,
+    withdraw_request,
+)
 from dms.web.api import MAX_JSON_BYTES, _json_object, current_actor
 from dms.web.openapi import _errors, _json, _query
 from dms.web.permohonan import status_url, submit_limit, uploaded_files
@@ -30,6 +40,9 @@ def _archive():
 def _limit_body_size():
     if request.endpoint == "requests_api.create_request":
         files = 2 * _archive().settings.request_max_upload_bytes
+        request.max_content_length = files + ENVELOPE_BYTES
+    elif request.endpoint == "requests_api.answer":
+        files = _archive().settings.max_upload_bytes
         request.max_content_length = files + ENVELOPE_BYTES
     else:
         request.max_content_length = MAX_JSON_BYTES
@@ -86,9 +99,83 @@ def _check_spam(fields) -> None:
     )
 
 
+@bp.get("/requests")
+def list_requests():
+    """Officers: the requests they handle; ?format=csv exports them masked."""
+    archive = _archive()
+    with archive.reading() as db:
+        actor = _officer(db)
+        days = working_calendar(db, archive.settings)
+        today = archive.settings.local_today()
+        found = workflow.list_requests(
+            db,
+            actor=actor,
+            calendar=days,
+            today=today,
+            filters=_filters(db),
+            limit=5000 if request.args.get("format") == "csv" else 500,
+        )
+        if request.args.get("format") == "csv":
+            body = masked_csv(found, archive.settings.timezone)
+            return Response(
+                body,
+                mimetype="text/csv",
+                headers={
+                    "Content-Disposition": 'attachment; filename="permohonan.csv"'
+                },
+            )
+        return jsonify(
+            requests=[officer_json(r, actor, days, today, full=False) for r in found]
+        )
+
+
+def _filters(db) -> workflow.RequestFilter:
+    from sqlalchemy import select
+
+    from dms.documents.models import Organisation
+
+    state = request.args.get("state") or None
+    if state is not None and state not in REQUEST_STATES:
+        raise BadInput("state harus salah satu dari: " + ", ".join(REQUEST_STATES))
+    flag = request.args.get("flag") or None
+    if flag is not None and flag not in ("overdue", "due_soon"):
+        raise BadInput("flag harus overdue atau due_soon.")
+    organisation_id = None
+    if slug := request.args.get("organisation"):
+        organisation_id = db.scalar(
+            select(Organisation.id).where(Organisation.slug == slug)
+        )
+        if organisation_id is None:
+            raise BadInput("OPD tidak dikenal.")
+    year = request.args.get("year")
+    if year is not None and not (year.isdigit() and len(year) == 4):
+        raise BadInput("year harus tahun empat angka.")
+    return workflow.RequestFilter(
+        state=state,
+        flag=flag,
+        organisation_id=organisation_id,
+        year=int(year) if year else None,
+    )
+
+
+def _officer(db):
+    actor = current_actor(db)
+    if actor is None:
+        raise Unauthenticated("Masuk dengan token petugas PPID.")
+    return actor
+
+
 @bp.get("/requests/<registration>")
 def get_request(registration: str):
-    with _archive().reading() as db:
+    archive = _archive()
+    with archive.reading() as db:
+        actor = current_actor(db)
+        if actor is not None:
+            found = workflow.get_request(db, actor=actor, number=registration)
+            days = working_calendar(db, archive.settings)
+            return jsonify(
+                officer_json(found, actor, days, archive.settings.local_today())
+            )
         found = check_status(
             db,
             number=registration,
@@ -108,20 +195,238 @@ def withdraw(registration: str):
         return jsonify(request_json(found))
 
 
+@bp.post("/requests/<registration>/dispose")
+def dispose(registration: str):
+    body = _json_object()
+    organisations = body.get("organisations")
+    if not isinstance(organisations, list):
+        raise BadInput("Kirim 'organisations' sebagai daftar slug OPD.")
+    return _step(
+        lambda db, actor, days, today: workflow.dispose(
+            db,
+            actor=actor,
+            number=registration,
+            organisations=organisations,
+            subject=body.get("subject", ""),
+            note=body.get("note", ""),
+        )
+    )
+
+
+@bp.post("/requests/<registration>/extend")
+def extend(registration: str):
+    body = _json_object()
+    return _step(
+        lambda db, actor, days, today: workflow.extend(
+            db,
+            actor=actor,
+            number=registration,
+            days=body.get("days"),
+            reason=body.get("reason", ""),
+            calendar=days,
+            today=today,
+        )
+    )
+
+
+@bp.post("/requests/<registration>/answer")
+def answer(registration: str):
+    """JSON, or multipart with 'attachments' files and 'documents' repeated."""
+    archive = _archive()
+    if request.mimetype == "multipart/form-data":
+        form = request.form
+        body = {
+            "outcome": form.get("outcome"),
+            "answer_text": form.get("answer_text", ""),
+            "documents": form.getlist("documents"),
+            "consequence_test": form.get("consequence_test"),
+            "holder_name": form.get("holder_name", ""),
+            "cost": form.get("cost", 0),
+        }
+        files = [
+            RequestUpload("answer", f.stream, f.filename or "")
+            for f in request.files.getlist("attachments")
+            if f.filename
+        ]
+    else:
+        body, files = _json_object(), []
+    documents = body.get("documents") or []
+    if not isinstance(documents, list):
+        raise BadInput("Kirim 'documents' sebagai daftar ID dokumen.")
+    return _step(
+        lambda db, actor, days, today: workflow.answer(
+            db,
+            archive.storage,
+            actor=actor,
+            number=registration,
+            outcome=body.get("outcome"),
+            answer_text=body.get("answer_text", ""),
+            documents=documents,
+            attachments=files,
+            consequence_test=body.get("consequence_test"),
+            holder_name=body.get("holder_name", ""),
+            cost=body.get("cost", 0),
+            max_attachment_bytes=archive.settings.max_upload_bytes,
+        )
+    )
+
+
+@bp.post("/requests/<registration>/close")
+def close(registration: str):
+    return _step(
+        lambda db, actor, days, today: workflow.close(
+            db, actor=actor, number=registration
+        )
+    )
+
+
+def _step(action):
+    archive = _archive()
+    with archive.transaction() as db:
+        actor = _officer(db)
+        days = working_calendar(db, archive.settings)
+        today = archive.settings.local_today()
+        found = action(db, actor, days, today)
+        return jsonify(officer_json(found, actor, days, today))
+
+
+@bp.get("/requests/<registration>/notice.pdf")
+def notice(registration: str):
+    """The written notice: for handling officers, or the requester (secret/email)."""
+    archive = _archive()
+    with archive.reading() as db:
+        found = _readable(db, registration)
+        if found.outcome is None:
+            raise NotFound("Permohonan ini belum dijawab.")
+        pdf = notice_pdf(
+            found,
+            body=body_name(db),
+            timezone=archive.settings.timezone,
+            portal_url=request.url_root.rstrip("/"),
+        )
+    return Response(
+        pdf.getvalue(),
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": (
+                f'inline; filename="pemberitahuan-{found.number}.pdf"'
+            ),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/requests/<registration>/attachments/<int:attachment_id>")
+def attachment(registration: str, attachment_id: int):
+    """An answer's attachment, for the requester (secret/email) or an officer."""
+    from dms.web.permohonan import send_attachment
+
+    archive = _archive()
+    with archive.reading() as db:
+        found = _readable(db, registration)
+        return send_attachment(archive, found, attachment_id)
+
+
+def _readable(db, registration: str) -> InformationRequest:
+    actor = current_actor(db)
+    if actor is not None:
+        return workflow.get_request(db, actor=actor, number=registration)
+    return check_status(
+        db,
+        number=registration,
+        email=request.args.get("email") or None,
+        secret=request.args.get("secret") or None,
+    )
+
+
 def request_json(found: InformationRequest) -> dict[str, Any]:
     """What the requester (holding the secret or the email) sees: no personal data."""
-    return {
+    body = {
         "number": found.number,
         "state": found.state,
+        "state_label": STATE_LABELS[found.state],
         "channel": found.channel,
         "received_at": found.received_at.isoformat(),
         "due_on": found.due_on.isoformat(),
+        "extended_due_on": _iso(found.extended_due_on),
+        "extension_reason": found.extension_reason or None,
         "updated_at": found.updated_at.isoformat(),
         "information_requested": found.information_requested,
         "how_to_obtain": found.how_to_obtain,
         "delivery": found.delivery,
         "url": url_for("requests_api.get_request", registration=found.number),
     }
+    if found.outcome is not None:
+        body["answer"] = _answer_json(found)
+    return body
+
+
+def _answer_json(found: InformationRequest) -> dict[str, Any]:
+    return {
+        "outcome": found.outcome,
+        "outcome_label": workflow.OUTCOME_LABELS[found.outcome],
+        "answered_at": _iso(found.answered_at),
+        "text": found.answer_text,
+        "holder_name": found.holder_name or None,
+        "cost": found.cost,
+        "consequence_test": found.consequence_test_id,
+        "documents": [
+            {
+                "id": link.document_id,
+                "title": link.document.title,
+                "url": url_for("portal.document", document_id=link.document_id),
+            }
+            for link in found.linked_documents
+        ],
+        "attachments": [
+            {
+                "id": a.id,
+                "filename": a.filename,
+                "size": a.size,
+                "content_type": a.content_type,
+                "url": url_for(
+                    "requests_api.attachment",
+                    registration=found.number,
+                    attachment_id=a.id,
+                ),
+            }
+            for a in found.attachments
+        ],
+        "notice_url": url_for("requests_api.notice", registration=found.number),
+    }
+
+
+def officer_json(found, actor, days, today, *, full: bool = True) -> dict[str, Any]:
+    """What an officer sees; the personal data only for those who handle it."""
+    body = request_json(found)
+    body["subject"] = found.subject
+    body["flags"] = sorted(workflow.flags(found, days, today))
+    body["effective_due_on"] = found.effective_due_on.isoformat()
+    body["organisations"] = [
+        {"slug": d.organisation.slug, "name": d.organisation.name}
+        for d in found.dispositions
+    ]
+    if full and workflow.handles(actor, found):
+        body["requester"] = {
+            "kind": found.requester_kind,
+            "name": found.name,
+            "identity_number": found.identity_number,
+            "address": found.address,
+            "occupation": found.occupation,
+            "phone": found.phone,
+            "email": found.email,
+            "purpose": found.purpose,
+            "proxy": found.proxy,
+            "files": [
+                {"kind": f.kind, "filename": f.filename, "size": f.size}
+                for f in found.files
+            ],
+        }
+    return body
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 # --- OpenAPI -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ TOKEN_BLUEPRINTS = (
     "calendar_api",
     "registers_api",
     "requests_api",
+    "objections_api",
     "suggestions",
 )
 CONTENT_SECURITY_POLICY = "; ".join(

@@ -1,0 +1,608 @@
+"""Objections (keberatan, UU KIP Ps. 35-36) and disputes at the Komisi Informasi
+(sengketa, Ps. 37-38), as DOMAIN.md §4 states them.
+
+An objection is filed on one of the grounds a-g, within 30 working days after the
+ground arose, about a request (the requester holds its secret, or an officer
+records it) or, on ground b (berkala information not provided), without one. The
+atasan PPID decides within 30 working days. A dispute is then recorded with the
+Komisi Informasi's register number, its hearings and its decision, which is
+applied (e.g. opening an exempt document).
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dms import audit
+from dms.classification import exemptions
+from dms.classification.models import ACTIVE, ConsequenceTest
+from dms.classification.registers import indonesian_date
+from dms.db import utcnow
+from dms.documents.models import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
+from dms.errors import Forbidden, InvalidTransition, NotFound, ValidationError
+from dms.numbering import next_number
+from dms.requests import notify
+from dms.requests.calendar import WorkingCalendar
+from dms.requests.models import (
+    ANSWERED,
+    CHANNELS,
+    CLOSED,
+    DISPUTE_DECISIONS,
+    GROUNDS,
+    HEARING_KINDS,
+    NO_REQUEST_GROUND,
+    OPEN_STATES,
+    Dispute,
+    DisputeHearing,
+    InformationRequest,
+    Objection,
+)
+from dms.requests.service import (
+    PERSON,
+    REQUESTER,
+    REQUESTER_KINDS,
+    _check_contacts,
+    _identity,
+    _text,
+    check_status,
+    hash_secret,
+)
+from dms.requests.workflow import MAX_TEXT
+
+SEQUENCE = "keberatan"
+OBJECTION_PATTERN = re.compile(r"KEB-\d{4}-\d{6}")
+OBJECTION_DAYS = 30  # Ps. 35(1): filed within 30 WD; Ps. 36(1): decided within 30 WD
+DISPUTE_DAYS = 14  # Ps. 37(2): a dispute within 14 WD after the answer
+NOT_FOUND = "Keberatan tidak ditemukan, atau nomor dan kunci tidak cocok."
+
+GROUND_LABELS = {
+    "a": "penolakan atas permintaan informasi berdasarkan alasan pengecualian "
+    "(Pasal 17)",
+    "b": "tidak disediakannya informasi berkala (Pasal 9)",
+    "c": "tidak ditanggapinya permintaan informasi",
+    "d": "permintaan informasi ditanggapi tidak sebagaimana yang diminta",
+    "e": "tidak dipenuhinya permintaan informasi",
+    "f": "pengenaan biaya yang tidak wajar",
+    "g": "penyampaian informasi yang melebihi waktu yang diatur",
+}
+DECISION_LABELS = {
+    "upheld": "keberatan diterima",
+    "upheld_partly": "keberatan diterima sebagian",
+    "rejected": "keberatan ditolak",
+}
+DISPUTE_DECISION_LABELS = {
+    "granted": "permohonan dikabulkan seluruhnya",
+    "granted_partly": "permohonan dikabulkan sebagian",
+    "refused": "permohonan ditolak",
+    "settled": "selesai melalui mediasi",
+    "dismissed": "gugur / tidak dapat diterima",
+}
+HEARING_LABELS = {
+    "preliminary": "pemeriksaan awal",
+    "mediation": "mediasi",
+    "adjudication": "ajudikasi",
+    "verdict": "pembacaan putusan",
+}
+OBJECTOR_FIELDS = (
+    ("name", "Nama", 200, True),
+    ("address", "Alamat", 500, True),
+    ("phone", "Nomor telepon", 32, False),
+    ("email", "Email", 254, False),
+)
+
+
+@dataclass(frozen=True)
+class Filed:
+    objection: Objection
+    secret: str
+
+
+# --- filing ---------------------------------------------------------------------------
+
+
+def file_objection(
+    session: Session,
+    *,
+    actor,
+    fields: Mapping[str, Any],
+    calendar: WorkingCalendar,
+    request_number: str | None = None,
+    request_secret: str | None = None,
+    now: datetime | None = None,
+) -> Filed:
+    """File an objection: by the requester (the request's number and secret), by
+    an officer recording one brought in person or by letter, or on ground b
+    without a request (the objector identifies themself)."""
+    now = now or utcnow()
+    today = calendar.received_on(now)
+    if actor is not None and (
+        not actor.is_active or actor.role not in (PPID_UTAMA, PPID_PELAKSANA)
+    ):
+        raise Forbidden("Hanya petugas PPID yang dapat mencatat keberatan warga.")
+    ground = fields.get("ground")
+    if ground not in GROUNDS:
+        raise ValidationError(
+            "Pilih alasan keberatan (Pasal 35 ayat 1 huruf a sampai g).", "ground"
+        )
+    reasons = _text(fields, "reasons", "Uraian keberatan", MAX_TEXT, True)
+    if len(reasons) < 10:
+        raise ValidationError(
+            "Uraikan keberatan Anda (paling sedikit 10 karakter).", "reasons"
+        )
+    channel = fields.get("channel") or "web"
+    if channel not in CHANNELS or (actor is None and channel != "web"):
+        raise ValidationError("Saluran tidak dikenal.", "channel")
+    request = _the_request(session, actor, request_number, request_secret)
+    if request is None and ground != NO_REQUEST_GROUND:
+        raise ValidationError(
+            "Keberatan dengan alasan ini harus merujuk nomor permohonan; hanya "
+            "alasan huruf b (informasi berkala tidak disediakan) yang dapat "
+            "diajukan tanpa permohonan.",
+            "request",
+        )
+    if request is not None:
+        arose = _check_ground(request, ground, calendar, today)
+        if today > calendar.add(arose, OBJECTION_DAYS):
+            raise ValidationError(
+                "Keberatan harus diajukan paling lambat 30 hari kerja setelah "
+                f"alasannya timbul ({indonesian_date(arose)}).",
+                "ground",
+            )
+        objector = {
+            "name": request.name,
+            "identity_number": request.identity_number,
+            "address": request.address,
+            "phone": request.phone,
+            "email": request.email,
+        }
+    else:
+        objector = _objector(fields, web=actor is None)
+    year = today.year
+    secret = secrets.token_urlsafe(24)
+    objection = Objection(
+        **objector,
+        number=f"KEB-{year}-{next_number(session, SEQUENCE, year):06d}",
+        year=year,
+        request_id=request.id if request else None,
+        ground=ground,
+        reasons=reasons,
+        received_at=now,
+        channel=channel,
+        secret_hash=hash_secret(secret),
+        state="submitted",
+        due_on=calendar.due_date(now, OBJECTION_DAYS),
+        decision_text="",
+        entered_by_id=getattr(actor, "id", None),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(objection)
+    audit.record(
+        session,
+        actor or REQUESTER,
+        "objection.submit",
+        objection,
+        after={
+            "number": objection.number,
+            "request": request.number if request else None,
+            "ground": ground,
+            "due_on": objection.due_on.isoformat(),
+        },
+    )
+    notify.objection_filed(session, objection, secret)
+    return Filed(objection, secret)
+
+
+def _the_request(session, actor, number, secret) -> InformationRequest | None:
+    if not number:
+        return None
+    if actor is not None:
+        from dms.requests.workflow import get_request
+
+        return get_request(session, actor=actor, number=number)
+    if not secret:
+        raise ValidationError(
+            "Keberatan atas permohonan memerlukan kunci status permohonan.", "request"
+        )
+    return check_status(session, number=number, secret=secret)
+
+
+def _check_ground(
+    request: InformationRequest, ground: str, calendar: WorkingCalendar, today: date
+) -> date:
+    """The day the ground arose; a ValidationError when it has not arisen."""
+    if request.state == "withdrawn":
+        raise ValidationError("Permohonan ini telah dibatalkan pemohon.", "ground")
+    due = request.effective_due_on
+    if ground == "c":
+        if request.state not in OPEN_STATES or today <= due:
+            raise ValidationError(
+                "Alasan huruf c berlaku bila permohonan tidak ditanggapi sampai "
+                f"batas waktunya ({indonesian_date(due)}) terlewati.",
+                "ground",
+            )
+        return calendar.add(due, 1)
+    if request.state not in (ANSWERED, CLOSED) or request.answered_at is None:
+        raise ValidationError(
+            "Permohonan ini belum dijawab; keberatan dengan alasan ini dapat "
+            "diajukan setelah jawaban diterima (atau alasan huruf c setelah "
+            "batas waktu terlewati).",
+            "ground",
+        )
+    answered_on = calendar.received_on(request.answered_at)
+    if ground == "a" and not (request.outcome or "").startswith("refused_exempt_"):
+        raise ValidationError(
+            "Alasan huruf a berlaku bila permohonan ditolak karena informasi "
+            "dikecualikan.",
+            "ground",
+        )
+    if ground == "g" and answered_on <= due:
+        raise ValidationError(
+            "Alasan huruf g berlaku bila jawaban melewati batas waktu; permohonan "
+            "ini dijawab tepat waktu.",
+            "ground",
+        )
+    return answered_on
+
+
+def _objector(fields: Mapping[str, Any], *, web: bool) -> dict[str, Any]:
+    values = {
+        name: _text(fields, name, label, limit, required)
+        for name, label, limit, required in OBJECTOR_FIELDS
+    }
+    kind = fields.get("requester_kind") or PERSON
+    if kind not in REQUESTER_KINDS:
+        raise ValidationError("Jenis pemohon tidak dikenal.", "requester_kind")
+    values["identity_number"] = _identity(fields, kind)
+    _check_contacts({**values, "channel": "web" if web else "walk_in"})
+    return values
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def objection_status(session: Session, *, number: str, secret: str) -> Objection:
+    number = (number or "").strip().upper()
+    if not OBJECTION_PATTERN.fullmatch(number) or not secret:
+        raise NotFound(NOT_FOUND)
+    found = session.scalar(select(Objection).where(Objection.number == number))
+    import hmac
+
+    if found is None or not hmac.compare_digest(found.secret_hash, hash_secret(secret)):
+        raise NotFound(NOT_FOUND)
+    return found
+
+
+def may_read_objection(actor, objection: Objection) -> bool:
+    if actor is None or not actor.is_active:
+        return False
+    if actor.role in (ATASAN_PPID, PPID_UTAMA):
+        return True
+    if actor.role == PPID_PELAKSANA and objection.request is not None:
+        from dms.requests.workflow import handles
+
+        return handles(actor, objection.request)
+    return False
+
+
+def get_objection(
+    session: Session, *, actor, number: str, for_update: bool = False
+) -> Objection:
+    number = (number or "").strip().upper()
+    query = select(Objection).where(Objection.number == number)
+    found = session.scalar(query.with_for_update() if for_update else query)
+    if found is None or not may_read_objection(actor, found):
+        raise NotFound("Keberatan tidak ditemukan.")
+    return found
+
+
+def list_objections(session: Session, *, actor, year: int | None = None):
+    if actor is None or not actor.is_active:
+        return []
+    query = select(Objection).order_by(Objection.received_at.desc())
+    if year:
+        query = query.where(Objection.year == year)
+    return [o for o in session.scalars(query) if may_read_objection(actor, o)]
+
+
+# --- the atasan PPID's decision ------------------------------------------------------
+
+
+def decide_objection(
+    session: Session,
+    *,
+    actor,
+    number: str,
+    decision: str,
+    decision_text: str,
+    now: datetime | None = None,
+) -> Objection:
+    """The atasan PPID answers the objection in writing (Ps. 36)."""
+    if actor is None or not actor.is_active or actor.role != ATASAN_PPID:
+        raise Forbidden("Hanya atasan PPID yang dapat memutus keberatan.")
+    objection = get_objection(session, actor=actor, number=number, for_update=True)
+    if objection.state != "submitted":
+        raise InvalidTransition("Keberatan ini sudah diputus atau dicabut.")
+    if decision not in DECISION_LABELS:
+        raise ValidationError(
+            "Pilih tanggapan: upheld, upheld_partly atau rejected.", "decision"
+        )
+    text = _text({"t": decision_text}, "t", "Tanggapan tertulis", MAX_TEXT, True)
+    objection.decision = decision
+    objection.decision_text = text
+    objection.decided_at = objection.updated_at = now or utcnow()
+    objection.decided_by_id = actor.id
+    objection.state = "decided"
+    audit.record(
+        session,
+        actor,
+        "objection.decide",
+        objection,
+        before={"state": "submitted"},
+        after={"state": "decided", "decision": decision},
+    )
+    notify.objection_decided(session, objection)
+    return objection
+
+
+# --- disputes at the Komisi Informasi ------------------------------------------------
+
+
+def record_dispute(
+    session: Session,
+    *,
+    actor,
+    objection_number: str,
+    register_number: str,
+    filed_on: Any,
+    calendar: WorkingCalendar,
+    today: date,
+) -> Dispute:
+    """Record a dispute the objector brought to the Komisi Informasi."""
+    _require_dispute_officer(actor)
+    objection = get_objection(
+        session, actor=actor, number=objection_number, for_update=True
+    )
+    if objection.state == "withdrawn":
+        raise InvalidTransition("Keberatan ini telah dicabut.")
+    if objection.state != "decided" and today <= objection.due_on:
+        raise InvalidTransition(
+            "Sengketa dapat diajukan setelah keberatan ditanggapi, atau setelah "
+            f"batas waktu tanggapannya ({indonesian_date(objection.due_on)}) lewat."
+        )
+    register = _plain(register_number, "register_number", "Nomor register", 64)
+    if not register:
+        raise ValidationError(
+            "Isi nomor register sengketa dari Komisi Informasi.", "register_number"
+        )
+    if session.scalar(select(Dispute.id).where(Dispute.register_number == register)):
+        raise ValidationError("Nomor register ini sudah tercatat.", "register_number")
+    filed = _day(filed_on, "filed_on", "Tanggal pengajuan sengketa")
+    if filed > today:
+        raise ValidationError(
+            "Tanggal pengajuan tidak boleh di masa depan.", "filed_on"
+        )
+    start = (
+        calendar.received_on(objection.decided_at)
+        if objection.decided_at
+        else objection.due_on
+    )
+    if filed < start:
+        raise ValidationError(
+            "Tanggal pengajuan sengketa tidak boleh sebelum tanggapan keberatan.",
+            "filed_on",
+        )
+    dispute = Dispute(
+        objection=objection,
+        register_number=register,
+        filed_on=filed,
+        state="filed",
+        decision_number="",
+        decision_text="",
+        recorded_by_id=actor.id,
+    )
+    session.add(dispute)
+    audit.record(
+        session,
+        actor,
+        "dispute.record",
+        dispute,
+        after={
+            "register_number": register,
+            "objection": objection.number,
+            "filed_on": filed.isoformat(),
+            "late": filed > calendar.add(start, DISPUTE_DAYS),
+        },
+    )
+    return dispute
+
+
+def filed_late(dispute: Dispute, calendar: WorkingCalendar) -> bool:
+    """Filed more than 14 working days after the objection's answer (the Komisi
+    decides whether to accept it; the register says so)."""
+    objection = dispute.objection
+    start = (
+        calendar.received_on(objection.decided_at)
+        if objection.decided_at
+        else objection.due_on
+    )
+    return dispute.filed_on > calendar.add(start, DISPUTE_DAYS)
+
+
+def get_dispute(session: Session, *, actor, dispute_id: int, for_update=False):
+    query = select(Dispute).where(Dispute.id == dispute_id)
+    found = session.scalar(query.with_for_update() if for_update else query)
+    if found is None or not may_read_objection(actor, found.objection):
+        raise NotFound("Sengketa tidak ditemukan.")
+    return found
+
+
+def add_hearing(
+    session: Session,
+    *,
+    actor,
+    dispute_id: int,
+    held_on: Any,
+    kind: str,
+    note: str = "",
+    today: date,
+) -> DisputeHearing:
+    _require_dispute_officer(actor)
+    dispute = get_dispute(session, actor=actor, dispute_id=dispute_id, for_update=True)
+    _require_open(dispute)
+    if kind not in HEARING_KINDS:
+        raise ValidationError(
+            "Jenis sidang: preliminary, mediation, adjudication atau verdict.", "kind"
+        )
+    held = _day(held_on, "held_on", "Tanggal sidang")
+    if held < dispute.filed_on:
+        raise ValidationError(
+            "Sidang tidak mungkin sebelum sengketa diajukan.", "held_on"
+        )
+    hearing = DisputeHearing(
+        held_on=held,
+        kind=kind,
+        note=_plain(note, "note", "Catatan sidang", MAX_TEXT),
+        recorded_by_id=actor.id,
+    )
+    dispute.hearings.append(hearing)
+    dispute.state = "hearing"
+    dispute.updated_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "dispute.hearing",
+        dispute,
+        after={"held_on": held.isoformat(), "kind": kind},
+    )
+    return hearing
+
+
+def decide_dispute(
+    session: Session,
+    *,
+    actor,
+    dispute_id: int,
+    decision: str,
+    decision_number: str,
+    decided_on: Any,
+    decision_text: str = "",
+    open_test: Any = None,
+    today: date,
+) -> Dispute:
+    """Record the Komisi Informasi's decision; when it orders an exempt document
+    opened, name its consequence test and the exemption ends by that decision."""
+    _require_dispute_officer(actor)
+    dispute = get_dispute(session, actor=actor, dispute_id=dispute_id, for_update=True)
+    _require_open(dispute)
+    if decision not in DISPUTE_DECISIONS:
+        raise ValidationError(
+            "Putusan: " + ", ".join(DISPUTE_DECISIONS) + ".", "decision"
+        )
+    reference = _plain(decision_number, "decision_number", "Nomor putusan", 128)
+    if not reference:
+        raise ValidationError("Isi nomor putusan Komisi Informasi.", "decision_number")
+    decided = _day(decided_on, "decided_on", "Tanggal putusan")
+    if decided < dispute.filed_on or decided > today:
+        raise ValidationError(
+            "Tanggal putusan harus antara tanggal pengajuan dan hari ini.",
+            "decided_on",
+        )
+    dispute.decision = decision
+    dispute.decision_number = reference
+    dispute.decided_on = decided
+    dispute.decision_text = _plain(
+        decision_text, "decision_text", "Isi putusan", MAX_TEXT
+    )
+    dispute.state = "decided"
+    dispute.updated_at = utcnow()
+    opened = None
+    if open_test not in (None, ""):
+        if decision not in ("granted", "granted_partly"):
+            raise ValidationError(
+                "Hanya putusan yang mengabulkan permohonan yang membuka dokumen.",
+                "open_test",
+            )
+        test = _active_test(session, open_test)
+        exemptions.open_by_decision(
+            session,
+            actor=actor,
+            test_id=test.id,
+            authority=exemptions.KOMISI_INFORMASI,
+            reference=reference,
+            decided_on=decided,
+            note=f"Sengketa {dispute.register_number}",
+        )
+        dispute.opened_document_id = opened = test.document_id
+    audit.record(
+        session,
+        actor,
+        "dispute.decide",
+        dispute,
+        after={
+            "decision": decision,
+            "decision_number": reference,
+            "decided_on": decided.isoformat(),
+            "opened_document": opened,
+        },
+    )
+    return dispute
+
+
+def _active_test(session: Session, value: Any) -> ConsequenceTest:
+    query = select(ConsequenceTest)
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        query = query.where(ConsequenceTest.id == int(value))
+    else:
+        query = query.where(ConsequenceTest.number == str(value).strip())
+    test = session.scalar(query)
+    if test is None or test.exemption_status != ACTIVE:
+        raise ValidationError(
+            "Uji konsekuensi tidak ditemukan atau pengecualiannya tidak berlaku.",
+            "open_test",
+        )
+    return test
+
+
+def _require_dispute_officer(actor) -> None:
+    if (
+        actor is None
+        or not actor.is_active
+        or actor.role
+        not in (
+            PPID_UTAMA,
+            ATASAN_PPID,
+        )
+    ):
+        raise Forbidden(
+            "Hanya PPID Utama atau atasan PPID yang dapat mencatat sengketa."
+        )
+
+
+def _require_open(dispute: Dispute) -> None:
+    if dispute.state in ("decided", "withdrawn"):
+        raise InvalidTransition("Sengketa ini sudah diputus atau dicabut.")
+
+
+def _plain(value: Any, field: str, label: str, limit: int) -> str:
+    return _text({field: value}, field, label, limit, False)
+
+
+def _day(value: Any, field: str, label: str) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValidationError(f"{label} harus berupa tanggal (YYYY-MM-DD).", field)

@@ -1,0 +1,156 @@
+"""The citizens' objection pages (keberatan, UU KIP Ps. 35): the form (about a
+request, reached from its status page with the secret, or on ground b without
+one), the confirmation with the status link, and the status page. Plain HTML
+forms; the same spam protection as the request form."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from dms.requests import spam
+from dms.requests.calendar import working_calendar
+from dms.requests.models import GROUNDS
+from dms.requests.objections import (
+    DECISION_LABELS,
+    file_objection,
+    objection_status,
+)
+from dms.web.permohonan import REQUESTER_KIND_LABELS, submit_limit
+from dms.web.workspace import FORM_ERRORS, FormError
+
+bp = Blueprint("keberatan", __name__, url_prefix="/keberatan")
+NEW_OBJECTION = "keberatan_baru"
+MAX_FORM_BYTES = 256 * 1024
+
+GROUND_OPTIONS = dict(
+    zip(
+        GROUNDS,
+        (
+            _l("a. Permohonan ditolak dengan alasan informasi dikecualikan"),
+            _l("b. Informasi berkala tidak disediakan"),
+            _l("c. Permohonan tidak ditanggapi"),
+            _l("d. Permohonan ditanggapi tidak sebagaimana yang diminta"),
+            _l("e. Permohonan tidak dipenuhi"),
+            _l("f. Biaya yang dikenakan tidak wajar"),
+            _l("g. Informasi disampaikan melebihi jangka waktu"),
+        ),
+        strict=True,
+    )
+)
+OBJECTION_STATE_LABELS = {
+    "submitted": _l("Diterima, menunggu tanggapan atasan PPID"),
+    "decided": _l("Sudah ditanggapi"),
+    "withdrawn": _l("Dicabut"),
+}
+
+
+def _archive():
+    return current_app.extensions["dms"]
+
+
+@bp.before_request
+def _limit_body_size():
+    request.max_content_length = MAX_FORM_BYTES
+
+
+@bp.get("")
+def form():
+    values = MultiDict(
+        {
+            "request": request.args.get("permohonan", ""),
+            "kunci": request.args.get("kunci", ""),
+        }
+    )
+    return _form_page(values, None)
+
+
+@bp.post("")
+@submit_limit()
+def submit():
+    archive = _archive()
+    number = request.form.get("request", "").strip() or None
+    try:
+        spam.check_honeypot(request.form.get(spam.HONEYPOT_FIELD))
+        spam.check_challenge(
+            current_app.secret_key,
+            request.form.get("challenge_token"),
+            request.form.get("challenge_answer"),
+        )
+        with archive.transaction() as db:
+            filed = file_objection(
+                db,
+                actor=None,
+                fields=request.form,
+                calendar=working_calendar(db, archive.settings),
+                request_number=number,
+                request_secret=request.form.get("kunci") or None,
+            )
+            objection_number = filed.objection.number
+    except FORM_ERRORS as exc:
+        error = FormError.of("keberatan", exc)
+        return _form_page(request.form, error), error.status
+    session[NEW_OBJECTION] = {"number": objection_number, "secret": filed.secret}
+    return redirect(url_for("keberatan.submitted"), 303)
+
+
+def _form_page(values: MultiDict, error: FormError | None) -> str:
+    values = MultiDict(values)
+    values.pop("challenge_answer", None)
+    return render_template(
+        "keberatan/form.html",
+        values=values,
+        error=error,
+        grounds=list(GROUND_OPTIONS.items()),
+        kind_options=list(REQUESTER_KIND_LABELS.items()),
+        challenge=spam.new_challenge(current_app.secret_key),
+        honeypot=spam.HONEYPOT_FIELD,
+    )
+
+
+@bp.get("/terkirim")
+def submitted():
+    filed = session.pop(NEW_OBJECTION, None)
+    if not isinstance(filed, dict):
+        return redirect(url_for("keberatan.form"))
+    with _archive().reading() as db:
+        found = objection_status(db, number=filed["number"], secret=filed["secret"])
+        return render_template(
+            "keberatan/submitted.html",
+            found=found,
+            status_url=url_for(
+                "keberatan.status",
+                number=found.number,
+                kunci=filed["secret"],
+                _external=True,
+            ),
+        )
+
+
+@bp.get("/status/<number>")
+def status(number: str):
+    with _archive().reading() as db:
+        found = objection_status(
+            db, number=number, secret=request.args.get("kunci", "")
+        )
+        return render_template(
+            "keberatan/status.html",
+            found=found,
+            grounds=GROUND_OPTIONS,
+            states=OBJECTION_STATE_LABELS,
+            decisions=DECISION_LABELS,
+        )
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,215 @@
+"""Objections and disputes under /api/v1/objections: thin views over
+dms.requests.objections. A citizen files with the request's number and secret
+(or on ground b with their identity), answering the challenge; officers with a
+token record, decide and follow disputes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify, request, url_for
+
+from dms.errors import Unauthenticated
+from dms.requests import objections
+from dms.requests.calendar import working_calendar
+from dms.web.api import MAX_JSON_BYTES, _json_object, current_actor
+from dms.web.permohonan import submit_limit
+from dms.web.requests_api import _check_spam
+
+bp = Blueprint("objections_api", __name__, url_prefix="/api/v1")
+
+
+def _archive():
+    return current_app.extensions["dms"]
+
+
+@bp.before_request
+def _limit_body_size():
+    request.max_content_length = MAX_JSON_BYTES
+
+
+@bp.post("/objections")
+@submit_limit()
+def create_objection():
+    archive = _archive()
+    body = _json_object()
+    with archive.transaction() as db:
+        actor = current_actor(db)
+        if actor is None:
+            _check_spam(body)
+        filed = objections.file_objection(
+            db,
+            actor=actor,
+            fields=body,
+            calendar=working_calendar(db, archive.settings),
+            request_number=body.get("request") or None,
+            request_secret=body.get("request_secret") or None,
+        )
+        answer = objection_json(filed.objection, personal=False)
+    answer["secret"] = filed.secret
+    answer["status_url"] = url_for(
+        "keberatan.status", number=answer["number"], kunci=filed.secret, _external=True
+    )
+    return jsonify(answer), 201, {"Location": answer["url"]}
+
+
+@bp.get("/objections")
+def list_objections():
+    with _archive().reading() as db:
+        actor = _officer(db)
+        found = objections.list_objections(db, actor=actor)
+        return jsonify(objections=[objection_json(o, personal=False) for o in found])
+
+
+@bp.get("/objections/<number>")
+def get_objection(number: str):
+    with _archive().reading() as db:
+        actor = current_actor(db)
+        if actor is None:
+            found = objections.objection_status(
+                db, number=number, secret=request.args.get("secret", "")
+            )
+            return jsonify(objection_json(found, personal=False))
+        found = objections.get_objection(db, actor=actor, number=number)
+        return jsonify(objection_json(found, personal=True))
+
+
+@bp.post("/objections/<number>/decide")
+def decide(number: str):
+    body = _json_object()
+    return _step(
+        lambda db, actor, days, today: objections.decide_objection(
+            db,
+            actor=actor,
+            number=number,
+            decision=body.get("decision", ""),
+            decision_text=body.get("decision_text", ""),
+        )
+    )
+
+
+@bp.post("/objections/<number>/disputes")
+def record_dispute(number: str):
+    body = _json_object()
+
+    def apply(db, actor, days, today):
+        dispute = objections.record_dispute(
+            db,
+            actor=actor,
+            objection_number=number,
+            register_number=body.get("register_number", ""),
+            filed_on=body.get("filed_on"),
+            calendar=days,
+            today=today,
+        )
+        return dispute.objection
+
+    return _step(apply, status=201)
+
+
+@bp.post("/disputes/<int:dispute_id>/hearings")
+def add_hearing(dispute_id: int):
+    body = _json_object()
+
+    def apply(db, actor, days, today):
+        hearing = objections.add_hearing(
+            db,
+            actor=actor,
+            dispute_id=dispute_id,
+            held_on=body.get("held_on"),
+            kind=body.get("kind", ""),
+            note=body.get("note", ""),
+            today=today,
+        )
+        return hearing.dispute.objection
+
+    return _step(apply, status=201)
+
+
+@bp.post("/disputes/<int:dispute_id>/decide")
+def decide_dispute(dispute_id: int):
+    body = _json_object()
+
+    def apply(db, actor, days, today):
+        dispute = objections.decide_dispute(
+            db,
+            actor=actor,
+            dispute_id=dispute_id,
+            decision=body.get("decision", ""),
+            decision_number=body.get("decision_number", ""),
+            decided_on=body.get("decided_on"),
+            decision_text=body.get("decision_text", ""),
+            open_test=body.get("open_test"),
+            today=today,
+        )
+        return dispute.objection
+
+    return _step(apply)
+
+
+def _step(action, status: int = 200):
+    archive = _archive()
+    with archive.transaction() as db:
+        actor = _officer(db)
+        found = action(
+            db,
+            actor,
+            working_calendar(db, archive.settings),
+            archive.settings.local_today(),
+        )
+        db.flush()
+        return jsonify(objection_json(found, personal=True)), status
+
+
+def _officer(db):
+    actor = current_actor(db)
+    if actor is None:
+        raise Unauthenticated("Masuk dengan token petugas PPID.")
+    return actor
+
+
+def objection_json(found, *, personal: bool) -> dict[str, Any]:
+    body = {
+        "number": found.number,
+        "request": found.request.number if found.request else None,
+        "ground": found.ground,
+        "ground_label": objections.GROUND_LABELS[found.ground],
+        "reasons": found.reasons,
+        "state": found.state,
+        "received_at": found.received_at.isoformat(),
+        "due_on": found.due_on.isoformat(),
+        "decision": found.decision,
+        "decision_text": found.decision_text or None,
+        "decided_at": found.decided_at.isoformat() if found.decided_at else None,
+        "url": url_for("objections_api.get_objection", number=found.number),
+    }
+    if personal:
+        body["objector"] = {
+            "name": found.name,
+            "identity_number": found.identity_number,
+            "address": found.address,
+            "phone": found.phone,
+            "email": found.email,
+        }
+        body["disputes"] = [
+            {
+                "id": d.id,
+                "register_number": d.register_number,
+                "filed_on": d.filed_on.isoformat(),
+                "state": d.state,
+                "hearings": [
+                    {"held_on": h.held_on.isoformat(), "kind": h.kind, "note": h.note}
+                    for h in d.hearings
+                ],
+                "decision": d.decision,
+                "decision_number": d.decision_number or None,
+                "decided_on": d.decided_on.isoformat() if d.decided_on else None,
+                "opened_document": d.opened_document_id,
+            }
+            for d in found.disputes
+        ]
+    return body
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
