@@ -1,0 +1,339 @@
+"""Objections (keberatan) and disputes at the Komisi Informasi: filed on the
+grounds of Ps. 35 within 30 working days, decided by the atasan PPID, escalated
+to a recorded dispute whose decision opens the document; every step audited."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from dms.audit import AuditEvent
+from dms.documents.models import User
+from dms.errors import ValidationError
+from dms.mail import OutboxMessage
+from dms.requests.calendar import working_calendar
+from dms.requests.objections import file_objection
+from tests.helpers import make_exempt, upload
+from tests.requests_helpers import NIK, a_request, wib
+from tests.web.test_auth_pages import csrf_token, log_in
+from tests.web.test_request_workflow import file_now, give_emails
+
+
+def api_guards(client) -> dict[str, str]:
+    found = client.get("/api/v1/requests/challenge").get_json()
+    return {
+        "challenge_token": found["token"],
+        "challenge_answer": str(found["first"] + found["second"]),
+    }
+
+
+def refused_request(client, cast, archive):
+    """A request refused as exempt under Ps. 17 huruf h; (number, secret, test)."""
+    document_id = upload(client, cast, "dinkes", title="Data pasien").get_json()["id"]
+    test_id = make_exempt(client, cast, document_id)
+    test_number = client.get(
+        f"/api/v1/consequence-tests/{test_id}", headers=cast.auth("utama")
+    ).get_json()["number"]
+    number, secret = file_now(archive)
+    answered = client.post(
+        f"/api/v1/requests/{number}/answer",
+        json={"outcome": "refused_exempt_h", "consequence_test": test_number},
+        headers=cast.auth("utama"),
+    )
+    assert answered.status_code == 200, answered.get_json()
+    return number, secret, test_number, document_id
+
+
+def object_to(client, number, secret, ground="a", **extra):
+    return client.post(
+        "/api/v1/objections",
+        json={
+            **api_guards(client),
+            "request": number,
+            "request_secret": secret,
+            "ground": ground,
+            "reasons": "Informasi ini menyangkut kepentingan publik yang besar.",
+            **extra,
+        },
+    )
+
+
+def test_an_objection_is_filed_decided_and_escalated_to_a_dispute_that_opens_it(
+    client, cast, archive
+):
+    give_emails(archive)
+    number, secret, test_number, document_id = refused_request(client, cast, archive)
+    assert client.get(f"/api/v1/documents/{document_id}").status_code == 404
+
+    filed = object_to(client, number, secret)
+    assert filed.status_code == 201, filed.get_json()
+    objection = filed.get_json()
+    assert re.fullmatch(r"KEB-\d{4}-000001", objection["number"])
+    assert "objector" not in objection
+    with archive.reading() as session:
+        days = working_calendar(session, archive.settings)
+        expected_due = days.due_date(archive.settings.local_today(), 30)
+    assert objection["due_on"] == expected_due.isoformat()
+
+    status = client.get(
+        f"/api/v1/objections/{objection['number']}?secret={objection['secret']}"
+    )
+    assert status.status_code == 200 and status.get_json()["state"] == "submitted"
+
+    not_atasan = client.post(
+        f"/api/v1/objections/{objection['number']}/decide",
+        json={"decision": "rejected", "decision_text": "Tetap dikecualikan."},
+        headers=cast.auth("utama"),
+    )
+    assert not_atasan.status_code == 403
+    decided = client.post(
+        f"/api/v1/objections/{objection['number']}/decide",
+        json={
+            "decision": "rejected",
+            "decision_text": "Tetap dikecualikan berdasarkan uji konsekuensi.",
+        },
+        headers=cast.auth("atasan"),
+    )
+    assert decided.status_code == 200, decided.get_json()
+    assert decided.get_json()["objector"]["identity_number"] == NIK
+
+    today = archive.settings.local_today()
+    dispute = client.post(
+        f"/api/v1/objections/{objection['number']}/disputes",
+        json={
+            "register_number": "012/XI/KI-BTN-PS/2026",
+            "filed_on": today.isoformat(),
+        },
+        headers=cast.auth("utama"),
+    )
+    assert dispute.status_code == 201, dispute.get_json()
+    dispute_id = dispute.get_json()["disputes"][0]["id"]
+    hearing = client.post(
+        f"/api/v1/disputes/{dispute_id}/hearings",
+        json={"held_on": today.isoformat(), "kind": "adjudication", "note": "Sidang 1"},
+        headers=cast.auth("atasan"),
+    )
+    assert hearing.status_code == 201, hearing.get_json()
+    ruling = client.post(
+        f"/api/v1/disputes/{dispute_id}/decide",
+        json={
+            "decision": "granted",
+            "decision_number": "012/PTS/KI-BTN/2026",
+            "decided_on": today.isoformat(),
+            "open_test": test_number,
+        },
+        headers=cast.auth("utama"),
+    )
+    assert ruling.status_code == 200, ruling.get_json()
+    recorded = ruling.get_json()["disputes"][0]
+    assert recorded["state"] == "decided"
+    assert recorded["opened_document"] == document_id
+    assert [h["kind"] for h in recorded["hearings"]] == ["adjudication"]
+
+    # The decision applied: the document is open to everyone now.
+    assert client.get(f"/api/v1/documents/{document_id}").status_code == 200
+    with archive.reading() as session:
+        actions = list(
+            session.scalars(
+                select(AuditEvent.action)
+                .where(
+                    AuditEvent.action.like("objection.%")
+                    | AuditEvent.action.like("dispute.%")
+                    | AuditEvent.action.like("exemption.%")
+                )
+                .order_by(AuditEvent.id)
+            )
+        )
+        sent = session.scalars(select(OutboxMessage.subject)).all()
+    steps = [
+        "objection.submit",
+        "objection.decide",
+        "dispute.record",
+        "dispute.hearing",
+        "exemption.open",
+        "dispute.decide",
+    ]
+    assert [a for a in actions if a in steps] == steps
+    assert f"Keberatan {objection['number']} telah diterima" in sent
+    assert f"Tanggapan atas keberatan {objection['number']}" in sent
+
+
+def test_the_grounds_must_have_arisen(client, cast, archive):
+    number, secret = file_now(archive)
+    not_answered = object_to(client, number, secret, ground="a")
+    assert not_answered.status_code == 422
+    assert not_answered.get_json()["error"]["field"] == "ground"
+    not_late = object_to(client, number, secret, ground="c")
+    assert not_late.status_code == 422
+    assert "batas waktu" in not_late.get_json()["error"]["message"]
+    wrong_secret = object_to(client, number, "salah", ground="e")
+    assert wrong_secret.status_code == 404
+
+
+def test_ground_c_after_the_deadline_passes_and_needs_the_request(archive, cast):
+    number, secret = file_now(archive, now=wib(2026, 10, 1, 9, 0))
+    with archive.transaction() as session:
+        days = working_calendar(session, archive.settings)
+        filed = file_objection(
+            session,
+            actor=None,
+            fields={"ground": "c", "reasons": "Tidak ada jawaban sama sekali."},
+            calendar=days,
+            request_number=number,
+            request_secret=secret,
+            now=wib(2026, 10, 20, 9, 0),  # due 15 October: unanswered since
+        )
+        assert filed.objection.request.number == number
+        assert filed.objection.name == "Siti Aminah"  # copied from the request
+
+
+def test_an_objection_later_than_30_working_days_is_refused(archive, cast):
+    number, secret = file_now(archive, now=wib(2025, 3, 24, 9, 0))
+    with archive.transaction() as session:
+        days = working_calendar(session, archive.settings)
+        with pytest.raises(ValidationError) as refused:
+            file_objection(
+                session,
+                actor=None,
+                fields={"ground": "c", "reasons": "Tidak ada jawaban sama sekali."},
+                calendar=days,
+                request_number=number,
+                request_secret=secret,
+                now=wib(2025, 8, 1, 9, 0),
+            )
+    assert "30 hari kerja" in refused.value.message
+
+
+def test_ground_b_needs_no_request_but_the_objectors_identity(client, archive):
+    without = client.post(
+        "/api/v1/objections",
+        json={
+            **api_guards(client),
+            "ground": "b",
+            "reasons": "Laporan keuangan berkala tidak diumumkan tahun ini.",
+        },
+    )
+    assert without.status_code == 422
+    assert without.get_json()["error"]["field"] in ("name", "identity_number")
+    person = {
+        k: v
+        for k, v in a_request().items()
+        if k in ("name", "identity_number", "address", "phone", "email")
+    }
+    filed = client.post(
+        "/api/v1/objections",
+        json={
+            **api_guards(client),
+            **person,
+            "requester_kind": "person",
+            "ground": "b",
+            "reasons": "Laporan keuangan berkala tidak diumumkan tahun ini.",
+        },
+    )
+    assert filed.status_code == 201, filed.get_json()
+    assert filed.get_json()["request"] is None
+    other_ground = client.post(
+        "/api/v1/objections",
+        json={
+            **api_guards(client),
+            **person,
+            "ground": "e",
+            "reasons": "Permintaan saya tidak dipenuhi sama sekali.",
+        },
+    )
+    assert other_ground.status_code == 422
+    assert other_ground.get_json()["error"]["field"] == "request"
+
+
+def test_anonymous_objections_answer_the_challenge(client, archive):
+    number, secret = file_now(archive)
+    refused = client.post(
+        "/api/v1/objections",
+        json={
+            "request": number,
+            "request_secret": secret,
+            "ground": "c",
+            "reasons": "x" * 20,
+        },
+    )
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["field"] == "challenge_answer"
+
+
+def test_a_dispute_waits_for_the_answer_or_its_deadline(client, cast, archive):
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+    objection = object_to(client, number, secret).get_json()
+    early = client.post(
+        f"/api/v1/objections/{objection['number']}/disputes",
+        json={"register_number": "001/KI/2026", "filed_on": date.today().isoformat()},
+        headers=cast.auth("utama"),
+    )
+    assert early.status_code == 409
+    client.post(
+        f"/api/v1/objections/{objection['number']}/decide",
+        json={"decision": "rejected", "decision_text": "Ditolak."},
+        headers=cast.auth("atasan"),
+    )
+    future = client.post(
+        f"/api/v1/objections/{objection['number']}/disputes",
+        json={
+            "register_number": "001/KI/2026",
+            "filed_on": (
+                archive.settings.local_today() + timedelta(days=3)
+            ).isoformat(),
+        },
+        headers=cast.auth("utama"),
+    )
+    assert future.status_code == 422
+    pelaksana = client.post(
+        f"/api/v1/objections/{objection['number']}/disputes",
+        json={"register_number": "001/KI/2026", "filed_on": date.today().isoformat()},
+        headers=cast.auth("dinkes"),
+    )
+    assert pelaksana.status_code == 403
+
+
+def test_the_objection_pages_work_without_javascript(client, cast, archive):
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+    status_page = client.get(f"/permohonan/status/{number}?kunci={secret}")
+    assert "/keberatan?permohonan=" in status_page.get_data(as_text=True)
+    form = client.get(f"/keberatan?permohonan={number}&kunci={secret}")
+    html = form.get_data(as_text=True)
+    first, second = re.search(r"Berapakah (\d+) ditambah (\d+)\?", html).groups()
+    data = {
+        "csrf_token": csrf_token(client, f"/keberatan?permohonan={number}"),
+        "challenge_token": re.search(
+            r'name="challenge_token" value="([^"]+)"', html
+        ).group(1),
+        "challenge_answer": str(int(first) + int(second)),
+        "request": number,
+        "kunci": secret,
+        "ground": "a",
+        "reasons": "Saya keberatan atas penolakan ini.",
+    }
+    sent = client.post("/keberatan", data=data)
+    assert sent.status_code == 303, sent.get_data(as_text=True)[:3000]
+    done = client.get(sent.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'href="(http://localhost/keberatan/status/[^"]+)"', done)
+    assert link
+    objection_number = re.search(r"KEB-\d{4}-\d{6}", done).group(0)
+
+    log_in(client, "atasan")
+    page = f"/ruang-kerja/keberatan/{objection_number}"
+    assert NIK not in client.get("/ruang-kerja/keberatan").get_data(as_text=True)
+    decided = client.post(
+        f"{page}/putus",
+        data={
+            "csrf_token": csrf_token(client, page),
+            "decision": "upheld",
+            "decision_text": "Keberatan diterima; informasi dibuka sebagian.",
+        },
+    )
+    assert decided.status_code == 303
+    assert "keberatan diterima" in client.get(page).get_data(as_text=True)
+    with archive.reading() as session:
+        atasan = session.scalar(select(User).where(User.username == "atasan"))
+        assert atasan.role == "atasan_ppid"
