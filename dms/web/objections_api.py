@@ -61,8 +61,9 @@ def list_objections():
         return jsonify(objections=[objection_json(o, personal=False) for o in found])
 
 
-@bp.get("/objections/<number>")
-def get_objection(number: str):
+@bp.get("/objections/<registration>")
+def get_objection(registration: str):
+    number = registration
     with _archive().reading() as db:
         actor = current_actor(db)
         if actor is None:
@@ -74,8 +75,9 @@ def get_objection(number: str):
         return jsonify(objection_json(found, personal=True))
 
 
-@bp.post("/objections/<number>/decide")
-def decide(number: str):
+@bp.post("/objections/<registration>/decide")
+def decide(registration: str):
+    number = registration
     body = _json_object()
     return _step(
         lambda db, actor, days, today: objections.decide_objection(
@@ -88,8 +90,9 @@ def decide(number: str):
     )
 
 
-@bp.post("/objections/<number>/disputes")
-def record_dispute(number: str):
+@bp.post("/objections/<registration>/disputes")
+def record_dispute(registration: str):
+    number = registration
     body = _json_object()
 
     def apply(db, actor, days, today):
@@ -181,7 +184,7 @@ def objection_json(found, *, personal: bool) -> dict[str, Any]:
         "decision": found.decision,
         "decision_text": found.decision_text or None,
         "decided_at": found.decided_at.isoformat() if found.decided_at else None,
-        "url": url_for("objections_api.get_objection", number=found.number),
+        "url": url_for("objections_api.get_objection", registration=found.number),
     }
     if personal:
         body["objector"] = {
@@ -209,6 +212,151 @@ def objection_json(found, *, personal: bool) -> dict[str, Any]:
             for d in found.disputes
         ]
     return body
+
+
+# --- OpenAPI -------------------------------------------------------------------------
+
+OBJECTION_NUMBER = {
+    "name": "number",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^KEB-[0-9]{4}-[0-9]{6}$"},
+}
+DISPUTE_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer"},
+}
+
+
+def _body(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
+    schema = {"type": "object", "required": required, "properties": properties}
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def openapi_paths() -> dict[str, Any]:
+    """Objections and disputes (dms.web.objections_api)."""
+    from dms.web.openapi import _errors
+
+    text = {"type": "string"}
+    day = {"type": "string", "format": "date"}
+    found = {
+        "description": "The objection (with the objector and disputes for officers)"
+    }
+    return {
+        "/objections": {
+            "post": {
+                "summary": "File an objection (keberatan): with the request's "
+                "number and secret, or on ground b with the objector's identity; "
+                "anonymous callers answer the challenge",
+                "requestBody": _body(
+                    ["ground", "reasons"],
+                    {
+                        "ground": {"enum": list("abcdefg")},
+                        "reasons": text,
+                        "request": text,
+                        "request_secret": text,
+                        "name": text,
+                        "identity_number": text,
+                        "address": text,
+                        "phone": text,
+                        "email": text,
+                        "challenge_token": text,
+                        "challenge_answer": text,
+                    },
+                ),
+                "responses": {
+                    "201": {"description": "The objection, its secret and status_url"},
+                    **_errors("400", "403", "404", "422"),
+                },
+            },
+            "get": {
+                "summary": "Officers: the objections they may read",
+                "responses": {"200": found, **_errors("401")},
+            },
+        },
+        "/objections/{number}": {
+            "get": {
+                "summary": "An objection: officers with a token, or ?secret=",
+                "parameters": [OBJECTION_NUMBER],
+                "responses": {"200": found, **_errors("404")},
+            }
+        },
+        "/objections/{number}/decide": {
+            "post": {
+                "summary": "The atasan PPID's written answer",
+                "parameters": [OBJECTION_NUMBER],
+                "requestBody": _body(
+                    ["decision", "decision_text"],
+                    {
+                        "decision": {"enum": ["upheld", "upheld_partly", "rejected"]},
+                        "decision_text": text,
+                    },
+                ),
+                "responses": {"200": found, **_errors("401", "403", "404", "409")},
+            }
+        },
+        "/objections/{number}/disputes": {
+            "post": {
+                "summary": "Record a dispute at the Komisi Informasi",
+                "parameters": [OBJECTION_NUMBER],
+                "requestBody": _body(
+                    ["register_number", "filed_on"],
+                    {"register_number": text, "filed_on": day},
+                ),
+                "responses": {"201": found, **_errors("401", "403", "409", "422")},
+            }
+        },
+        "/disputes/{id}/hearings": {
+            "post": {
+                "summary": "Record a hearing of a dispute",
+                "parameters": [DISPUTE_ID],
+                "requestBody": _body(
+                    ["held_on", "kind"],
+                    {
+                        "held_on": day,
+                        "kind": {
+                            "enum": [
+                                "preliminary",
+                                "mediation",
+                                "adjudication",
+                                "verdict",
+                            ]
+                        },
+                        "note": text,
+                    },
+                ),
+                "responses": {"201": found, **_errors("401", "403", "404", "422")},
+            }
+        },
+        "/disputes/{id}/decide": {
+            "post": {
+                "summary": "Record the Komisi Informasi's decision; open_test (a "
+                "consequence test's number) opens its document",
+                "parameters": [DISPUTE_ID],
+                "requestBody": _body(
+                    ["decision", "decision_number", "decided_on"],
+                    {
+                        "decision": {
+                            "enum": [
+                                "granted",
+                                "granted_partly",
+                                "refused",
+                                "settled",
+                                "dismissed",
+                            ]
+                        },
+                        "decision_number": text,
+                        "decided_on": day,
+                        "decision_text": text,
+                        "open_test": text,
+                    },
+                ),
+                "responses": {"200": found, **_errors("401", "403", "404", "422")},
+            }
+        },
+    }
 
 
 def init_app(app: Flask) -> None:

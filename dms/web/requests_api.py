@@ -451,7 +451,26 @@ def openapi_paths() -> dict[str, Any]:
                 "responses": {"200": {"description": "question, token, expires_in"}},
             }
         },
-        "/requests": {"post": _create_operation()},
+        "/requests": {
+            "post": _create_operation(),
+            "get": {
+                "summary": "Officers: the requests they handle (the PPID Utama all, "
+                "a Pelaksana those disposed to its OPD), with due-soon/overdue "
+                "flags; ?format=csv exports them with personal data masked",
+                "parameters": [
+                    _query("state", {"enum": list(REQUEST_STATES)}, "Only this state"),
+                    _query("flag", {"enum": ["overdue", "due_soon"]}, "Only flagged"),
+                    _query("organisation", {"type": "string"}, "Disposed to this OPD"),
+                    _query("year", {"type": "integer"}, "Registration year"),
+                    _query("format", {"enum": ["json", "csv"]}, "csv: masked export"),
+                ],
+                "responses": {
+                    "200": {"description": "{requests: [...]}, or text/csv"},
+                    **_errors("400", "401"),
+                },
+            },
+        },
+        **_workflow_paths(found),
         "/requests/{number}": {
             "get": {
                 "summary": "Cek Status: the request when the email or the secret "
@@ -480,6 +499,88 @@ def openapi_paths() -> dict[str, Any]:
                     }
                 },
                 "responses": {"200": found, **_errors("400", "404", "409")},
+            }
+        },
+    }
+
+
+def _workflow_paths(found) -> dict[str, Any]:
+    text = {"type": "string"}
+
+    def step(summary, required, properties, errors=("401", "403", "404", "409", "422")):
+        body = {"type": "object", "required": required, "properties": properties}
+        return {
+            "post": {
+                "summary": summary,
+                "parameters": [NUMBER],
+                "requestBody": {"content": {"application/json": {"schema": body}}},
+                "responses": {"200": found, **_errors(*errors)},
+            }
+        }
+
+    answer = step(
+        "Answer with an outcome (DOMAIN.md §4); JSON, or multipart with "
+        "'attachments' files",
+        ["outcome"],
+        {
+            "outcome": {"type": "string"},
+            "answer_text": text,
+            "documents": {"type": "array", "items": {"type": "integer"}},
+            "consequence_test": {
+                "type": "string",
+                "description": "The approved test's number (refused_exempt_*)",
+            },
+            "holder_name": text,
+            "cost": {"type": "integer", "minimum": 0},
+        },
+    )
+    pdf = {"content": {"application/pdf": {}}, "description": "The PDF"}
+    reader = [
+        NUMBER,
+        _query("email", text, "The requester's email"),
+        _query("secret", text, "The status secret"),
+    ]
+    return {
+        "/requests/{number}/dispose": step(
+            "The PPID Utama disposes the request to OPD, with the public subject",
+            ["organisations"],
+            {
+                "organisations": {"type": "array", "items": text},
+                "subject": text,
+                "note": text,
+            },
+        ),
+        "/requests/{number}/extend": step(
+            "One extension of at most 7 working days before the first deadline",
+            ["days", "reason"],
+            {"days": {"type": "integer", "minimum": 1, "maximum": 7}, "reason": text},
+        ),
+        "/requests/{number}/answer": answer,
+        "/requests/{number}/close": step("Close an answered request", [], {}),
+        "/requests/{number}/notice.pdf": {
+            "get": {
+                "summary": "The written notice (pemberitahuan tertulis): handlers, "
+                "or the requester with ?email= or ?secret=",
+                "parameters": reader,
+                "responses": {"200": pdf, **_errors("404")},
+            }
+        },
+        "/requests/{number}/attachments/{attachment}": {
+            "get": {
+                "summary": "An attachment of the answer",
+                "parameters": [
+                    *reader,
+                    {
+                        "name": "attachment",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "integer"},
+                    },
+                ],
+                "responses": {
+                    "200": {"description": "The file"},
+                    **_errors("404"),
+                },
             }
         },
     }

@@ -95,6 +95,16 @@ def test_a_request_filed_on_a_saturday_counts_from_the_next_working_day(archive)
     assert saturday == date(2025, 4, 16)
 
 
+def test_a_request_spanning_idul_fitri_2026_is_due_after_the_holidays(archive):
+    # Received Mon 16 Mar 2026; Nyepi (19), its cuti bersama (18), Idul Fitri's
+    # cuti bersama (20, 23, 24 Mar) and Good Friday (3 Apr) are days off: the
+    # tenth working day is Tue 7 Apr 2026 (31 Mar if cuti bersama were worked).
+    number, due, _secret = file(archive, now=wib(2026, 3, 16, 9, 0))
+
+    assert number == "PPID-2026-000001"
+    assert due == date(2026, 4, 7)
+
+
 def test_the_frozen_due_date_survives_a_later_calendar_edit(archive, cast):
     number, due, _secret = file(archive)
     with archive.transaction() as session:
