@@ -263,8 +263,10 @@ def load_demo(archive: Archive, echo=print) -> None:
     _add_second_version(archive)
     _age_berkala_document(archive)
     tests = sum(_add_exemption(archive, exemption) for exemption in EXEMPTIONS)
+    requests = _add_requests(archive)
     echo(
-        f"demo: {added} document(s) and {tests} consequence test(s) added; "
+        f"demo: {added} document(s), {tests} consequence test(s) and {requests} "
+        "request(s) added; "
         f"users {', '.join(u[0] for u in USERS)} with password '{DEMO_PASSWORD}'"
     )
 
@@ -445,6 +447,155 @@ def _add_exemption(archive: Archive, demo: DemoExemption) -> bool:
             )
         exemptions.approve(session, actor=user("atasan"), test_id=test.id, today=today)
     return True
+
+
+# (requester, what, subject, working days ago, OPD, outcome, linked title)
+DEMO_REQUESTS = [
+    (
+        ("Budi Santoso", "3601011203850002", "budi@contoh.invalid"),
+        "Laporan realisasi anggaran semester I tahun 2026 seluruh OPD.",
+        "Laporan realisasi anggaran semester I 2026",
+        12,
+        "bpkad",
+        "granted",
+        "Laporan Realisasi Anggaran Semester I Tahun 2026",
+    ),
+    (
+        ("Rina Wulandari", "3602014509900003", "rina@contoh.invalid"),
+        "Daftar titik pengungsian banjir dan kapasitasnya di Kota Mandiri.",
+        "Daftar titik pengungsian banjir",
+        14,
+        "bpbd",
+        None,
+        None,
+    ),
+    (
+        (
+            "Yayasan Suara Warga",
+            "AHU-0012345.AH.01.04.Tahun 2020",
+            "info@suarawarga.invalid",
+        ),
+        "Hasil pemeriksaan kesehatan pegawai Dinas Kesehatan tahun 2026.",
+        "Hasil pemeriksaan kesehatan pegawai 2026",
+        9,
+        "dinkes",
+        "refused_exempt_h",
+        "Rekam Medis Pemeriksaan Kesehatan Pegawai 2026",
+    ),
+    (
+        ("Andi Pratama", "3603010507950001", "andi@contoh.invalid"),
+        "Jadwal imunisasi dasar lengkap di puskesmas bulan Desember 2026.",
+        "",
+        0,
+        None,
+        None,
+        None,
+    ),
+]
+
+
+def _add_requests(archive: Archive) -> int:
+    """Requests in every state: answered, overdue, refused with an objection,
+    and a new one waiting for disposition."""
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import func, select
+
+    from dms.classification.models import ConsequenceTest
+    from dms.requests import objections, workflow
+    from dms.requests.calendar import working_calendar
+    from dms.requests.models import InformationRequest
+    from dms.requests.service import submit_request
+
+    with archive.reading() as session:
+        if session.scalar(select(func.count()).select_from(InformationRequest)):
+            return 0
+    zone = ZoneInfo(archive.settings.timezone)
+    today = archive.settings.local_today()
+    for requester, what, subject, ago, org, outcome, linked in DEMO_REQUESTS:
+        name, identity, email = requester
+        with archive.transaction() as session:
+            days = working_calendar(session, archive.settings)
+            received = days.subtract(today, ago) if ago else today
+            now = datetime.combine(received, time(9, 0), zone)
+            filed = submit_request(
+                session,
+                archive.storage,
+                actor=None,
+                fields={
+                    "requester_kind": "person"
+                    if identity[0].isdigit()
+                    else "legal_entity",
+                    "name": name,
+                    "identity_number": identity,
+                    "address": "Jl. Merdeka No. 10, Kota Mandiri",
+                    "email": email,
+                    "information_requested": what,
+                    "purpose": "Pemantauan layanan publik",
+                    "how_to_obtain": "copy_soft",
+                    "delivery": "email",
+                },
+                settings=archive.settings,
+                now=now,
+            )
+            number = filed.request.number
+            user = partial(accounts.find_user, session)
+            if org:
+                workflow.dispose(
+                    session,
+                    actor=user("utama"),
+                    number=number,
+                    organisations=[org],
+                    subject=subject,
+                    now=now,
+                )
+            if outcome == "granted":
+                document = _find(session, org, linked)
+                workflow.answer(
+                    session,
+                    archive.storage,
+                    actor=user("utama"),
+                    number=number,
+                    outcome=outcome,
+                    answer_text="Dokumen yang diminta telah terbit di portal.",
+                    documents=[document.id],
+                    max_attachment_bytes=archive.settings.max_upload_bytes,
+                    now=datetime.combine(days.add(received, 3), time(14, 0), zone),
+                )
+            elif outcome:
+                document = _find(session, org, linked)
+                test = session.scalar(
+                    select(ConsequenceTest).where(
+                        ConsequenceTest.document_id == document.id,
+                        ConsequenceTest.state == "approved",
+                    )
+                )
+                workflow.answer(
+                    session,
+                    archive.storage,
+                    actor=user("utama"),
+                    number=number,
+                    outcome=outcome,
+                    consequence_test=test.number,
+                    answer_text="Informasi ini dikecualikan; ringkasan statistik "
+                    "kesehatan pegawai tersedia di portal.",
+                    max_attachment_bytes=archive.settings.max_upload_bytes,
+                    now=datetime.combine(days.add(received, 2), time(10, 0), zone),
+                )
+                objections.file_objection(
+                    session,
+                    actor=user("utama"),
+                    fields={
+                        "ground": "a",
+                        "channel": "letter",
+                        "reasons": "Kami menilai kepentingan publik atas kesehatan "
+                        "aparatur lebih besar daripada kerahasiaannya.",
+                    },
+                    calendar=days,
+                    request_number=number,
+                )
+    return len(DEMO_REQUESTS)
 
 
 def _find(session, org_slug: str, title: str) -> Document | None:

@@ -3,6 +3,8 @@ things axe cannot see: keyboard use, focus outlines, the language switch."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
@@ -19,6 +21,8 @@ PUBLIC_PAGES = [
     "/masuk",
     "/permohonan",
     "/permohonan/cek",
+    "/permohonan/daftar",
+    "/keberatan",
 ]
 FOCUSABLE = (
     "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]),"
@@ -130,6 +134,12 @@ OFFICER_PAGES = [
     ("utama", "/ruang-kerja/uji"),
     ("utama", "/ruang-kerja/uji/1"),
     ("atasan", "/ruang-kerja"),
+    ("utama", "/ruang-kerja/permohonan"),
+    ("utama", "/ruang-kerja/permohonan/{overdue}"),
+    ("bpkad", "/ruang-kerja/permohonan/{request}"),
+    ("bpbd", "/ruang-kerja/permohonan/baru"),
+    ("atasan", "/ruang-kerja/keberatan"),
+    ("atasan", "/ruang-kerja/keberatan/{objection}"),
     ("admin", "/admin"),
     ("admin", "/admin/pengguna"),
     ("admin", "/admin/organisasi"),
@@ -141,7 +151,15 @@ OFFICER_PAGES = [
 def test_officers_pages_answer_200_and_pass_axe_wcag21_aa(
     page_as, live, demo_ids, assert_accessible, username, template
 ):
-    path = template.format(profile=demo_ids[PROFILE])
+    year = date.today().year
+    path = template.format(
+        profile=demo_ids[PROFILE],
+        # The demo's requests: the first is answered, the second overdue, the
+        # third refused with an objection.
+        request=f"PPID-{year}-000001",
+        overdue=f"PPID-{year}-000002",
+        objection=f"KEB-{year}-000001",
+    )
     skip_unless_built(live, path)
     page = page_as(username)
 
