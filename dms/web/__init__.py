@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=ensure_secret_key(settings),
         MAX_CONTENT_LENGTH=settings.max_upload_bytes + FORM_OVERHEAD_BYTES,
         MAX_FORM_MEMORY_SIZE=FORM_OVERHEAD_BYTES,
+        PUBLIC_REQUEST_LOG=settings.public_request_log,
     )
     app.json.sort_keys = False
     archive = Archive.open(settings)
