@@ -209,9 +209,8 @@ def request_page(number: str, error: FormError | None = None, status: int = 200)
 def _request_objections(db, found):
     from dms.requests.models import Objection
 
-    return db.scalars(
-        select(Objection).where(Objection.request_id == found.id).order_by(Objection.id)
-    ).all()
+    query = select(Objection).where(Objection.request_id == found.id)
+    return db.scalars(query.order_by(Objection.id)).all()
 
 
 def _on_request(number: str, form: str, apply):
@@ -491,5 +490,47 @@ def decide_dispute(number: str, dispute_id: int):
     return _on_objection(number, f"putusan-{dispute_id}", apply)
 
 
+def service_summary() -> dict[str, int]:
+    """The dashboards' counts for the logged-in officer: open requests they
+    handle, overdue, due soon; objections awaiting an answer."""
+    from flask_login import current_user
+
+    from dms.requests.models import OPEN_STATES
+
+    if not current_user.is_authenticated or current_user.role not in READERS:
+        return {}
+    archive = _archive()
+    with archive.reading() as db:
+        actor = _actor(db)
+        days = working_calendar(db, archive.settings)
+        today = archive.settings.local_today()
+        found = [
+            r
+            for state in OPEN_STATES
+            for r in workflow.list_requests(
+                db,
+                actor=actor,
+                calendar=days,
+                today=today,
+                filters=workflow.RequestFilter(state=state),
+                limit=10_000,
+            )
+        ]
+        flagged = [workflow.flags(r, days, today) for r in found]
+        waiting = [
+            o
+            for o in objections.list_objections(db, actor=actor)
+            if o.state == "submitted"
+        ]
+        return {
+            "open": len(found),
+            "overdue": sum("overdue" in f for f in flagged),
+            "due_soon": sum("due_soon" in f for f in flagged),
+            "objections": len(waiting),
+            "objections_overdue": sum(o.due_on < today for o in waiting),
+        }
+
+
 def init_app(app: Flask) -> None:
+    app.add_template_global(service_summary, "service_summary")
     app.register_blueprint(bp)

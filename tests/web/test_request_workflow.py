@@ -6,6 +6,7 @@ and who may see the requester's personal data."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 from pdfminer.high_level import extract_text
@@ -575,3 +576,29 @@ def test_officers_dispose_and_answer_from_the_workspace_without_javascript(
     assert "dikabulkan seluruhnya" in html
     notice = client.get(f"{page}/pemberitahuan.pdf")
     assert notice.status_code == 200 and notice.data.startswith(b"%PDF")
+
+
+def test_each_dashboard_counts_the_requests_its_officer_handles(client, cast, archive):
+    old, _ = file_now(archive, now=wib(2025, 3, 24, 9, 0))
+    file_now(archive)
+    dispose(client, cast, old, "dinkes")
+
+    def counts(username: str) -> dict[str, str]:
+        log_in(client, username)
+        html = client.get("/ruang-kerja").get_data(as_text=True)
+        client.post("/keluar", data={"csrf_token": csrf_token(client, "/ruang-kerja")})
+        found = re.findall(
+            r"(Permohonan terbuka|Terlambat|Keberatan menunggu tanggapan)"
+            r": <strong>(\d+)</strong>",
+            html,
+        )
+        return dict(found)
+
+    assert counts("utama") == {
+        "Permohonan terbuka": "2",
+        "Terlambat": "1",
+        "Keberatan menunggu tanggapan": "0",
+    }
+    assert counts("dinkes")["Permohonan terbuka"] == "1"
+    assert counts("dinkes")["Terlambat"] == "1"
+    assert counts("bpbd")["Permohonan terbuka"] == "0"
