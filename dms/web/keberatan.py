@@ -21,11 +21,7 @@ from werkzeug.datastructures import MultiDict
 from dms.requests import spam
 from dms.requests.calendar import working_calendar
 from dms.requests.models import GROUNDS
-from dms.requests.objections import (
-    DECISION_LABELS,
-    file_objection,
-    objection_status,
-)
+from dms.requests.objections import file_objection, objection_status
 from dms.web.permohonan import REQUESTER_KIND_LABELS, submit_limit
 from dms.web.workspace import FORM_ERRORS, FormError
 
@@ -48,6 +44,11 @@ GROUND_OPTIONS = dict(
         strict=True,
     )
 )
+DECISION_UI = {
+    "upheld": _l("keberatan diterima"),
+    "upheld_partly": _l("keberatan diterima sebagian"),
+    "rejected": _l("keberatan ditolak"),
+}
 OBJECTION_STATE_LABELS = {
     "submitted": _l("Diterima, menunggu tanggapan atasan PPID"),
     "decided": _l("Sudah ditanggapi"),
@@ -148,7 +149,7 @@ def status(number: str):
             found=found,
             grounds=GROUND_OPTIONS,
             states=OBJECTION_STATE_LABELS,
-            decisions=DECISION_LABELS,
+            decisions=DECISION_UI,
         )
 
 

@@ -48,10 +48,11 @@ from dms.requests.notice import notice_pdf
 from dms.requests.service import RequestUpload, body_name, submit_request
 from dms.web.auth import roles_required
 from dms.web.downloads import send_version
-from dms.web.keberatan import GROUND_OPTIONS, OBJECTION_STATE_LABELS
+from dms.web.keberatan import DECISION_UI, GROUND_OPTIONS, OBJECTION_STATE_LABELS
 from dms.web.permohonan import (
     DELIVERY_LABELS,
     HOW_TO_OBTAIN_LABELS,
+    OUTCOME_UI,
     REQUESTER_KIND_LABELS,
     STATE_LABELS,
     uploaded_files,
@@ -75,12 +76,23 @@ FLAG_LABELS = {
     "due_soon": _l("Segera jatuh tempo"),
     "answered_late": _l("Dijawab terlambat"),
 }
-OUTCOME_OPTIONS = [(code, workflow.OUTCOME_LABELS[code]) for code in OUTCOMES]
-DECISION_OPTIONS = [(c, objections.DECISION_LABELS[c]) for c in OBJECTION_DECISIONS]
-DISPUTE_OPTIONS = [
-    (c, objections.DISPUTE_DECISION_LABELS[c]) for c in DISPUTE_DECISIONS
-]
-HEARING_OPTIONS = [(c, objections.HEARING_LABELS[c]) for c in HEARING_KINDS]
+DISPUTE_UI = {
+    "granted": _l("permohonan dikabulkan seluruhnya"),
+    "granted_partly": _l("permohonan dikabulkan sebagian"),
+    "refused": _l("permohonan ditolak"),
+    "settled": _l("selesai melalui mediasi"),
+    "dismissed": _l("gugur / tidak dapat diterima"),
+}
+HEARING_UI = {
+    "preliminary": _l("pemeriksaan awal"),
+    "mediation": _l("mediasi"),
+    "adjudication": _l("ajudikasi"),
+    "verdict": _l("pembacaan putusan"),
+}
+OUTCOME_OPTIONS = [(code, OUTCOME_UI[code]) for code in OUTCOMES]
+DECISION_OPTIONS = [(c, DECISION_UI[c]) for c in OBJECTION_DECISIONS]
+DISPUTE_OPTIONS = [(c, DISPUTE_UI[c]) for c in DISPUTE_DECISIONS]
+HEARING_OPTIONS = [(c, HEARING_UI[c]) for c in HEARING_KINDS]
 
 
 def _archive():
@@ -93,14 +105,14 @@ def labels():
         "request_states": STATE_LABELS,
         "channel_labels": CHANNEL_LABELS,
         "flag_labels": FLAG_LABELS,
-        "outcome_labels": workflow.OUTCOME_LABELS,
+        "outcome_labels": OUTCOME_UI,
         "how_labels": HOW_TO_OBTAIN_LABELS,
         "delivery_labels": DELIVERY_LABELS,
         "ground_options": GROUND_OPTIONS,
         "objection_states": OBJECTION_STATE_LABELS,
-        "objection_decisions": objections.DECISION_LABELS,
-        "dispute_decisions": objections.DISPUTE_DECISION_LABELS,
-        "hearing_labels": objections.HEARING_LABELS,
+        "objection_decisions": DECISION_UI,
+        "dispute_decisions": DISPUTE_UI,
+        "hearing_labels": HEARING_UI,
     }
 
 

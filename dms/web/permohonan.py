@@ -89,6 +89,25 @@ DELIVERY_LABELS = dict(
         strict=True,
     )
 )
+# The outcomes as the pages show them (the services' labels, translatable).
+OUTCOME_UI = {
+    "granted": _l("dikabulkan seluruhnya"),
+    "granted_partly": _l("dikabulkan sebagian"),
+    "refused_exempt_a": _l("ditolak — dikecualikan, Pasal 17 huruf a"),
+    "refused_exempt_b": _l("ditolak — dikecualikan, Pasal 17 huruf b"),
+    "refused_exempt_c": _l("ditolak — dikecualikan, Pasal 17 huruf c"),
+    "refused_exempt_d": _l("ditolak — dikecualikan, Pasal 17 huruf d"),
+    "refused_exempt_e": _l("ditolak — dikecualikan, Pasal 17 huruf e"),
+    "refused_exempt_f": _l("ditolak — dikecualikan, Pasal 17 huruf f"),
+    "refused_exempt_g": _l("ditolak — dikecualikan, Pasal 17 huruf g"),
+    "refused_exempt_h": _l("ditolak — dikecualikan, Pasal 17 huruf h"),
+    "refused_exempt_i": _l("ditolak — dikecualikan, Pasal 17 huruf i"),
+    "refused_exempt_j": _l("ditolak — dikecualikan, Pasal 17 huruf j"),
+    "not_held": _l("tidak dikuasai"),
+    "not_documented": _l("belum didokumentasikan"),
+    "not_public_information": _l("bukan permohonan informasi publik"),
+}
+assert set(OUTCOME_UI) == set(OUTCOME_LABELS)
 REQUESTER_KIND_LABELS = {
     "person": _l("Perorangan"),
     "legal_entity": _l("Badan hukum"),
@@ -264,7 +283,7 @@ def status(number: str):
             labels=STATE_LABELS,
             how_labels=HOW_TO_OBTAIN_LABELS,
             delivery_labels=DELIVERY_LABELS,
-            outcomes=OUTCOME_LABELS,
+            outcomes=OUTCOME_UI,
             can_withdraw=found.state in OPEN_STATES,
         )
 
@@ -353,7 +372,7 @@ def public_log():
         year=year,
         years=years,
         labels=STATE_LABELS,
-        outcomes=OUTCOME_LABELS,
+        outcomes=OUTCOME_UI,
     )
 
 
