@@ -55,7 +55,7 @@ from dms.requests.service import (
     check_status,
     hash_secret,
 )
-from dms.requests.workflow import MAX_TEXT
+from dms.requests.workflow import MAX_TEXT, find_test
 
 SEQUENCE = "keberatan"
 OBJECTION_PATTERN = re.compile(r"KEB-\d{4}-\d{6}")
@@ -244,6 +244,12 @@ def _check_ground(
             "dikecualikan.",
             "ground",
         )
+    if ground == "f" and not request.cost:
+        raise ValidationError(
+            "Alasan huruf f berlaku bila dikenakan biaya; permohonan ini dijawab "
+            "tanpa biaya.",
+            "ground",
+        )
     if ground == "g" and answered_on <= due:
         raise ValidationError(
             "Alasan huruf g berlaku bila jawaban melewati batas waktu; permohonan "
@@ -270,8 +276,10 @@ def _objector(fields: Mapping[str, Any], *, web: bool) -> dict[str, Any]:
 
 
 def objection_status(session: Session, *, number: str, secret: str) -> Objection:
-    number = (number or "").strip().upper()
-    if not OBJECTION_PATTERN.fullmatch(number) or not secret:
+    number = number.strip().upper() if isinstance(number, str) else ""
+    if not OBJECTION_PATTERN.fullmatch(number) or not isinstance(secret, str):
+        raise NotFound(NOT_FOUND)
+    if not secret:
         raise NotFound(NOT_FOUND)
     found = session.scalar(select(Objection).where(Objection.number == number))
     import hmac
@@ -279,6 +287,18 @@ def objection_status(session: Session, *, number: str, secret: str) -> Objection
     if found is None or not hmac.compare_digest(found.secret_hash, hash_secret(secret)):
         raise NotFound(NOT_FOUND)
     return found
+
+
+def sees_objector(actor, objection: Objection) -> bool:
+    """The objector's identity and contacts: those who handle the request (or,
+    without a request, the PPID Utama and the atasan PPID who answers it)."""
+    if actor is None or not actor.is_active:
+        return False
+    if objection.request is not None:
+        from dms.requests.workflow import handles
+
+        return handles(actor, objection.request)
+    return actor.role in (ATASAN_PPID, PPID_UTAMA)
 
 
 def may_read_objection(actor, objection: Objection) -> bool:
@@ -296,7 +316,9 @@ def may_read_objection(actor, objection: Objection) -> bool:
 def get_objection(
     session: Session, *, actor, number: str, for_update: bool = False
 ) -> Objection:
-    number = (number or "").strip().upper()
+    number = number.strip().upper() if isinstance(number, str) else ""
+    if not OBJECTION_PATTERN.fullmatch(number):
+        raise NotFound("Keberatan tidak ditemukan.")
     query = select(Objection).where(Objection.number == number)
     found = session.scalar(query.with_for_update() if for_update else query)
     if found is None or not may_read_objection(actor, found):
@@ -331,7 +353,7 @@ def decide_objection(
     objection = get_objection(session, actor=actor, number=number, for_update=True)
     if objection.state != "submitted":
         raise InvalidTransition("Keberatan ini sudah diputus atau dicabut.")
-    if decision not in DECISION_LABELS:
+    if not isinstance(decision, str) or decision not in DECISION_LABELS:
         raise ValidationError(
             "Pilih tanggapan: upheld, upheld_partly atau rejected.", "decision"
         )
@@ -438,6 +460,8 @@ def filed_late(dispute: Dispute, calendar: WorkingCalendar) -> bool:
 
 
 def get_dispute(session: Session, *, actor, dispute_id: int, for_update=False):
+    if not 0 < dispute_id <= 2**31 - 1:
+        raise NotFound("Sengketa tidak ditemukan.")
     query = select(Dispute).where(Dispute.id == dispute_id)
     found = session.scalar(query.with_for_update() if for_update else query)
     if found is None or not may_read_objection(actor, found.objection):
@@ -532,7 +556,7 @@ def decide_dispute(
                 "Hanya putusan yang mengabulkan permohonan yang membuka dokumen.",
                 "open_test",
             )
-        test = _active_test(session, open_test)
+        test = _refused_test(session, dispute, open_test)
         exemptions.open_by_decision(
             session,
             actor=actor,
@@ -558,16 +582,21 @@ def decide_dispute(
     return dispute
 
 
-def _active_test(session: Session, value: Any) -> ConsequenceTest:
-    query = select(ConsequenceTest)
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        query = query.where(ConsequenceTest.id == int(value))
-    else:
-        query = query.where(ConsequenceTest.number == str(value).strip())
-    test = session.scalar(query)
-    if test is None or test.exemption_status != ACTIVE:
+def _refused_test(session: Session, dispute: Dispute, value: Any) -> ConsequenceTest:
+    """The consequence test a decision may open: the one the disputed request
+    was refused by, and only while its exemption is in force."""
+    test = find_test(session, value, "open_test")
+    request = dispute.objection.request
+    if (
+        test is None
+        or request is None
+        or request.consequence_test_id != test.id
+        or test.exemption_status != ACTIVE
+    ):
         raise ValidationError(
-            "Uji konsekuensi tidak ditemukan atau pengecualiannya tidak berlaku.",
+            "Putusan hanya dapat membuka dokumen yang penolakannya disengketakan: "
+            "sebutkan uji konsekuensi yang dirujuk jawaban permohonan ini, selama "
+            "pengecualiannya berlaku.",
             "open_test",
         )
     return test

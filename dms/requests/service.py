@@ -430,7 +430,11 @@ def check_status(
 ) -> InformationRequest:
     """The request when the number matches and so does its email or its secret;
     otherwise NotFound, with the same message whatever was wrong."""
-    number = (number or "").strip().upper()
+    if not isinstance(number, str) or not all(
+        isinstance(value, str | None) for value in (email, secret)
+    ):
+        raise NotFound(NOT_FOUND)
+    number = number.strip().upper()
     if not NUMBER_PATTERN.fullmatch(number) or not (email or secret):
         raise NotFound(NOT_FOUND)
     query = select(InformationRequest).where(InformationRequest.number == number)
@@ -492,6 +496,10 @@ def body_name(session: Session) -> str:
 
 
 def masked_identity(identity_number: str) -> str:
-    """Every character but the last four hidden: ************0001."""
-    visible = identity_number[-4:]
-    return "*" * max(len(identity_number) - 4, 0) + visible
+    """Every character but the last four hidden: ************0001. A short
+    number shows at most a quarter of itself (none when four or shorter)."""
+    shown = min(4, len(identity_number) // 4) if len(identity_number) > 4 else 0
+    return (
+        "*" * (len(identity_number) - shown)
+        + identity_number[len(identity_number) - shown :]
+    )

@@ -44,6 +44,10 @@ def new_challenge(secret_key: str) -> Challenge:
 
 def check_challenge(secret_key: str, token: str | None, answer) -> None:
     """A ValidationError on the answer field unless it answers the token's question."""
+    if token is not None and not isinstance(token, str):
+        raise ValidationError(
+            "Pertanyaan pengaman tidak valid; muat ulang formulir.", "challenge_answer"
+        )
     try:
         payload = _serializer(secret_key).loads(token or "", max_age=MAX_AGE_SECONDS)
     except SignatureExpired:
@@ -81,7 +85,8 @@ def check_honeypot(value) -> None:
 
 def _whole_number(answer) -> int | None:
     text = str(answer if answer is not None else "").strip()
-    return int(text) if text.isdigit() and len(text) <= 3 else None
+    ascii_digits = text.isascii() and text.isdigit()
+    return int(text) if ascii_digits and len(text) <= 3 else None
 
 
 def _digest(secret_key: str, nonce: str, answer: int) -> str:

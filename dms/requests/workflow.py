@@ -8,6 +8,7 @@ contacts and files; the atasan PPID sees requests that have an objection.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from dms import audit
 from dms.classification.models import ACTIVE, APPROVED, ConsequenceTest
 from dms.db import utcnow
-from dms.documents.access import PUBLIC_CLAUSE
+from dms.documents.access import PUBLIC_CLAUSE, sees_unpublished
 from dms.documents.models import (
     ATASAN_PPID,
     PPID_PELAKSANA,
@@ -52,6 +53,9 @@ MIN_REASON = 10
 MAX_TEXT = 10_000
 MAX_LINKED = 50
 MAX_ATTACHMENTS = 10
+MAX_AMOUNT = 1_000_000_000  # rupiah; far above any fee a PPID charges
+MAX_ID = 2**31 - 1
+INTEGER = re.compile(r"-?[0-9]{1,12}")
 DUE_SOON_DAYS = 2  # working days left at which a request is flagged "due soon"
 
 OUTCOME_LABELS = {
@@ -119,7 +123,7 @@ def get_request(
 ) -> InformationRequest:
     """The request by number, for an officer who may read it; NotFound otherwise
     (the same answer whether it does not exist or is someone else's)."""
-    number = (number or "").strip().upper()
+    number = number.strip().upper() if isinstance(number, str) else ""
     if not NUMBER_PATTERN.fullmatch(number):
         raise NotFound("Permohonan tidak ditemukan.")
     query = select(InformationRequest).where(InformationRequest.number == number)
@@ -207,7 +211,14 @@ def dispose(
     _require(actor, (PPID_UTAMA,), "Hanya PPID Utama yang dapat mendisposisikan.")
     found = get_request(session, actor=actor, number=number, for_update=True)
     _require_state(found, OPEN_STATES, "didisposisikan")
-    slugs = [s for s in dict.fromkeys(organisations or []) if isinstance(s, str)]
+    if not isinstance(organisations, list | tuple) or not all(
+        isinstance(slug, str) and "\x00" not in slug and len(slug) <= 64
+        for slug in organisations
+    ):
+        raise ValidationError(
+            "OPD tujuan disposisi ditulis sebagai daftar slug OPD.", "organisations"
+        )
+    slugs = list(dict.fromkeys(organisations))
     if not slugs:
         raise ValidationError(
             "Pilih paling sedikit satu OPD tujuan disposisi.", "organisations"
@@ -351,7 +362,7 @@ def answer(
     now = now or utcnow()
     found = _handled(session, actor, number)
     _require_state(found, OPEN_STATES, "dijawab")
-    if outcome not in OUTCOMES:
+    if not isinstance(outcome, str) or outcome not in OUTCOMES:
         raise ValidationError(
             "Pilih hasil jawaban: " + ", ".join(OUTCOMES) + ".", "outcome"
         )
@@ -361,7 +372,7 @@ def answer(
         raise ValidationError(
             f"Paling banyak {MAX_ATTACHMENTS} lampiran.", "attachments"
         )
-    test = _refusal_test(session, outcome, consequence_test)
+    test = _refusal_test(session, actor, outcome, consequence_test)
     if outcome in GRANTED and not (linked or attachments or text):
         raise ValidationError(
             "Jawaban yang mengabulkan harus menautkan dokumen, melampirkan berkas "
@@ -372,7 +383,7 @@ def answer(
         raise ValidationError(
             "Tuliskan alasan jawaban ini untuk pemohon.", "answer_text"
         )
-    cost = _int(cost, "cost", "Biaya")
+    cost = _int(cost, "cost", "Biaya")  # bounded: the column is 32-bit
     if cost < 0:
         raise ValidationError("Biaya tidak boleh negatif.", "cost")
     holder = _text(holder_name, "holder_name", "Badan publik yang menguasai", 255)
@@ -418,12 +429,12 @@ def answer(
 def _public_documents(session: Session, documents: Iterable[Any]) -> list[Document]:
     ids = []
     for value in documents or ():
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
+        document_id = parse_id(value, "documents", "Dokumen")
+        if document_id is None:
             raise ValidationError(
                 "Dokumen ditautkan dengan nomor (ID) dokumen.", "documents"
-            ) from None
+            )
+        ids.append(document_id)
     ids = list(dict.fromkeys(ids))
     if len(ids) > MAX_LINKED:
         raise ValidationError(
@@ -445,8 +456,10 @@ def _public_documents(session: Session, documents: Iterable[Any]) -> list[Docume
     return sorted(found, key=lambda d: ids.index(d.id))
 
 
-def _refusal_test(session: Session, outcome: str, value: Any):
-    """The approved consequence test behind a refusal as exempt, or None."""
+def _refusal_test(session: Session, actor, outcome: str, value: Any):
+    """The approved consequence test behind a refusal as exempt, or None. Only a
+    test whose document the officer may see in full is found; any other is
+    'not found' with the same message, whatever it says."""
     if not outcome.startswith("refused_exempt_"):
         return None
     letter = outcome[-1]
@@ -456,19 +469,14 @@ def _refusal_test(session: Session, outcome: str, value: Any):
             "yang telah disetujui.",
             "consequence_test",
         )
-    query = select(ConsequenceTest)
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
-        query = query.where(ConsequenceTest.id == int(value))
-    elif isinstance(value, str):
-        query = query.where(ConsequenceTest.number == value.strip())
-    else:
-        raise ValidationError("Uji konsekuensi tidak dikenal.", "consequence_test")
-    test = session.scalar(query)
-    if test is None or test.state != APPROVED or test.exemption_status != ACTIVE:
-        raise ValidationError(
-            "Uji konsekuensi tidak ditemukan atau pengecualiannya tidak berlaku.",
-            "consequence_test",
-        )
+    test = find_test(session, value, "consequence_test")
+    if (
+        test is None
+        or test.state != APPROVED
+        or test.exemption_status != ACTIVE
+        or not sees_unpublished(actor, test.document)
+    ):
+        raise ValidationError(TEST_NOT_FOUND, "consequence_test")
     if test.ground_letter != letter:
         raise ValidationError(
             f"Uji konsekuensi {test.number} berdasar Pasal 17 huruf "
@@ -476,6 +484,20 @@ def _refusal_test(session: Session, outcome: str, value: Any):
             "consequence_test",
         )
     return test
+
+
+TEST_NOT_FOUND = "Uji konsekuensi tidak ditemukan atau pengecualiannya tidak berlaku."
+
+
+def find_test(session: Session, value: Any, field: str) -> ConsequenceTest | None:
+    """A consequence test by id or by number (UK-2026-0001); None if none."""
+    test_id = parse_id(value, field, "Uji konsekuensi")
+    if test_id is not None:
+        return session.get(ConsequenceTest, test_id)
+    number = plain_text(value, field, "Nomor uji konsekuensi", 40)
+    return session.scalar(
+        select(ConsequenceTest).where(ConsequenceTest.number == number)
+    )
 
 
 def _attachment(session, storage, upload, max_size, actor, now) -> RequestAttachment:
@@ -601,15 +623,31 @@ def _text(value: Any, field: str, label: str, limit: int) -> str:
     return value
 
 
-def _int(value: Any, field: str, label: str) -> int:
-    if isinstance(value, bool):
-        raise ValidationError(f"{label} harus berupa bilangan bulat.", field)
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        if len(value.strip()) > 12:
-            raise ValidationError(f"{label} terlalu besar.", field)
-        return int(value.strip())
-    if value in (None, ""):
+def _int(value: Any, field: str, label: str, *, limit: int = MAX_AMOUNT) -> int:
+    """A whole number from JSON or a form, within ±limit; None or "" is 0."""
+    if value is None or value == "":
         return 0
-    raise ValidationError(f"{label} harus berupa bilangan bulat.", field)
+    if isinstance(value, str) and INTEGER.fullmatch(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{label} harus berupa bilangan bulat.", field)
+    if abs(value) > limit:
+        raise ValidationError(f"{label} terlalu besar.", field)
+    return value
+
+
+def parse_id(value: Any, field: str, label: str) -> int | None:
+    """A database id (1 to 2^31-1) from an int or a string of ASCII digits;
+    None when it cannot be one (the caller answers 'not found')."""
+    if isinstance(value, str) and INTEGER.fullmatch(value.strip()):
+        value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 < value <= MAX_ID else None
+
+
+def plain_text(value: Any, field: str, label: str, limit: int = 64) -> str:
+    """A short code or number to compare in SQL: a string, no NUL, bounded."""
+    if not isinstance(value, str) or "\x00" in value or len(value) > limit:
+        raise ValidationError(f"{label} tidak valid.", field)
+    return value.strip()

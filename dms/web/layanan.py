@@ -351,7 +351,7 @@ def notice(number: str):
     return response
 
 
-@bp.get("/permohonan/<number>/berkas/<int:file_id>")
+@bp.get("/permohonan/<number>/berkas/<id:file_id>")
 @roles_required(*HANDLERS)
 def request_file(number: str, file_id: int):
     """The requester's identity document or proxy letter: handlers only."""
@@ -367,7 +367,7 @@ def request_file(number: str, file_id: int):
     return response
 
 
-@bp.get("/permohonan/<number>/lampiran/<int:attachment_id>")
+@bp.get("/permohonan/<number>/lampiran/<id:attachment_id>")
 @roles_required(*READERS)
 def attachment(number: str, attachment_id: int):
     from dms.web.permohonan import send_attachment
@@ -464,7 +464,7 @@ def record_dispute(number: str):
     return _on_objection(number, "sengketa", apply)
 
 
-@bp.post("/keberatan/<number>/sengketa/<int:dispute_id>/sidang")
+@bp.post("/keberatan/<number>/sengketa/<id:dispute_id>/sidang")
 @roles_required(*DISPUTE_OFFICERS)
 def add_hearing(number: str, dispute_id: int):
     def apply(db, actor, days, today):
@@ -482,7 +482,7 @@ def add_hearing(number: str, dispute_id: int):
     return _on_objection(number, f"sidang-{dispute_id}", apply)
 
 
-@bp.post("/keberatan/<number>/sengketa/<int:dispute_id>/putusan")
+@bp.post("/keberatan/<number>/sengketa/<id:dispute_id>/putusan")
 @roles_required(*DISPUTE_OFFICERS)
 def decide_dispute(number: str, dispute_id: int):
     def apply(db, actor, days, today):

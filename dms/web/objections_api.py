@@ -9,11 +9,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request, url_for
 
-from dms.errors import Unauthenticated
+from dms.errors import BadInput, Unauthenticated
 from dms.requests import objections
 from dms.requests.calendar import working_calendar
 from dms.web.api import MAX_JSON_BYTES, _json_object, current_actor
-from dms.web.permohonan import submit_limit
+from dms.web.permohonan import check_limit, submit_limit
 from dms.web.requests_api import _check_spam
 
 bp = Blueprint("objections_api", __name__, url_prefix="/api/v1")
@@ -33,6 +33,9 @@ def _limit_body_size():
 def create_objection():
     archive = _archive()
     body = _json_object()
+    for name in ("request", "request_secret"):
+        if body.get(name) is not None and not isinstance(body.get(name), str):
+            raise BadInput(f"'{name}' harus berupa teks.")
     with archive.transaction() as db:
         actor = current_actor(db)
         if actor is None:
@@ -45,7 +48,7 @@ def create_objection():
             request_number=body.get("request") or None,
             request_secret=body.get("request_secret") or None,
         )
-        answer = objection_json(filed.objection, personal=False)
+        answer = objection_json(filed.objection, personal=None)
     answer["secret"] = filed.secret
     answer["status_url"] = url_for(
         "keberatan.status", number=answer["number"], kunci=filed.secret, _external=True
@@ -58,10 +61,16 @@ def list_objections():
     with _archive().reading() as db:
         actor = _officer(db)
         found = objections.list_objections(db, actor=actor)
-        return jsonify(objections=[objection_json(o, personal=False) for o in found])
+        return jsonify(
+            objections=[
+                objection_json(o, personal=objections.sees_objector(actor, o))
+                for o in found
+            ]
+        )
 
 
 @bp.get("/objections/<registration>")
+@check_limit()
 def get_objection(registration: str):
     number = registration
     with _archive().reading() as db:
@@ -70,9 +79,11 @@ def get_objection(registration: str):
             found = objections.objection_status(
                 db, number=number, secret=request.args.get("secret", "")
             )
-            return jsonify(objection_json(found, personal=False))
+            return jsonify(objection_json(found, personal=None))
         found = objections.get_objection(db, actor=actor, number=number)
-        return jsonify(objection_json(found, personal=True))
+        return jsonify(
+            objection_json(found, personal=objections.sees_objector(actor, found))
+        )
 
 
 @bp.post("/objections/<registration>/decide")
@@ -110,7 +121,7 @@ def record_dispute(registration: str):
     return _step(apply, status=201)
 
 
-@bp.post("/disputes/<int:dispute_id>/hearings")
+@bp.post("/disputes/<id:dispute_id>/hearings")
 def add_hearing(dispute_id: int):
     body = _json_object()
 
@@ -129,7 +140,7 @@ def add_hearing(dispute_id: int):
     return _step(apply, status=201)
 
 
-@bp.post("/disputes/<int:dispute_id>/decide")
+@bp.post("/disputes/<id:dispute_id>/decide")
 def decide_dispute(dispute_id: int):
     body = _json_object()
 
@@ -161,7 +172,8 @@ def _step(action, status: int = 200):
             archive.settings.local_today(),
         )
         db.flush()
-        return jsonify(objection_json(found, personal=True)), status
+        personal = objections.sees_objector(actor, found)
+        return jsonify(objection_json(found, personal=personal)), status
 
 
 def _officer(db):
@@ -171,7 +183,9 @@ def _officer(db):
     return actor
 
 
-def objection_json(found, *, personal: bool) -> dict[str, Any]:
+def objection_json(found, *, personal: bool | None) -> dict[str, Any]:
+    """The objection; `personal` None for the objector (by secret): no name, no
+    disputes; False for officers who see the name only; True for handlers."""
     body = {
         "number": found.number,
         "request": found.request.number if found.request else None,
@@ -186,14 +200,16 @@ def objection_json(found, *, personal: bool) -> dict[str, Any]:
         "decided_at": found.decided_at.isoformat() if found.decided_at else None,
         "url": url_for("objections_api.get_objection", registration=found.number),
     }
+    if personal is not None:
+        body["objector"] = {"name": found.name}
     if personal:
-        body["objector"] = {
-            "name": found.name,
+        body["objector"] |= {
             "identity_number": found.identity_number,
             "address": found.address,
             "phone": found.phone,
             "email": found.email,
         }
+    if personal is not None:
         body["disputes"] = [
             {
                 "id": d.id,

@@ -135,8 +135,19 @@ def submit_limit():
 
 
 def _officer_api_call() -> bool:
-    return request.blueprint == "requests_api" and bool(
+    return request.blueprint in ("requests_api", "objections_api") and bool(
         request.headers.get("Authorization")
+    )
+
+
+def check_limit():
+    """Cek Status by number and email, on the form and through the API: one
+    shared limit per address, so numbers cannot be matched to emails by guessing.
+    Officers with a token are exempt."""
+    return limiter.shared_limit(
+        CHECK_RATE,
+        scope="permohonan-cek",
+        exempt_when=_officer_api_call,
     )
 
 
@@ -236,7 +247,7 @@ def status_url(number: str, secret: str) -> str:
 
 
 @bp.route("/cek", methods=["GET", "POST"])
-@limiter.limit(CHECK_RATE, methods=["POST"])
+@limiter.shared_limit(CHECK_RATE, scope="permohonan-cek", methods=["POST"])
 def check():
     if request.method == "GET":
         return render_template("permohonan/check.html", values=MultiDict(), error=None)
@@ -338,7 +349,7 @@ def notice(number: str):
     return response
 
 
-@bp.get("/<number>/lampiran/<int:attachment_id>")
+@bp.get("/<number>/lampiran/<id:attachment_id>")
 def attachment(number: str, attachment_id: int):
     archive = _archive()
     with archive.reading() as db:
@@ -363,6 +374,8 @@ def public_log():
     if not archive.settings.public_request_log:
         raise errors.NotFound(_("Daftar permohonan tidak diterbitkan."))
     year = request.args.get("tahun", type=int) or archive.settings.local_today().year
+    if not 2000 <= year <= 9999:
+        raise errors.NotFound(_("Daftar permohonan tidak diterbitkan."))
     with archive.reading() as db:
         entries = public_log_entries(db, year)
         years = public_log_years(db)

@@ -25,7 +25,12 @@ from dms.requests.service import (
 )
 from dms.web.api import MAX_JSON_BYTES, _json_object, current_actor
 from dms.web.openapi import _errors, _json, _query
-from dms.web.permohonan import status_url, submit_limit, uploaded_files
+from dms.web.permohonan import (
+    check_limit,
+    status_url,
+    submit_limit,
+    uploaded_files,
+)
 
 bp = Blueprint("requests_api", __name__, url_prefix="/api/v1")
 # Room for the identity document, the proxy letter and the form fields.
@@ -166,6 +171,7 @@ def _officer(db):
 
 
 @bp.get("/requests/<registration>")
+@check_limit()
 def get_request(registration: str):
     archive = _archive()
     with archive.reading() as db:
@@ -291,6 +297,7 @@ def _step(action):
 
 
 @bp.get("/requests/<registration>/notice.pdf")
+@check_limit()
 def notice(registration: str):
     """The written notice: for handling officers, or the requester (secret/email)."""
     archive = _archive()
@@ -316,7 +323,8 @@ def notice(registration: str):
     )
 
 
-@bp.get("/requests/<registration>/attachments/<int:attachment_id>")
+@bp.get("/requests/<registration>/attachments/<id:attachment_id>")
+@check_limit()
 def attachment(registration: str, attachment_id: int):
     """An answer's attachment, for the requester (secret/email) or an officer."""
     from dms.web.permohonan import send_attachment

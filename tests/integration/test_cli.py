@@ -829,7 +829,7 @@ def test_demo_twice_adds_nothing(demo):
 
     again = archive.ok("demo")
 
-    assert "demo: 0 document(s) and 0 consequence test(s) added" in again.stdout
+    assert "demo: 0 document(s), 0 consequence test(s) and 0 request(s)" in again.stdout
     assert archive.counts() == before
     assert "0 damaged, 0 orphan(s)" in archive.ok("fsck").stdout
 

@@ -98,7 +98,12 @@ def test_an_objection_is_filed_decided_and_escalated_to_a_dispute_that_opens_it(
         headers=cast.auth("atasan"),
     )
     assert decided.status_code == 200, decided.get_json()
-    assert decided.get_json()["objector"]["identity_number"] == NIK
+    # The atasan decides on the merits: the requester's name, not their data.
+    assert decided.get_json()["objector"] == {"name": "Siti Aminah"}
+    handled = client.get(
+        f"/api/v1/objections/{objection['number']}", headers=cast.auth("utama")
+    )
+    assert handled.get_json()["objector"]["identity_number"] == NIK
 
     today = archive.settings.local_today()
     dispute = client.post(
