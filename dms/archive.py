@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from dms import schema  # noqa: F401  (every table, for relationships)
+from dms import (
+    mail,
+    schema,  # noqa: F401  (every table, for relationships)
+)
 from dms.db import WRITES, make_engine, make_session_factory
 from dms.documents.uploads import discard_unused_blobs, take_new_blobs
 from dms.indexing import tracking
@@ -32,12 +35,15 @@ class Archive:
     storage: Storage
     # Told, after each commit, which documents changed (the job queue listens).
     on_documents_changed: Callable[[set[int]], None] | None = None
+    # Told, after a commit that queued email, to have it delivered (the job queue).
+    on_mail_queued: Callable[[], None] | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Archive:
         engine = make_engine(settings.database_url)
         session_factory = make_session_factory(engine)
         tracking.install(session_factory)
+        mail.install(session_factory)
         return cls(
             settings=settings,
             engine=engine,
@@ -57,11 +63,14 @@ class Archive:
         except BaseException:
             session.rollback()
             tracking.forget_changes(session)
+            mail.forget_queued(session)
             self._discard(take_new_blobs(session))
             raise
         finally:
             session.close()
         self._announce(tracking.take_changed_ids(session))
+        if mail.take_queued(session):
+            self._announce_mail()
 
     def _announce(self, document_ids: set[int]) -> None:
         """Pass committed changes on; a failure here must not undo the commit:
@@ -72,6 +81,16 @@ class Archive:
             self.on_documents_changed(document_ids)
         except Exception:  # noqa: BLE001 - logged; the sweep recovers
             log.exception("could not queue indexing of documents %s", document_ids)
+
+    def _announce_mail(self) -> None:
+        """Ask for delivery of the mail just committed; a failure here leaves it
+        in the outbox, where the periodic retry finds it."""
+        if self.on_mail_queued is None:
+            return
+        try:
+            self.on_mail_queued()
+        except Exception:  # noqa: BLE001 - logged; the periodic retry recovers
+            log.exception("could not queue delivery of email")
 
     def _discard(self, keys: list[str]) -> None:
         """Delete the blobs a failed transaction created, unless something uses them.

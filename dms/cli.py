@@ -224,7 +224,8 @@ def _worker_beside(wanted: bool) -> Iterator[None]:
     help="Jobs run at once (extraction runs in child processes)",
 )
 def worker(workers: int) -> None:
-    """Run background jobs: extraction and indexing, and the periodic sweep."""
+    """Run background jobs: extraction and indexing, email delivery, and the
+    periodic sweeps (index lag, exemption expiry, email retries)."""
     import logging
 
     from dms.jobs import IMMEDIATE
@@ -593,9 +594,15 @@ def demo() -> None:
 
 
 def _register_commands() -> None:
-    from dms import cli_calendar, cli_exemptions, cli_registers, cli_requests
+    from dms import (
+        cli_calendar,
+        cli_exemptions,
+        cli_mail,
+        cli_registers,
+        cli_requests,
+    )
 
-    for module in (cli_calendar, cli_exemptions, cli_registers, cli_requests):
+    for module in (cli_calendar, cli_exemptions, cli_mail, cli_registers, cli_requests):
         for command in module.COMMANDS:
             main.add_command(command)
 

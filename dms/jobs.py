@@ -1,4 +1,5 @@
-"""Background jobs with Huey: extraction and indexing after each commit, and sweeps.
+"""Background jobs with Huey: extraction and indexing after each commit, email
+delivery after each commit that queued some (dms.mail), and periodic sweeps.
 
 The queue follows ``queue_url``: empty means the embedded queue (a SQLite file in
 the instance folder, no server), ``redis://...`` a Redis server, and ``immediate``
@@ -74,6 +75,11 @@ class Jobs:
         self.expire_exemptions = self.huey.periodic_task(
             crontab(minute="15"), name="dms.expire_exemptions"
         )(self._expire_exemptions)
+        self.deliver_mail = task(name="dms.deliver_mail")(self._deliver_mail)
+        # Every minute: the retries' backoff starts at one minute.
+        self.retry_mail = self.huey.periodic_task(
+            crontab(minute="*"), name="dms.retry_mail"
+        )(self._retry_mail)
 
         # Hourly too, but each request is reminded at most once a local day.
         self.remind_requests = self.huey.periodic_task(
@@ -81,12 +87,35 @@ class Jobs:
         )(self._remind_requests)
 
     def attach(self) -> Jobs:
-        """Queue indexing for every document the archive commits a change to."""
+        """Queue indexing for every document the archive commits a change to, and
+        delivery for every commit that queued email."""
         self.archive.on_documents_changed = self.request_indexing
+        self.archive.on_mail_queued = self.request_delivery
         return self
 
     def request_indexing(self, document_ids: set[int]) -> None:
         self.index_documents(sorted(document_ids))
+
+    def request_delivery(self) -> None:
+        """Deliver the email a transaction just committed, if mail is configured."""
+        if not self.archive.settings.smtp_url:
+            log.info("smtp_url is not set: queued email stays in the outbox unsent")
+            return
+        self.deliver_mail()
+
+    def _deliver_mail(self):
+        from dms.mail import deliver_pending
+
+        report = deliver_pending(self.archive)
+        if report.sent or report.failed:
+            log.info("email: %d sent, %d failed", report.sent, report.failed)
+        return report
+
+    def _retry_mail(self):
+        """Send what is due again; quiet when mail is not configured."""
+        if self.archive.settings.smtp_url:
+            return self._deliver_mail()
+        return None
 
     def _sweep(self) -> int:
         count = self.indexer.sweep()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tomllib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from email import policy as email_policy
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULTS_FILE = Path(__file__).resolve().parent.parent / "config" / "defaults.toml"
@@ -46,6 +49,16 @@ class Settings:
     # The portal's address for links in emails (https://ppid.example.go.id);
     # empty: the address of the web request that caused the email.
     public_url: str
+    # Where email is sent: "" keeps it in the outbox (see SmtpServer); may hold a
+    # password, so it is left out of repr().
+    smtp_url: str = field(repr=False)
+    # The From of every email: an address, optionally with a display name.
+    mail_from: str
+
+    @property
+    def smtp(self) -> SmtpServer | None:
+        """The SMTP server smtp_url names, or None when mail is not configured."""
+        return parse_smtp_url(self.smtp_url) if self.smtp_url else None
 
     @property
     def max_upload_bytes(self) -> int:
@@ -132,6 +145,8 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         ratelimit_storage_url=text("ratelimit_storage_url") or "memory://",
         public_request_log=_bool(values, "public_request_log"),
         public_url=_public_url(text("public_url")),
+        smtp_url=_smtp_url(values, "smtp_url"),
+        mail_from=_mail_from(values, "mail_from"),
     )
 
 
@@ -196,6 +211,103 @@ def _timezone(values: dict[str, Any], key: str) -> str:
             f"{key} must be an IANA time zone such as Asia/Jakarta, not {name!r}"
         ) from None
     return name
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where and how to hand email over: smtp:// (optionally STARTTLS) or smtps://."""
+
+    host: str
+    port: int
+    # Implicit TLS from the first byte (smtps://, usually port 465).
+    implicit_tls: bool = False
+    # Upgrade a plain connection with STARTTLS (smtp://...?starttls=true).
+    starttls: bool = False
+    username: str = ""
+    password: str = field(default="", repr=False)
+
+
+SMTP_URL_FORM = "smtp://[user:password@]host[:port][?starttls=true] or smtps://..."
+SMTP_DEFAULT_PORTS = {"smtp": 25, "smtps": 465}
+
+
+def parse_smtp_url(url: str) -> SmtpServer:
+    """An SmtpServer from smtp_url; SettingsError (never showing the password)."""
+    parts = urlsplit(url)
+    shown = hide_password(url)
+    if parts.scheme not in SMTP_DEFAULT_PORTS or not parts.hostname:
+        raise SettingsError(f"smtp_url must be {SMTP_URL_FORM}, not {shown!r}")
+    if parts.path not in ("", "/") or parts.fragment:
+        raise SettingsError(f"smtp_url takes no path, not {shown!r}")
+    try:
+        port = parts.port or SMTP_DEFAULT_PORTS[parts.scheme]
+    except ValueError:
+        raise SettingsError(
+            f"smtp_url's port must be a number from 1 to 65535, in {shown!r}"
+        ) from None
+    starttls = _starttls_option(parts.query, shown)
+    if starttls and parts.scheme == "smtps":
+        raise SettingsError(
+            f"smtp_url: smtps:// is TLS already; starttls is for smtp://, in {shown!r}"
+        )
+    return SmtpServer(
+        host=parts.hostname,
+        port=port,
+        implicit_tls=parts.scheme == "smtps",
+        starttls=starttls,
+        username=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+    )
+
+
+def _starttls_option(query: str, shown: str) -> bool:
+    options = parse_qs(query, keep_blank_values=True)
+    unknown = sorted(set(options) - {"starttls"})
+    if unknown:
+        raise SettingsError(
+            f"smtp_url knows only the option starttls, not {', '.join(unknown)}, "
+            f"in {shown!r}"
+        )
+    word = (options.get("starttls") or ["false"])[-1].strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
+        raise SettingsError(
+            f"smtp_url: starttls must be true or false, not {word!r}, in {shown!r}"
+        )
+    return word in TRUE_WORDS
+
+
+def hide_password(url: str) -> str:
+    """The URL with any password in it replaced by ***."""
+    return re.sub(r"(//[^/@:?#]*:)[^/?#]*@", r"\1***@", url)
+
+
+def _smtp_url(values: dict[str, Any], key: str) -> str:
+    url = str(values[key]).strip()
+    if url:
+        parse_smtp_url(url)
+    return url
+
+
+def _mail_from(values: dict[str, Any], key: str) -> str:
+    """One address, optionally with a display name: PPID <ppid@example.go.id>."""
+    value = str(values[key]).strip()
+    try:
+        header = email_policy.default.header_factory("From", value)
+    except (ValueError, IndexError):
+        header = None
+    addresses = header.addresses if header is not None else ()
+    if (
+        header is None
+        or header.defects
+        or len(addresses) != 1
+        or not addresses[0].username
+        or not addresses[0].domain
+    ):
+        raise SettingsError(
+            f"{key} must be one email address such as "
+            f"'PPID <ppid@example.go.id>', not {value!r}"
+        )
+    return value
 
 
 def ensure_secret_key(settings: Settings) -> str:

@@ -17,7 +17,7 @@ from dms import (
 )
 from dms.db import Base, make_engine, upgrade_schema
 
-pytest_plugins = ["tests.fixtures_s3"]
+pytest_plugins = ["tests.fixtures_s3", "tests.smtp_server"]
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
