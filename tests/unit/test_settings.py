@@ -66,6 +66,8 @@ def test_the_settings_are_frozen(tmp_path):
         ({"DMS_TIMEZONE": "Asia/Bandung"}, "IANA time zone"),
         ({"DMS_TIMEZONE": "../../etc/passwd"}, "IANA time zone"),
         ({"DMS_TIMEZONE": ""}, "IANA time zone"),
+        ({"DMS_PUBLIC_URL": "ppid.example.go.id"}, "http:// or https://"),
+        ({"DMS_PUBLIC_REQUEST_LOG": "mungkin"}, "true or false"),
     ],
 )
 def test_bad_configuration_is_refused_with_a_clear_message(tmp_path, env, message):

@@ -602,3 +602,75 @@ def test_each_dashboard_counts_the_requests_its_officer_handles(client, cast, ar
     assert counts("dinkes")["Permohonan terbuka"] == "1"
     assert counts("dinkes")["Terlambat"] == "1"
     assert counts("bpbd")["Permohonan terbuka"] == "0"
+
+
+# --- the acceptance path, with a real SMTP server -------------------------------------
+
+
+def test_portal_request_answered_with_a_document_and_every_email_arrives(
+    smtp_server, test_config
+):
+    """Issue 6's acceptance: filed on the portal (number, receipt, status link),
+    answered with a linked document, seen and downloaded by the requester, and
+    the notifications delivered to the SMTP server on 127.0.0.1."""
+    from dms.web import create_app
+    from tests.conftest import make_cast
+    from tests.web.test_request_pages import filed_on_portal
+
+    app = create_app(
+        {**test_config, "queue_url": "immediate", "smtp_url": smtp_server.url}
+    )
+    app.config["TESTING"] = True
+    try:
+        archive = app.extensions["dms"]
+        archive.storage.ensure_ready()
+        cast = make_cast(archive)
+        give_emails(archive)
+        client = app.test_client()
+        document_id = published_document(client, cast)
+
+        number, status_link = filed_on_portal(client)
+        status_path = status_link.removeprefix("http://localhost")
+        receipt = client.get(
+            status_path.replace("/status/", "/").split("?")[0]
+            + "/bukti.pdf?"
+            + status_path.split("?")[1]
+        )
+        assert receipt.status_code == 200 and receipt.data.startswith(b"%PDF")
+
+        assert dispose(client, cast, number, "dinkes").status_code == 200
+        answered = client.post(
+            f"/api/v1/requests/{number}/answer",
+            json={"outcome": "granted", "documents": [document_id]},
+            headers=cast.auth("dinkes"),
+        )
+        assert answered.status_code == 200, answered.get_json()
+
+        html = client.get(status_path).get_data(as_text=True)
+        assert "dikabulkan seluruhnya" in html and f"/dokumen/{document_id}" in html
+        download = client.get(f"/api/v1/documents/{document_id}/download")
+        assert download.data == a_pdf()
+
+        received = {
+            (message["To"], message["Subject"]) for message in smtp_server.messages
+        }
+        assert received >= {
+            ("siti@contoh.id", f"Permohonan informasi {number} telah diterima"),
+            (EMAILS["utama"], f"Permohonan baru {number} menunggu disposisi"),
+            (EMAILS["dinkes"], f"Disposisi permohonan {number}"),
+            ("siti@contoh.id", f"Permohonan {number} sedang diproses"),
+            ("siti@contoh.id", f"Permohonan {number} telah dijawab"),
+        }
+        welcome = next(
+            m
+            for m in smtp_server.messages
+            if m["Subject"] == f"Permohonan informasi {number} telah diterima"
+        )
+        assert status_link in welcome.get_content()  # the secret link, once
+        with archive.reading() as session:
+            unsent = session.scalars(
+                select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+            ).all()
+        assert unsent == []
+    finally:
+        app.extensions["dms"].close()
