@@ -593,9 +593,9 @@ def demo() -> None:
 
 
 def _register_commands() -> None:
-    from dms import cli_calendar, cli_exemptions, cli_registers
+    from dms import cli_calendar, cli_exemptions, cli_registers, cli_reports
 
-    for module in (cli_calendar, cli_exemptions, cli_registers):
+    for module in (cli_calendar, cli_exemptions, cli_registers, cli_reports):
         for command in module.COMMANDS:
             main.add_command(command)
 

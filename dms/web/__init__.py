@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         portal,
         public,
         registers,
+        reports,
         requests_api,
         security,
         suggestions,
@@ -64,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         suggestions,
     ):
         blueprint.init_app(app)
-    for pages in (auth, portal, permohonan, workspace, admin):
+    for pages in (auth, portal, permohonan, workspace, admin, reports):
         pages.init_app(app)
     # After every blueprint: it exempts the token-authenticated ones from CSRF.
     security.init_app(

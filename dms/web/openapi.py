@@ -679,6 +679,7 @@ def _all_paths() -> dict[str, Any]:
         exemptions_api,
         feeds,
         registers,
+        reports,
         requests_api,
         suggestions,
     )
@@ -689,6 +690,7 @@ def _all_paths() -> dict[str, Any]:
         exemptions_api,
         feeds,
         registers,
+        reports,
         requests_api,
         suggestions,
     )
