@@ -599,10 +599,18 @@ def _register_commands() -> None:
         cli_exemptions,
         cli_mail,
         cli_registers,
+        cli_reports,
         cli_requests,
     )
 
-    for module in (cli_calendar, cli_exemptions, cli_mail, cli_registers, cli_requests):
+    for module in (
+        cli_calendar,
+        cli_exemptions,
+        cli_mail,
+        cli_registers,
+        cli_reports,
+        cli_requests,
+    ):
         for command in module.COMMANDS:
             main.add_command(command)
 

@@ -85,6 +85,11 @@ class Jobs:
         self.remind_requests = self.huey.periodic_task(
             crontab(minute="30"), name="dms.remind_requests"
         )(self._remind_requests)
+        # Daily: once a semester has ended, its ringkasan akses informasi is
+        # published; a run that finds it published already does nothing.
+        self.publish_semester_summary = self.huey.periodic_task(
+            crontab(hour="1", minute="30"), name="dms.publish_semester_summary"
+        )(self._publish_semester_summary)
 
     def attach(self) -> Jobs:
         """Queue indexing for every document the archive commits a change to, and
@@ -147,6 +152,12 @@ class Jobs:
         if report.reminded:
             log.info("reminded officers of %d request(s)", len(report.reminded))
         return report
+
+    def _publish_semester_summary(self):
+        """Publish the last ended semester's request summary unless it exists."""
+        from dms.monitoring.summary import publish_ended_semester
+
+        return publish_ended_semester(self.archive)
 
     def consumer(self, workers: int):
         """A Huey consumer running this queue's jobs in threads (extraction itself

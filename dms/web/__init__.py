@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         portal,
         public,
         registers,
+        reports,
         requests_api,
         security,
         suggestions,
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         workspace,
         layanan,
         admin,
+        reports,
     ):
         pages.init_app(app)
     # After every blueprint: it exempts the token-authenticated ones from CSRF.

@@ -680,6 +680,7 @@ def _all_paths() -> dict[str, Any]:
         feeds,
         objections_api,
         registers,
+        reports,
         requests_api,
         suggestions,
     )
@@ -691,6 +692,7 @@ def _all_paths() -> dict[str, Any]:
         feeds,
         objections_api,
         registers,
+        reports,
         requests_api,
         suggestions,
     )
