@@ -140,6 +140,8 @@ OFFICER_PAGES = [
     ("bpbd", "/ruang-kerja/permohonan/baru"),
     ("atasan", "/ruang-kerja/keberatan"),
     ("atasan", "/ruang-kerja/keberatan/{objection}"),
+    ("utama", "/ruang-kerja/laporan"),
+    ("atasan", "/ruang-kerja/laporan"),
     ("admin", "/admin"),
     ("admin", "/admin/pengguna"),
     ("admin", "/admin/organisasi"),
