@@ -41,6 +41,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         exemptions_api,
         feeds,
         i18n,
+        monitoring,
+        opendata,
         permohonan,
         portal,
         public,
@@ -59,12 +61,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         calendar_api,
         exemptions_api,
         feeds,
+        opendata,
         registers,
         requests_api,
         suggestions,
     ):
         blueprint.init_app(app)
-    for pages in (auth, portal, permohonan, workspace, admin):
+    for pages in (auth, portal, permohonan, workspace, monitoring, admin):
         pages.init_app(app)
     # After every blueprint: it exempts the token-authenticated ones from CSRF.
     security.init_app(

@@ -19,6 +19,7 @@ PUBLIC_PAGES = [
     "/masuk",
     "/permohonan",
     "/permohonan/cek",
+    "/data",
 ]
 FOCUSABLE = (
     "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]),"
@@ -130,6 +131,8 @@ OFFICER_PAGES = [
     ("utama", "/ruang-kerja/uji"),
     ("utama", "/ruang-kerja/uji/1"),
     ("atasan", "/ruang-kerja"),
+    ("utama", "/ruang-kerja/pemantauan"),
+    ("dinkes", "/ruang-kerja/pemantauan"),
     ("admin", "/admin"),
     ("admin", "/admin/pengguna"),
     ("admin", "/admin/organisasi"),
