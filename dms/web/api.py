@@ -19,7 +19,7 @@ from dms.errors import BadInput, Unauthenticated, ValidationError
 from dms.indexing.index import SORTS as SEARCH_SORTS
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
-from dms.web.downloads import send_version
+from dms.web.downloads import count_public_download, send_version
 from dms.web.openapi import openapi_document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -301,10 +301,12 @@ def download(document_id: int, number: int | None = None):
             number=number,
         )
     if is_exempt(found.document.category) and request.method == "GET":
-        # Only exempt reads pay for a write; public downloads stay read-only.
+        # Exempt reads are audited; public ones are only counted (below).
         with archive.transaction() as session:
             services.record_exempt_access(session, actor=actor, download=found)
-    return send_version(found)
+    response = send_version(found)
+    count_public_download(archive, found, response)
+    return response
 
 
 @bp.post("/documents/<id:document_id>/publish")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from flask import Response, request
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.wsgi import wrap_file
 
-from dms.documents.services import Download
+from dms.documents.access import can_see
+from dms.documents.services import Download, newest_visible_version
+from dms.monitoring.downloads import count_download
+
+log = logging.getLogger(__name__)
 
 # Ranged reads stream chunks from storage; whole local files go through the WSGI
 # server's file wrapper (waitress reads it in blocks of this size, or sendfile).
@@ -39,6 +44,38 @@ def send_version(download: Download) -> Response:
         headers=headers,
         direct_passthrough=True,
     )
+
+
+def count_public_download(archive, download: Download, response: Response) -> None:
+    """Count a citizen's download of a public version: a GET answered from byte 0
+    (not HEAD, not 304, not a later range chunk). Its own short transaction, and
+    a failure is logged, never passed on: the count must not break the download."""
+    if not _counts(download, response):
+        return
+    try:
+        with archive.transaction() as session:
+            count_download(
+                session,
+                document_id=download.document.id,
+                day=archive.settings.local_today(),
+            )
+    except Exception:
+        log.exception("download of document %s not counted", download.document.id)
+
+
+def _counts(download: Download, response: Response) -> bool:
+    if request.method != "GET" or not _from_first_byte(response):
+        return False
+    document = download.document
+    public = can_see(None, document)
+    return public and download.version.number <= newest_visible_version(None, document)
+
+
+def _from_first_byte(response: Response) -> bool:
+    if response.status_code == 200:
+        return True
+    content_range = response.headers.get("Content-Range", "")
+    return response.status_code == 206 and content_range.startswith("bytes 0-")
 
 
 def _body(download: Download, start: int, length: int):

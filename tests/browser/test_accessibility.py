@@ -23,6 +23,7 @@ PUBLIC_PAGES = [
     "/permohonan/cek",
     "/permohonan/daftar",
     "/keberatan",
+    "/data",
 ]
 FOCUSABLE = (
     "a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]),"
@@ -142,6 +143,8 @@ OFFICER_PAGES = [
     ("atasan", "/ruang-kerja/keberatan/{objection}"),
     ("utama", "/ruang-kerja/laporan"),
     ("atasan", "/ruang-kerja/laporan"),
+    ("utama", "/ruang-kerja/pemantauan"),
+    ("dinkes", "/ruang-kerja/pemantauan"),
     ("admin", "/admin"),
     ("admin", "/admin/pengguna"),
     ("admin", "/admin/organisasi"),
