@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import io
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Paragraph, Spacer
 
 from dms.classification.registers import indonesian_date
 from dms.requests.models import InformationRequest
@@ -22,6 +21,7 @@ from dms.requests.receipt import (
     HOW_TO_OBTAIN_LABELS,
     _p,
     _table,
+    a4_letter,
 )
 from dms.requests.service import masked_identity
 from dms.requests.workflow import OUTCOME_LABELS
@@ -33,20 +33,11 @@ def notice_pdf(
     """The pemberitahuan tertulis of an answered request, as PDF bytes."""
     if found.outcome is None or found.answered_at is None:
         raise ValueError("the request has no answer yet")
-    buffer = io.BytesIO()
-    sheet = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2.5 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
+    return a4_letter(
+        _story(found, body, timezone, portal_url),
         title=f"Pemberitahuan Tertulis {found.number}",
         author=body,
     )
-    sheet.build(_story(found, body, timezone, portal_url))
-    buffer.seek(0)
-    return buffer
 
 
 def _story(found, body: str, timezone: str, portal_url: str) -> list:

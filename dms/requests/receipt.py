@@ -46,6 +46,12 @@ def receipt_pdf(
     request: InformationRequest, *, body: str, status_url: str, timezone: str
 ) -> io.BytesIO:
     """The bukti permohonan of `request`, as PDF bytes."""
+    story = _story(request, body, status_url, timezone)
+    return a4_letter(story, title=f"Bukti Permohonan {request.number}", author=body)
+
+
+def a4_letter(story: list, *, title: str, author: str) -> io.BytesIO:
+    """A one-column A4 letter (receipt, written notice) as PDF bytes."""
     buffer = io.BytesIO()
     sheet = SimpleDocTemplate(
         buffer,
@@ -54,10 +60,10 @@ def receipt_pdf(
         rightMargin=2 * cm,
         topMargin=2 * cm,
         bottomMargin=2 * cm,
-        title=f"Bukti Permohonan {request.number}",
-        author=body,
+        title=title,
+        author=author,
     )
-    sheet.build(_story(request, body, status_url, timezone))
+    sheet.build(story)
     buffer.seek(0)
     return buffer
 

@@ -22,7 +22,7 @@ from dms.requests import spam
 from dms.requests.calendar import working_calendar
 from dms.requests.models import GROUNDS
 from dms.requests.objections import file_objection, objection_status
-from dms.web.permohonan import REQUESTER_KIND_LABELS, submit_limit
+from dms.web.permohonan import REQUESTER_KIND_LABELS, check_spam, submit_limit
 from dms.web.workspace import FORM_ERRORS, FormError
 
 bp = Blueprint("keberatan", __name__, url_prefix="/keberatan")
@@ -82,12 +82,7 @@ def submit():
     archive = _archive()
     number = request.form.get("request", "").strip() or None
     try:
-        spam.check_honeypot(request.form.get(spam.HONEYPOT_FIELD))
-        spam.check_challenge(
-            current_app.secret_key,
-            request.form.get("challenge_token"),
-            request.form.get("challenge_answer"),
-        )
+        check_spam(request.form)
         with archive.transaction() as db:
             filed = file_objection(
                 db,

@@ -18,7 +18,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -44,8 +43,7 @@ from dms.requests.models import (
     OUTCOMES,
     REQUEST_STATES,
 )
-from dms.requests.notice import notice_pdf
-from dms.requests.service import RequestUpload, body_name, submit_request
+from dms.requests.service import RequestUpload, submit_request
 from dms.web.auth import roles_required
 from dms.web.downloads import send_version
 from dms.web.keberatan import DECISION_UI, GROUND_OPTIONS, OBJECTION_STATE_LABELS
@@ -226,21 +224,26 @@ def _request_objections(db, found):
 
 
 def _on_request(number: str, form: str, apply):
+    return _on_form(request_page, "request_page", number, form, apply)
+
+
+def _on_form(page, endpoint: str, number: str, form: str, apply):
+    """Run one step in a transaction: apply(db, actor, calendar, today) returns
+    the message to flash; a refusal is shown on the page's form `form`."""
     archive = _archive()
     try:
         with archive.transaction() as db:
-            actor = _actor(db)
             message = apply(
                 db,
-                actor,
+                _actor(db),
                 working_calendar(db, archive.settings),
                 archive.settings.local_today(),
             )
     except FORM_ERRORS as exc:
         error = FormError.of(form, exc)
-        return request_page(number, error, error.status)
+        return page(number, error, error.status)
     flash(message)
-    return redirect(url_for(".request_page", number=number), 303)
+    return redirect(url_for(f".{endpoint}", number=number), 303)
 
 
 @bp.post("/permohonan/<number>/disposisi")
@@ -330,25 +333,12 @@ def close(number: str):
 @bp.get("/permohonan/<number>/pemberitahuan.pdf")
 @roles_required(*READERS)
 def notice(number: str):
+    from dms.web.permohonan import send_notice
+
     archive = _archive()
     with archive.reading() as db:
         found = workflow.get_request(db, actor=_actor(db), number=number)
-        if found.outcome is None:
-            raise errors.NotFound(_("Permohonan ini belum dijawab."))
-        pdf = notice_pdf(
-            found,
-            body=body_name(db),
-            timezone=archive.settings.timezone,
-            portal_url=request.url_root.rstrip("/"),
-        )
-    response = send_file(
-        pdf,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=f"pemberitahuan-{found.number}.pdf",
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        return send_notice(archive, db, found)
 
 
 @bp.get("/permohonan/<number>/berkas/<id:file_id>")
@@ -414,20 +404,7 @@ def objection_page(number: str, error: FormError | None = None, status: int = 20
 
 
 def _on_objection(number: str, form: str, apply):
-    archive = _archive()
-    try:
-        with archive.transaction() as db:
-            message = apply(
-                db,
-                _actor(db),
-                working_calendar(db, archive.settings),
-                archive.settings.local_today(),
-            )
-    except FORM_ERRORS as exc:
-        error = FormError.of(form, exc)
-        return objection_page(number, error, error.status)
-    flash(message)
-    return redirect(url_for(".objection_page", number=number), 303)
+    return _on_form(objection_page, "objection_page", number, form, apply)
 
 
 @bp.post("/keberatan/<number>/putus")

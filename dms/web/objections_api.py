@@ -13,8 +13,7 @@ from dms.errors import BadInput, Unauthenticated
 from dms.requests import objections
 from dms.requests.calendar import working_calendar
 from dms.web.api import MAX_JSON_BYTES, _json_object, current_actor
-from dms.web.permohonan import check_limit, submit_limit
-from dms.web.requests_api import _check_spam
+from dms.web.permohonan import check_limit, check_spam, submit_limit
 
 bp = Blueprint("objections_api", __name__, url_prefix="/api/v1")
 
@@ -39,7 +38,7 @@ def create_objection():
     with archive.transaction() as db:
         actor = current_actor(db)
         if actor is None:
-            _check_spam(body)
+            check_spam(body)
         filed = objections.file_objection(
             db,
             actor=actor,

@@ -171,12 +171,7 @@ def form():
 def submit():
     archive = _archive()
     try:
-        spam.check_honeypot(request.form.get(spam.HONEYPOT_FIELD))
-        spam.check_challenge(
-            current_app.secret_key,
-            request.form.get("challenge_token"),
-            request.form.get("challenge_answer"),
-        )
+        check_spam(request.form)
         with archive.transaction() as db:
             filed = submit_request(
                 db,
@@ -192,6 +187,16 @@ def submit():
         return _form_page(request.form, error), error.status
     session[NEW_REQUEST] = {"number": number, "secret": filed.secret}
     return redirect(url_for("permohonan.submitted"), 303)
+
+
+def check_spam(fields) -> None:
+    """The honeypot and the challenge of an anonymous form or API call."""
+    spam.check_honeypot(fields.get(spam.HONEYPOT_FIELD))
+    spam.check_challenge(
+        current_app.secret_key,
+        fields.get("challenge_token"),
+        fields.get("challenge_answer"),
+    )
 
 
 def uploaded_files(files) -> list[RequestUpload]:
@@ -331,14 +336,20 @@ def notice(number: str):
     archive = _archive()
     with archive.reading() as db:
         found, _secret = _found(db, number)
-        if found.outcome is None:
-            raise errors.NotFound(_("Permohonan ini belum dijawab."))
-        pdf = notice_pdf(
-            found,
-            body=body_name(db),
-            timezone=archive.settings.timezone,
-            portal_url=request.url_root.rstrip("/"),
-        )
+        return send_notice(archive, db, found)
+
+
+def send_notice(archive, db, found: InformationRequest):
+    """The written notice of an answered request as a PDF download (requester's
+    page, officers' page and API alike); 404 before the answer."""
+    if found.outcome is None:
+        raise errors.NotFound(_("Permohonan ini belum dijawab."))
+    pdf = notice_pdf(
+        found,
+        body=body_name(db),
+        timezone=archive.settings.timezone,
+        portal_url=request.url_root.rstrip("/"),
+    )
     response = send_file(
         pdf,
         mimetype="application/pdf",

@@ -9,16 +9,14 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
 
-from dms.errors import BadInput, NotFound, Unauthenticated
+from dms.errors import BadInput, Unauthenticated
 from dms.requests import spam, workflow
 from dms.requests.calendar import working_calendar
 from dms.requests.exports import masked_csv
 from dms.requests.models import REQUEST_STATES, InformationRequest
-from dms.requests.notice import notice_pdf
 from dms.requests.service import (
     STATE_LABELS,
     RequestUpload,
-    body_name,
     check_status,
     submit_request,
     withdraw_request,
@@ -27,6 +25,7 @@ from dms.web.api import MAX_JSON_BYTES, _json_object, current_actor
 from dms.web.openapi import _errors, _json, _query
 from dms.web.permohonan import (
     check_limit,
+    check_spam,
     status_url,
     submit_limit,
     uploaded_files,
@@ -77,7 +76,7 @@ def create_request():
     with archive.transaction() as db:
         actor = current_actor(db)
         if actor is None:
-            _check_spam(fields)
+            check_spam(fields)
         filed = submit_request(
             db,
             archive.storage,
@@ -93,15 +92,6 @@ def create_request():
     )
     body["secret"] = filed.secret
     return jsonify(body), 201, {"Location": body["url"]}
-
-
-def _check_spam(fields) -> None:
-    spam.check_honeypot(fields.get(spam.HONEYPOT_FIELD))
-    spam.check_challenge(
-        current_app.secret_key,
-        fields.get("challenge_token"),
-        fields.get("challenge_answer"),
-    )
 
 
 @bp.get("/requests")
@@ -300,27 +290,11 @@ def _step(action):
 @check_limit()
 def notice(registration: str):
     """The written notice: for handling officers, or the requester (secret/email)."""
+    from dms.web.permohonan import send_notice
+
     archive = _archive()
     with archive.reading() as db:
-        found = _readable(db, registration)
-        if found.outcome is None:
-            raise NotFound("Permohonan ini belum dijawab.")
-        pdf = notice_pdf(
-            found,
-            body=body_name(db),
-            timezone=archive.settings.timezone,
-            portal_url=request.url_root.rstrip("/"),
-        )
-    return Response(
-        pdf.getvalue(),
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": (
-                f'inline; filename="pemberitahuan-{found.number}.pdf"'
-            ),
-            "Cache-Control": "no-store",
-        },
-    )
+        return send_notice(archive, db, _readable(db, registration))
 
 
 @bp.get("/requests/<registration>/attachments/<id:attachment_id>")
