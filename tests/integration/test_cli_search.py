@@ -4,6 +4,7 @@ old or lost index, and `dms worker` consuming the embedded and the Redis queue."
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import time
@@ -122,11 +123,14 @@ def test_a_refused_query_fails_in_one_line(ready):
 
 
 def redis_url() -> str:
+    """A Redis database of the tests' own: DMS_TEST_REDIS_DB (default 15), so two
+    test runs at once (CI runs SQLite and PostgreSQL side by side) never share
+    a queue."""
     try:
         socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
     except OSError:
         pytest.skip("no Redis on 127.0.0.1:6379")
-    return "redis://127.0.0.1:6379/15"
+    return f"redis://127.0.0.1:6379/{int(os.environ.get('DMS_TEST_REDIS_DB', '15'))}"
 
 
 @pytest.mark.parametrize("queue", ["embedded", "redis"])
