@@ -152,6 +152,9 @@ def percentile_90(values: Sequence[float]) -> float | None:
     return ordered[math.ceil(0.9 * len(ordered)) - 1]
 
 
+SLOW_AFTER_DAYS = 10
+
+
 @dataclass(frozen=True)
 class ResponseTime:
     """An OPD's answered requests of the year and their working days to answer."""
@@ -171,6 +174,12 @@ class ResponseTime:
     @property
     def p90(self) -> float | None:
         return percentile_90(self.days)
+
+    @property
+    def slow(self) -> bool:
+        """More than one answer in ten took longer than the 10 working days the
+        law allows without an extension (UU KIP Ps. 22(7))."""
+        return self.p90 is not None and self.p90 > SLOW_AFTER_DAYS
 
 
 def response_times(
@@ -518,6 +527,10 @@ class Dashboard:
     @property
     def downloads_total(self) -> int:
         return sum(self.downloads_per_month)
+
+    @property
+    def slow_organisations(self) -> list[ResponseTime]:
+        return [row for row in self.response_times if row.slow]
 
 
 def build_dashboard(

@@ -210,6 +210,8 @@ def request_page(number: str, error: FormError | None = None, status: int = 200)
             values=request.form if error else MultiDict(),
             organisations=[(o.slug, o.name) for o in organisations],
             outcome_options=OUTCOME_OPTIONS,
+            ground_choices=list(GROUND_OPTIONS.items()),
+            objection_channels=[(c, CHANNEL_LABELS[c]) for c in CHANNELS if c != "web"],
             objections=[o for o in _request_objections(db, found)],
             today=today,
         )
@@ -366,6 +368,28 @@ def attachment(number: str, attachment_id: int):
     with archive.reading() as db:
         found = workflow.get_request(db, actor=_actor(db), number=number)
         return send_attachment(archive, found, attachment_id)
+
+
+@bp.post("/permohonan/<number>/keberatan")
+@roles_required(*HANDLERS)
+def record_objection(number: str):
+    """An objection to this request brought in person or by letter."""
+    archive = _archive()
+    try:
+        with archive.transaction() as db:
+            filed = objections.file_objection(
+                db,
+                actor=_actor(db),
+                fields=request.form,
+                calendar=working_calendar(db, archive.settings),
+                request_number=number,
+            )
+            objection_number = filed.objection.number
+    except FORM_ERRORS as exc:
+        error = FormError.of("keberatan", exc)
+        return request_page(number, error, error.status)
+    flash(_("Keberatan %(number)s dicatat.", number=objection_number))
+    return redirect(url_for(".objection_page", number=objection_number), 303)
 
 
 # --- objections and disputes ---------------------------------------------------------

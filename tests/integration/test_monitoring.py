@@ -190,6 +190,17 @@ def test_response_time_per_opd_is_in_working_days_over_the_holidays(archive, rec
     assert [row.name for row in board.response_times][0] == "Dinas Kesehatan"
 
 
+def test_an_opd_is_slow_when_more_than_one_answer_in_ten_took_over_10_days():
+    from dms.monitoring.dashboard import ResponseTime
+
+    on_time = ResponseTime(1, "Dinas A", (10,) * 9 + (17,))
+    late = ResponseTime(2, "Dinas B", (3,) * 8 + (11, 12))
+
+    assert on_time.p90 == 10 and not on_time.slow
+    assert late.p90 == 11 and late.slow
+    assert not ResponseTime(3, "Dinas C", (2, 10, 1)).slow
+
+
 def test_the_90th_percentile_is_the_nearest_rank():
     assert percentile_90([]) is None
     assert percentile_90([5]) == 5

@@ -342,3 +342,29 @@ def test_the_objection_pages_work_without_javascript(client, cast, archive):
     with archive.reading() as session:
         atasan = session.scalar(select(User).where(User.username == "atasan"))
         assert atasan.role == "atasan_ppid"
+
+
+def test_a_handler_records_an_objection_brought_by_letter(client, cast, archive):
+    number, _secret, _test, _doc = refused_request(client, cast, archive)
+    log_in(client, "utama")
+    page = f"/ruang-kerja/permohonan/{number}"
+    assert "Catat keberatan" in client.get(page).get_data(as_text=True)
+
+    refused = client.post(
+        f"{page}/keberatan",
+        data={"csrf_token": csrf_token(client, page), "channel": "letter"},
+    )
+    assert refused.status_code == 422
+    assert 'id="ringkasan-kesalahan"' in refused.get_data(as_text=True)
+    recorded = client.post(
+        f"{page}/keberatan",
+        data={
+            "csrf_token": csrf_token(client, page),
+            "channel": "letter",
+            "ground": "a",
+            "reasons": "Surat keberatan tertanggal hari ini.",
+        },
+    )
+    assert recorded.status_code == 303
+    objection_page = client.get(recorded.headers["Location"]).get_data(as_text=True)
+    assert "Siti Aminah" in objection_page and number in objection_page
