@@ -13,7 +13,7 @@ BROWSER_TESTS := tests/browser
 AXE_STAMP := $(BROWSER_TESTS)/node_modules/.installed
 
 .PHONY: install system-deps browser-deps run test test-pg lint format bench bench-download \
-	bench-search screenshots translations clean
+	bench-search bench-reports screenshots translations clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@command -v file >/dev/null && ldconfig -p | grep -q libmagic.so.1 \
@@ -67,13 +67,16 @@ format: install
 	$(BIN)/ruff format dms tests bench
 	$(BIN)/ruff check --fix dms tests bench
 
-bench: bench-download bench-search  ## every benchmark (see bench/README.md)
+bench: bench-download bench-search bench-reports  ## every benchmark (see bench/README.md)
 
 bench-download: install  ## download throughput and server memory
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 bench-search: install  ## ingest, index rebuild and search latency (about an hour)
 	$(BIN)/python -m bench.search $(SEARCH_BENCH_ARGS)
+
+bench-reports: install  ## a province's year of requests: annual report and monitoring figures
+	$(BIN)/python -m bench.reports $(REPORTS_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
