@@ -83,7 +83,8 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def _csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A header row and the rows as CSV text, every cell through safe_cell."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(columns)
@@ -94,7 +95,7 @@ def _csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 
 def dip_csv(rows: Sequence[DipRow], *, base_url: str) -> str:
     """The DIP as CSV (UTF-8, no byte-order mark, a header row first)."""
-    return _csv(
+    return csv_text(
         DIP_COLUMNS,
         (
             (
@@ -122,7 +123,7 @@ def dip_csv(rows: Sequence[DipRow], *, base_url: str) -> str:
 
 def dik_csv(rows: Sequence[DikRow]) -> str:
     """The DIK as CSV: the public facts of each exemption, none of the content."""
-    return _csv(
+    return csv_text(
         DIK_COLUMNS,
         (
             (

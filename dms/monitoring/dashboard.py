@@ -218,7 +218,7 @@ def overdue_requests(
         .options(selectinload(InformationRequest.dispositions))
         .order_by(InformationRequest.due_on, InformationRequest.id)
     )
-    late = [r for r in session.scalars(query) if today > r.effective_due_on]
+    late = [r for r in session.scalars(query) if r.overdue_on(today)]
     late.sort(key=lambda r: (r.effective_due_on, r.id))
     return _in_scope(late, scope, utama_id)
 

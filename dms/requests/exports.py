@@ -7,11 +7,10 @@ and the requester's own words are left out.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
+from dms.classification.opendata import csv_text
 from dms.requests.models import InformationRequest
 from dms.requests.service import STATE_LABELS, masked_identity
 from dms.requests.workflow import OUTCOME_LABELS
@@ -86,13 +85,4 @@ def masked_rows(
 
 def masked_csv(requests: Iterable[InformationRequest], timezone: str) -> str:
     """CSV text; cells a spreadsheet would run as a formula are neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for row in masked_rows(requests, timezone):
-        writer.writerow([_safe(cell) for cell in row])
-    return out.getvalue()
-
-
-def _safe(cell: str) -> str:
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+    return csv_text(HEADER, masked_rows(requests, timezone))

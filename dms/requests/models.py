@@ -175,6 +175,10 @@ class InformationRequest(Base):
         """The deadline in force: the extended one once extended."""
         return self.extended_due_on or self.due_on
 
+    def overdue_on(self, today: date) -> bool:
+        """Still without an answer the day after its deadline in force."""
+        return self.state in OPEN_STATES and today > self.effective_due_on
+
 
 class RequestFile(Base):
     """An identity document or proxy letter: a blob like a document's, never public."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dms.classification.registers import indonesian_date
@@ -46,8 +46,6 @@ def _officers(session: Session, *, roles=(), organisation_ids=()) -> list[str]:
             & User.organisation_id.in_(list(organisation_ids))
         )
     if clauses:
-        from sqlalchemy import or_
-
         query = query.where(or_(*clauses))
     return sorted(set(session.scalars(query)))
 

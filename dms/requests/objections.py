@@ -55,7 +55,7 @@ from dms.requests.service import (
     check_status,
     hash_secret,
 )
-from dms.requests.workflow import MAX_TEXT, find_test
+from dms.requests.workflow import MAX_TEXT, find_test, get_request, handles
 
 SEQUENCE = "keberatan"
 OBJECTION_PATTERN = re.compile(r"KEB-\d{4}-\d{6}")
@@ -205,8 +205,6 @@ def _the_request(session, actor, number, secret) -> InformationRequest | None:
     if not number:
         return None
     if actor is not None:
-        from dms.requests.workflow import get_request
-
         return get_request(session, actor=actor, number=number)
     if not secret:
         raise ValidationError(
@@ -295,8 +293,6 @@ def sees_objector(actor, objection: Objection) -> bool:
     if actor is None or not actor.is_active:
         return False
     if objection.request is not None:
-        from dms.requests.workflow import handles
-
         return handles(actor, objection.request)
     return actor.role in (ATASAN_PPID, PPID_UTAMA)
 
@@ -307,8 +303,6 @@ def may_read_objection(actor, objection: Objection) -> bool:
     if actor.role in (ATASAN_PPID, PPID_UTAMA):
         return True
     if actor.role == PPID_PELAKSANA and objection.request is not None:
-        from dms.requests.workflow import handles
-
         return handles(actor, objection.request)
     return False
 
@@ -412,12 +406,7 @@ def record_dispute(
         raise ValidationError(
             "Tanggal pengajuan tidak boleh di masa depan.", "filed_on"
         )
-    start = (
-        calendar.received_on(objection.decided_at)
-        if objection.decided_at
-        else objection.due_on
-    )
-    if filed < start:
+    if filed < _answered_on(objection, calendar):
         raise ValidationError(
             "Tanggal pengajuan sengketa tidak boleh sebelum tanggapan keberatan.",
             "filed_on",
@@ -441,7 +430,7 @@ def record_dispute(
             "register_number": register,
             "objection": objection.number,
             "filed_on": filed.isoformat(),
-            "late": filed > calendar.add(start, DISPUTE_DAYS),
+            "late": filed_late(dispute, calendar),
         },
     )
     return dispute
@@ -450,13 +439,16 @@ def record_dispute(
 def filed_late(dispute: Dispute, calendar: WorkingCalendar) -> bool:
     """Filed more than 14 working days after the objection's answer (the Komisi
     decides whether to accept it; the register says so)."""
-    objection = dispute.objection
-    start = (
-        calendar.received_on(objection.decided_at)
-        if objection.decided_at
-        else objection.due_on
-    )
+    start = _answered_on(dispute.objection, calendar)
     return dispute.filed_on > calendar.add(start, DISPUTE_DAYS)
+
+
+def _answered_on(objection: Objection, calendar: WorkingCalendar) -> date:
+    """The day the objection was answered, or its deadline when it was not:
+    a dispute may be brought from then (Ps. 37)."""
+    if objection.decided_at:
+        return calendar.received_on(objection.decided_at)
+    return objection.due_on
 
 
 def get_dispute(session: Session, *, actor, dispute_id: int, for_update=False):

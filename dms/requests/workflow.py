@@ -31,7 +31,7 @@ from dms.documents.models import (
 from dms.documents.uploads import store_file
 from dms.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from dms.requests import notify
-from dms.requests.calendar import WorkingCalendar
+from dms.requests.calendar import WorkingCalendar, working_calendar
 from dms.requests.models import (
     ANSWERED,
     CLOSED,
@@ -46,7 +46,12 @@ from dms.requests.models import (
     RequestDisposition,
     RequestDocument,
 )
-from dms.requests.service import NUMBER_PATTERN, RequestUpload, _plain_filename
+from dms.requests.service import (
+    NUMBER_PATTERN,
+    STATE_LABELS,
+    RequestUpload,
+    _plain_filename,
+)
 
 MAX_EXTENSION_DAYS = 7  # UU KIP Ps. 22(8)
 MIN_REASON = 10
@@ -180,9 +185,9 @@ def flags(found: InformationRequest, calendar: WorkingCalendar, today: date) -> 
     """'overdue' when open past its deadline; 'due_soon' within two working days;
     'answered_late' when the answer came after the deadline."""
     due = found.effective_due_on
+    if found.overdue_on(today):
+        return {"overdue"}
     if found.state in OPEN_STATES:
-        if today > due:
-            return {"overdue"}
         if calendar.count(today, due) <= DUE_SOON_DAYS:
             return {"due_soon"}
         return set()
@@ -573,8 +578,6 @@ def remind(
 
 def remind_requests(archive, today: date | None = None) -> ReminderReport:
     """The daily job: reminders in one transaction."""
-    from dms.requests.calendar import working_calendar
-
     with archive.transaction() as session:
         return remind(
             session,
@@ -603,8 +606,6 @@ def _require(actor, roles: tuple[str, ...], message: str) -> None:
 
 def _require_state(found: InformationRequest, states, verb: str) -> None:
     if found.state not in states:
-        from dms.requests.service import STATE_LABELS
-
         raise InvalidTransition(
             f"Permohonan berstatus {STATE_LABELS[found.state]} tidak dapat {verb}."
         )

@@ -508,7 +508,7 @@ def service_summary() -> dict[str, int]:
     handle, overdue, due soon; objections awaiting an answer."""
     from flask_login import current_user
 
-    from dms.requests.models import OPEN_STATES
+    from dms.requests.models import OPEN_STATES, InformationRequest
 
     if not current_user.is_authenticated or current_user.role not in READERS:
         return {}
@@ -517,18 +517,12 @@ def service_summary() -> dict[str, int]:
         actor = _actor(db)
         days = working_calendar(db, archive.settings)
         today = archive.settings.local_today()
-        found = [
-            r
-            for state in OPEN_STATES
-            for r in workflow.list_requests(
-                db,
-                actor=actor,
-                calendar=days,
-                today=today,
-                filters=workflow.RequestFilter(state=state),
-                limit=10_000,
+        found = db.scalars(
+            select(InformationRequest).where(
+                workflow.visible_requests_clause(actor),
+                InformationRequest.state.in_(OPEN_STATES),
             )
-        ]
+        ).all()
         flagged = [workflow.flags(r, days, today) for r in found]
         waiting = [
             o
