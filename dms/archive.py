@@ -37,6 +37,9 @@ class Archive:
     on_documents_changed: Callable[[set[int]], None] | None = None
     # Told, after a commit that queued email, to have it delivered (the job queue).
     on_mail_queued: Callable[[], None] | None = None
+    # Without DMS_PUBLIC_URL, the address of the web request being served (the
+    # web app sets it); the command line and the worker have none.
+    request_url: Callable[[], str] | None = None
 
     @classmethod
     def open(cls, settings: Settings) -> Archive:
@@ -55,6 +58,7 @@ class Archive:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commit at the end, or roll back and drop new blobs."""
         session = self.session_factory()
+        session.info[mail.SITE_URL] = self.site_url()
         try:
             session.connection(execution_options={WRITES: True})
             yield session
@@ -71,6 +75,13 @@ class Archive:
         self._announce(tracking.take_changed_ids(session))
         if mail.take_queued(session):
             self._announce_mail()
+
+    def site_url(self) -> str:
+        """The portal's address for links in email: DMS_PUBLIC_URL, else the
+        current web request's; "" from a command line or worker without it."""
+        if self.settings.public_url:
+            return self.settings.public_url.rstrip("/")
+        return self.request_url() if self.request_url is not None else ""
 
     def _announce(self, document_ids: set[int]) -> None:
         """Pass committed changes on; a failure here must not undo the commit:

@@ -53,7 +53,9 @@ def _write(kind: str, org_slug: str | None, fmt: str | None, output: Path) -> No
     fmt = fmt or _format_of(output)
     builder = registers.dip_register if kind == "dip" else registers.dik_register
     with _archive() as archive, archive.reading() as session:
-        register = builder(session, org_slug=org_slug)
+        register = builder(
+            session, timezone=archive.settings.timezone, org_slug=org_slug
+        )
     if fmt == JSON:
         body = json.dumps(registers.register_json(register), ensure_ascii=False)
         data = (body + "\n").encode()

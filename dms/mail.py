@@ -65,6 +65,8 @@ def enqueue(
 # -- knowing that a transaction queued mail ------------------------------------
 
 _QUEUED = "dms.mail.queued"
+# session.info key: the portal address for links, set by Archive.transaction.
+SITE_URL = "dms.mail.site_url"
 
 
 def install(session_factory: sessionmaker[Session]) -> None:

@@ -129,7 +129,7 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
     def text(key: str) -> str:
         return str(values[key]).replace("{instance}", str(instance))
 
-    return Settings(
+    settings = Settings(
         instance_dir=instance,
         database_url=text("database_url"),
         storage_url=text("storage_url"),
@@ -148,6 +148,14 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         smtp_url=_smtp_url(values, "smtp_url"),
         mail_from=_mail_from(values, "mail_from"),
     )
+    if settings.smtp_url and not settings.public_url:
+        # The worker and the command line send reminders outside any web
+        # request: only this address makes their links point at the portal.
+        raise SettingsError(
+            "smtp_url needs public_url (DMS_PUBLIC_URL, e.g. "
+            "https://ppid.example.go.id): links in emails must point at the portal"
+        )
+    return settings
 
 
 def _public_url(url: str) -> str:

@@ -77,6 +77,8 @@ def test_config(tmp_path, database_url) -> dict:
         "index_dir": str(tmp_path / "index"),
         "secret_key": "test-secret",
         "max_upload_mb": 4,
+        # The test client's address: links in email point where it serves.
+        "public_url": "http://localhost",
     }
 
 

@@ -8,6 +8,13 @@ from datetime import date
 from werkzeug.test import EnvironBuilder
 
 from dms.demo import pdf_bytes
+from dms.settings import load_settings
+
+
+def local_today() -> date:
+    """Today where the test archive is (its settings' time zone, DMS_TIMEZONE),
+    never the host's date: the machine running the tests may be anywhere."""
+    return load_settings({"secret_key": "today"}).local_today()
 
 
 def a_pdf(text: str = "Laporan keuangan daerah") -> bytes:
@@ -62,7 +69,7 @@ def add_version(
 def an_exemption_record(**changes) -> dict:
     """A complete consequence-test record (lembar pengujian konsekuensi)."""
     record = {
-        "test_date": date.today().isoformat(),
+        "test_date": local_today().isoformat(),
         "place": "Kota Mandiri",
         "specific_information": "Data pribadi dalam lampiran",
         "source_documents": "Lampiran dokumen",

@@ -41,7 +41,6 @@ DIK = "dik"
 TITLES = {DIP: "Daftar Informasi Publik", DIK: "Daftar Informasi yang Dikecualikan"}
 CONSOLIDATED = "Konsolidasi"
 # Dates on the registers are the date in the province, not in UTC.
-LOCAL_TIME = ZoneInfo("Asia/Jakarta")
 # The public face of a document; API.md keeps this path stable.
 DOCUMENT_PATH = "/api/v1/documents/{id}"
 
@@ -166,6 +165,8 @@ class Register:
     kind: str
     org: OrgRef | None
     rows: list = field(default_factory=list)
+    # The public body's time zone (settings.timezone): the register's date.
+    timezone: str = "UTC"
     generated_at: datetime = field(default_factory=utcnow)
 
     @property
@@ -175,7 +176,7 @@ class Register:
 
     @property
     def generated_on(self) -> date:
-        return self.generated_at.astimezone(LOCAL_TIME).date()
+        return self.generated_at.astimezone(ZoneInfo(self.timezone)).date()
 
     def by_organisation(self) -> list[tuple[OrgRef, list]]:
         """The rows in runs of one organisation each, in register order."""
@@ -187,16 +188,24 @@ class Register:
         return f"{self.kind}-{scope}-{self.generated_on.isoformat()}.{extension}"
 
 
-def dip_register(session: Session, *, org_slug: str | None = None) -> Register:
-    """The DIP of one organisation (by slug) or of all; NotFound for an unknown slug."""
+def dip_register(
+    session: Session, *, timezone: str, org_slug: str | None = None
+) -> Register:
+    """The DIP of one organisation (by slug) or of all; NotFound for an unknown slug.
+    `timezone` is the public body's (settings.timezone): the register's dates."""
     organisation = _organisation(session, org_slug)
-    return Register(DIP, _ref(organisation), dip_rows(session, organisation))
+    rows = dip_rows(session, organisation)
+    return Register(DIP, _ref(organisation), rows, timezone)
 
 
-def dik_register(session: Session, *, org_slug: str | None = None) -> Register:
-    """The DIK of one organisation (by slug) or of all; NotFound for an unknown slug."""
+def dik_register(
+    session: Session, *, timezone: str, org_slug: str | None = None
+) -> Register:
+    """The DIK of one organisation (by slug) or of all; NotFound for an unknown slug.
+    `timezone` is the public body's: the day each exemption was decided."""
     organisation = _organisation(session, org_slug)
-    return Register(DIK, _ref(organisation), dik_rows(session, organisation))
+    rows = dik_rows(session, organisation, timezone=timezone)
+    return Register(DIK, _ref(organisation), rows, timezone)
 
 
 def organisations(session: Session) -> list[OrgRef]:
@@ -285,7 +294,7 @@ def _dip_row(number: int, document: Document) -> DipRow:
 
 
 def dik_rows(
-    session: Session, organisation: Organisation | None = None
+    session: Session, organisation: Organisation | None = None, *, timezone: str
 ) -> list[DikRow]:
     """The DIK rows: each document's newest approved exempting test, numbered from 1."""
     newest = _newest_exempting_tests()
@@ -300,7 +309,7 @@ def dik_rows(
         query = query.where(Document.organisation_id == organisation.id)
     found = sorted(session.execute(query).all(), key=_dik_order)
     return [
-        _dik_row(n, test, title, OrgRef(slug, name))
+        _dik_row(n, test, title, OrgRef(slug, name), ZoneInfo(timezone))
         for n, (test, title, slug, name) in enumerate(found, start=1)
     ]
 
@@ -337,7 +346,9 @@ def _dik_order(found) -> tuple:
     return (_text_key(name), _text_key(title), test.number or "", test.id)
 
 
-def _dik_row(number: int, test: ConsequenceTest, title: str, org: OrgRef) -> DikRow:
+def _dik_row(
+    number: int, test: ConsequenceTest, title: str, org: OrgRef, zone: ZoneInfo
+) -> DikRow:
     return DikRow(
         number=number,
         # The title as it stood when the exemption was decided.
@@ -351,7 +362,7 @@ def _dik_row(number: int, test: ConsequenceTest, title: str, org: OrgRef) -> Dik
         status=test.exemption_status or "active",
         status_label=exemption_status_label(test),
         test_number=test.number or "",
-        decided_on=local_date(test.decided_at),
+        decided_on=local_date(test.decided_at, zone),
         org=org,
         expiring=_expiring(test),
     )
@@ -425,9 +436,9 @@ def indonesian_date(day: date | None) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
-def local_date(moment: datetime | None) -> date | None:
-    """The calendar day of a UTC moment in the province."""
-    return moment.astimezone(LOCAL_TIME).date() if moment else None
+def local_date(moment: datetime | None, zone: ZoneInfo) -> date | None:
+    """The calendar day of a UTC moment in the public body's time zone."""
+    return moment.astimezone(zone).date() if moment else None
 
 
 # --- JSON --------------------------------------------------------------------------

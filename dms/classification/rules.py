@@ -9,7 +9,8 @@ that many calendar months. Dates are UTC calendar dates.
 from __future__ import annotations
 
 import calendar
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, joinedload
@@ -54,8 +55,9 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def refresh_due(document: Document) -> date | None:
-    """The last day a berkala document's published version is current; None for
+def refresh_due(document: Document, timezone: str) -> date | None:
+    """The last day a berkala document's published version is current, counted
+    from the local day (`timezone`, the settings') it was uploaded; None for
     other categories and for a document with no approved version yet."""
     if document.category != BERKALA:
         return None
@@ -66,20 +68,26 @@ def refresh_due(document: Document) -> date | None:
     if version is None:
         return None
     return add_months(
-        version.created_at.astimezone(UTC).date(), refresh_period(document)
+        version.created_at.astimezone(ZoneInfo(timezone)).date(),
+        refresh_period(document),
     )
 
 
-def is_stale(document: Document, today: date) -> bool:
+def is_stale(document: Document, today: date, timezone: str) -> bool:
     """Whether a published berkala document is past its refresh period."""
     if document.status != PUBLISHED:
         return False
-    due = refresh_due(document)
+    due = refresh_due(document, timezone)
     return due is not None and today > due
 
 
 def stale_documents(
-    session: Session, *, actor: User | None, today: date, org: str | None = None
+    session: Session,
+    *,
+    actor: User | None,
+    today: date,
+    timezone: str,
+    org: str | None = None,
 ) -> list[Document]:
     """The published berkala documents the actor may see that are past their
     refresh period, most overdue first; `org` narrows to one organisation's slug."""
@@ -94,7 +102,7 @@ def stale_documents(
         .where(
             _PUBLISHED_BERKALA,
             visible_clause(actor),
-            or_(*(_overdue(months, today) for months in periods)),
+            or_(*(_overdue(months, today, timezone) for months in periods)),
         )
         .options(joinedload(Document.organisation))
         .order_by(DocumentVersion.created_at, Document.id)
@@ -106,26 +114,28 @@ def stale_documents(
     return list(session.scalars(query))
 
 
-def _overdue(months: int | None, today: date) -> ColumnElement[bool]:
+def _overdue(months: int | None, today: date, timezone: str) -> ColumnElement[bool]:
     """Documents with this stored period whose published version is too old."""
     same_period = (
         Document.refresh_months.is_(None)
         if months is None
         else Document.refresh_months == months
     )
-    cutoff = _stale_before(today, _effective_period(months))
+    cutoff = _stale_before(today, _effective_period(months), timezone)
     return and_(same_period, DocumentVersion.created_at < cutoff)
 
 
-def _stale_before(today: date, months: int) -> datetime:
-    """The instant before which a version is stale on `today`: the day after the
-    last creation date whose refresh date falls before today."""
+def _stale_before(today: date, months: int, timezone: str) -> datetime:
+    """The instant before which a version is stale on `today`: the local midnight
+    after the last creation date whose refresh date falls before today."""
     last = add_months(today, -months)
     while add_months(last, months) >= today:
         last -= timedelta(days=1)
     while add_months(last + timedelta(days=1), months) < today:
         last += timedelta(days=1)
-    return datetime.combine(last + timedelta(days=1), time.min, tzinfo=UTC)
+    return datetime.combine(
+        last + timedelta(days=1), time.min, tzinfo=ZoneInfo(timezone)
+    )
 
 
 def announcements(session: Session, *, limit: int = 10) -> list[Document]:

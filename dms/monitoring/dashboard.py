@@ -310,11 +310,13 @@ def _downloads_of(query, scope: Scope):
 
 
 def stale_berkala(
-    session: Session, scope: Scope, *, actor: User, today: date
+    session: Session, scope: Scope, *, actor: User, today: date, timezone: str
 ) -> list[Document]:
     """Published berkala documents past their refresh period (classification rules)."""
     slug = scope.organisation.slug if scope.organisation else None
-    return rules.stale_documents(session, actor=actor, today=today, org=slug)
+    return rules.stale_documents(
+        session, actor=actor, today=today, timezone=timezone, org=slug
+    )
 
 
 # --- the DIP completeness matrix ------------------------------------------------------
@@ -561,7 +563,7 @@ def build_dashboard(
         requested_documents=documents,
         downloads_per_month=downloads_per_month(session, scope),
         most_downloaded=most_downloaded(session, scope, actor=actor),
-        stale=stale_berkala(session, scope, actor=actor, today=today),
+        stale=stale_berkala(session, scope, actor=actor, today=today, timezone=zone),
         completeness=completeness_matrix(session, scope.organisation),
     )
 

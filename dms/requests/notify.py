@@ -16,23 +16,17 @@ from sqlalchemy.orm import Session
 
 from dms.classification.registers import indonesian_date
 from dms.documents.models import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA, User
-from dms.mail import enqueue
+from dms.mail import SITE_URL, enqueue
 
 SIGNATURE = "\n\n—\nPejabat Pengelola Informasi dan Dokumentasi (PPID)\n"
 
 
-def site_url() -> str:
-    """The portal's address for links: DMS_PUBLIC_URL, else the current request's."""
-    from flask import current_app, has_app_context, has_request_context, request
-
-    if has_app_context():
-        archive = current_app.extensions.get("dms")
-        configured = getattr(getattr(archive, "settings", None), "public_url", "")
-        if configured:
-            return configured.rstrip("/")
-    if has_request_context():
-        return request.url_root.rstrip("/")
-    return ""
+def site_url(session: Session) -> str:
+    """The portal's address for links, as the archive gave it to this unit of
+    work (Archive.transaction): DMS_PUBLIC_URL, else the address of the web
+    request that caused the email; "" only where neither exists (a command
+    line or worker without DMS_PUBLIC_URL, where mail cannot be sent either)."""
+    return session.info.get(SITE_URL, "")
 
 
 def _officers(session: Session, *, roles=(), organisation_ids=()) -> list[str]:
@@ -58,14 +52,14 @@ def _send_all(session, recipients: Iterable[str], subject, body, topic) -> int:
     return count
 
 
-def _workspace_link(number: str) -> str:
-    return f"{site_url()}/ruang-kerja/permohonan/{number}"
+def _workspace_link(session: Session, number: str) -> str:
+    return f"{site_url(session)}/ruang-kerja/permohonan/{number}"
 
 
 def submitted(session: Session, found, secret: str) -> None:
     """To the requester: the number, the deadline and the status link; to the PPID
     Utama: a new request to dispose."""
-    status = f"{site_url()}/permohonan/status/{found.number}?kunci={secret}"
+    status = f"{site_url(session)}/permohonan/status/{found.number}?kunci={secret}"
     enqueue(
         session,
         to=found.email,
@@ -78,8 +72,8 @@ def submitted(session: Session, found, secret: str) -> None:
             "(10 hari kerja, dapat diperpanjang paling lama 7 hari kerja).\n\n"
             f"Ikuti status permohonan Anda di:\n{status}\n\n"
             "Simpan tautan ini; tautan tersebut tidak dikirim ulang. Anda juga "
-            f"dapat memeriksa status di {site_url()}/permohonan/cek dengan nomor "
-            "pendaftaran dan alamat email Anda." + SIGNATURE
+            f"dapat memeriksa status di {site_url(session)}/permohonan/cek dengan "
+            "nomor pendaftaran dan alamat email Anda." + SIGNATURE
         ),
         topic=f"request.submit {found.number}",
     )
@@ -90,7 +84,7 @@ def submitted(session: Session, found, secret: str) -> None:
         (
             f"Permohonan informasi {found.number} diterima melalui saluran "
             f"{found.channel}; batas waktu jawaban {_date(found.due_on)}.\n\n"
-            f"Disposisikan di: {_workspace_link(found.number)}" + SIGNATURE
+            f"Disposisikan di: {_workspace_link(session, found.number)}" + SIGNATURE
         ),
         f"request.submit {found.number}",
     )
@@ -106,7 +100,7 @@ def disposed(session: Session, found, organisations) -> None:
             f"Permohonan informasi {found.number} didisposisikan kepada {names}.\n"
             f"Ringkasan: {found.subject}\n"
             f"Batas waktu jawaban: {_date(found.effective_due_on)}.\n\n"
-            f"Tangani di: {_workspace_link(found.number)}" + SIGNATURE
+            f"Tangani di: {_workspace_link(session, found.number)}" + SIGNATURE
         ),
         f"request.dispose {found.number}",
     )
@@ -168,14 +162,15 @@ def reminder(session: Session, found, *, overdue: bool, today: date) -> int:
         subject,
         (
             f"Permohonan informasi {found.number} belum dijawab. Batas waktu: "
-            f"{when}.\n\nTangani di: {_workspace_link(found.number)}" + SIGNATURE
+            f"{when}.\n\nTangani di: {_workspace_link(session, found.number)}"
+            + SIGNATURE
         ),
         f"request.remind {found.number} {today.isoformat()}",
     )
 
 
 def objection_filed(session: Session, objection, secret: str) -> None:
-    status = f"{site_url()}/keberatan/status/{objection.number}?kunci={secret}"
+    status = f"{site_url(session)}/keberatan/status/{objection.number}?kunci={secret}"
     enqueue(
         session,
         to=objection.email,
@@ -196,7 +191,7 @@ def objection_filed(session: Session, objection, secret: str) -> None:
         (
             f"Keberatan {objection.number} diterima; tanggapan atasan PPID paling "
             f"lambat {_date(objection.due_on)}.\n\n"
-            f"Lihat di: {site_url()}/ruang-kerja/keberatan/{objection.number}"
+            f"Lihat di: {site_url(session)}/ruang-kerja/keberatan/{objection.number}"
             + SIGNATURE
         ),
         f"objection.submit {objection.number}",
@@ -229,7 +224,7 @@ def _to_requester(session: Session, found, subject: str, text: str, topic: str):
         subject=subject,
         body=(
             f"Yth. {found.name},\n\n{text}\n\n"
-            f"Cek status: {site_url()}/permohonan/cek (nomor {found.number} dan "
+            f"Cek status: {site_url(session)}/permohonan/cek (nomor {found.number} dan "
             "email Anda)." + SIGNATURE
         ),
         topic=f"{topic} {found.number}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 
 from dms.archive import Archive
 from dms.indexing.index import SearchIndex
@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.json.sort_keys = False
     archive = Archive.open(settings)
+    archive.request_url = _request_url
     app.extensions["dms"] = archive
     search_index = SearchIndex(settings.index_dir)
     search_index.ensure()  # an older schema's index is rebuilt by the worker
@@ -97,3 +98,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return {"url_endpoints": app.view_functions}
 
     return app
+
+
+def _request_url() -> str:
+    """The address of the web request being served, for links in email when
+    DMS_PUBLIC_URL is not set ("" outside a request)."""
+    return request.url_root.rstrip("/") if has_request_context() else ""

@@ -425,11 +425,11 @@ def _refresh(document: Document) -> dict[str, Any]:
     """Berkala: the day the published version falls due, and whether it is past."""
     if document.category != BERKALA:
         return {}
-    today = _archive().settings.local_today()
-    due = rules.refresh_due(document)
+    settings = _archive().settings
+    due = rules.refresh_due(document, settings.timezone)
     return {
         "refresh_due": due.isoformat() if due else None,
-        "stale": rules.is_stale(document, today),
+        "stale": rules.is_stale(document, settings.local_today(), settings.timezone),
     }
 
 

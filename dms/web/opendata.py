@@ -41,31 +41,35 @@ def index():
     return render_template("opendata.html")
 
 
+def _timezone() -> str:
+    return _archive().settings.timezone
+
+
 @bp.get("/dip.csv")
 def dip_csv():
     with _archive().reading() as session:
-        rows = dip_register(session).rows
+        rows = dip_register(session, timezone=_timezone()).rows
     return _file(opendata.dip_csv(rows, base_url=_base_url()), CSV, "dip.csv")
 
 
 @bp.get("/dik.csv")
 def dik_csv():
     with _archive().reading() as session:
-        rows = dik_register(session).rows
+        rows = dik_register(session, timezone=_timezone()).rows
     return _file(opendata.dik_csv(rows), CSV, "dik.csv")
 
 
 @bp.get("/dip.json")
 def dip_json():
     with _archive().reading() as session:
-        register = dip_register(session)
+        register = dip_register(session, timezone=_timezone())
     return _register_file(register_json(register), "dip.json")
 
 
 @bp.get("/dik.json")
 def dik_json():
     with _archive().reading() as session:
-        register = dik_register(session)
+        register = dik_register(session, timezone=_timezone())
     return _register_file(register_json(register), "dik.json")
 
 

@@ -78,6 +78,10 @@ def _today():
     return _archive().settings.local_today()
 
 
+def _timezone() -> str:
+    return _archive().settings.timezone
+
+
 # --- the document page -------------------------------------------------------------
 
 
@@ -92,9 +96,9 @@ def document(document_id: int):
             versions=services.visible_versions(None, found),
             dip_fields=_dip_fields(found),
             redacted=found.redacted_from_id is not None,
-            refresh_due=rules.refresh_due(found),
+            refresh_due=rules.refresh_due(found, _timezone()),
             refresh_months=rules.refresh_period(found),
-            stale=rules.is_stale(found, _today()),
+            stale=rules.is_stale(found, _today(), _timezone()),
         )
 
 
@@ -149,7 +153,7 @@ def _browse(template: str, query: ListQuery, **context):
         return render_template(
             template,
             page=page,
-            stale_ids=stale_ids(page.items, _today()),
+            stale_ids=stale_ids(page.items, _archive().settings),
             labels=CATEGORY_NAMES,
             **context,
         )
@@ -201,9 +205,11 @@ def public_facets(session) -> dict[str, dict[str, int]]:
     return services.list_documents(session, actor=None, query=query).facets
 
 
-def stale_ids(documents: list[Document], today) -> set[int]:
-    """The ids of the berkala documents among these that are past their refresh."""
-    return {d.id for d in documents if rules.is_stale(d, today)}
+def stale_ids(documents: list[Document], settings) -> set[int]:
+    """The ids of the berkala documents among these that are past their refresh
+    on the public body's today."""
+    today = settings.local_today()
+    return {d.id for d in documents if rules.is_stale(d, today, settings.timezone)}
 
 
 # --- organisations -------------------------------------------------------------------
@@ -268,7 +274,7 @@ def organisation(slug: str):
             organisation=found,
             children=sorted(children, key=lambda o: o.name.casefold()),
             page=page,
-            stale_ids=stale_ids(page.items, _today()),
+            stale_ids=stale_ids(page.items, _archive().settings),
             dip_count=len(dip),
             dip_preview=dip[:DIP_PREVIEW],
             labels=CATEGORY_NAMES,

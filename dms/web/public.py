@@ -44,7 +44,7 @@ def home():
             "home.html",
             announcements=announcements(session),
             newest=newest,
-            stale_ids=stale_ids(newest, archive.settings.local_today()),
+            stale_ids=stale_ids(newest, archive.settings),
             category_counts=facets["category"],
             years=sorted(facets["year"].items(), reverse=True),
             labels=CATEGORY_NAMES,

@@ -41,8 +41,11 @@ FILE_FORMAT = "<any(xlsx, pdf):fmt>"
 
 
 def _register(kind: str, org_slug: str | None) -> Register:
-    with current_app.extensions["dms"].reading() as session:
-        return BUILDERS[kind](session, org_slug=org_slug)
+    archive = current_app.extensions["dms"]
+    with archive.reading() as session:
+        return BUILDERS[kind](
+            session, timezone=archive.settings.timezone, org_slug=org_slug
+        )
 
 
 HEADINGS = {
@@ -55,8 +58,11 @@ def _page(kind: str, org_slug: str | None = None):
     if org_slug is None and request.args.get("org"):
         # The organisation chooser is a plain GET form; give it the clean URL.
         return redirect(url_for(f"registers.{kind}", org_slug=request.args["org"]))
-    with current_app.extensions["dms"].reading() as session:
-        register = BUILDERS[kind](session, org_slug=org_slug)
+    archive = current_app.extensions["dms"]
+    with archive.reading() as session:
+        register = BUILDERS[kind](
+            session, timezone=archive.settings.timezone, org_slug=org_slug
+        )
         choices = organisations(session)
     return render_template(
         f"{kind}.html",

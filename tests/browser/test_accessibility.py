@@ -3,10 +3,10 @@ things axe cannot see: keyboard use, focus outlines, the language switch."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+from tests.helpers import local_today
 
 PROFILE = "Profil Dinas Kesehatan Provinsi Nusa Mandiri"
 PUBLIC_PAGES = [
@@ -156,7 +156,7 @@ OFFICER_PAGES = [
 def test_officers_pages_answer_200_and_pass_axe_wcag21_aa(
     page_as, live, demo_ids, assert_accessible, username, template
 ):
-    year = date.today().year
+    year = local_today().year
     path = template.format(
         profile=demo_ids[PROFILE],
         # The demo's requests: the first is answered, the second overdue, the

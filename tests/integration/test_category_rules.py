@@ -19,6 +19,7 @@ from dms.documents.models import Document, DocumentVersion, User
 from tests.helpers import upload
 
 TODAY = date(2026, 3, 15)
+ZONE = "Asia/Jakarta"
 
 
 def _published(client, cast, title, category="berkala", username="utama", **fields):
@@ -52,7 +53,9 @@ def _version_created(archive, document_id, day: date, number: int = 1):
 
 def _stale_ids(archive, today=TODAY, actor=None, org=None):
     with archive.reading() as session:
-        found = stale_documents(session, actor=actor, today=today, org=org)
+        found = stale_documents(
+            session, actor=actor, today=today, timezone=ZONE, org=org
+        )
         return [document.id for document in found]
 
 
@@ -74,7 +77,7 @@ def test_months_are_added_by_the_calendar_clamping_to_the_months_end():
 def test_the_sql_cutoff_agrees_with_the_calendar_rule_on_every_day(months):
     for offset in range(0, 800, 1):
         today = date(2024, 1, 1) + timedelta(days=offset)
-        cutoff = rules._stale_before(today, months).date()
+        cutoff = rules._stale_before(today, months, ZONE).date()
         for created in (cutoff - timedelta(days=2), cutoff - timedelta(days=1)):
             assert add_months(created, months) < today, (today, created)
         for created in (cutoff, cutoff + timedelta(days=1)):
@@ -91,8 +94,27 @@ def test_a_berkala_document_is_due_its_refresh_period_after_its_published_versio
     _version_created(archive, default, date(2025, 8, 31))
     _version_created(archive, quarterly, date(2025, 12, 10))
 
-    assert refresh_due(_load(archive, default)) == date(2026, 2, 28)
-    assert refresh_due(_load(archive, quarterly)) == date(2026, 3, 10)
+    assert refresh_due(_load(archive, default), ZONE) == date(2026, 2, 28)
+    assert refresh_due(_load(archive, quarterly), ZONE) == date(2026, 3, 10)
+
+
+def test_the_refresh_period_counts_from_the_local_day_of_the_upload(
+    client, cast, archive
+):
+    # 31 Aug 2025 20:00 UTC is already 1 September in Jakarta: due 1 March.
+    document_id = _published(client, cast, "Laporan Keuangan 2025")
+    _set(archive, document_id, refresh_months=6)
+    with archive.transaction() as session:
+        version = session.scalar(
+            select(DocumentVersion).where(DocumentVersion.document_id == document_id)
+        )
+        version.created_at = datetime(2025, 8, 31, 20, tzinfo=UTC)
+    document = _load(archive, document_id)
+
+    assert refresh_due(document, ZONE) == date(2026, 3, 1)
+    assert is_stale(document, date(2026, 3, 1), ZONE) is False
+    assert _stale_ids(archive, date(2026, 3, 1)) == []
+    assert _stale_ids(archive, date(2026, 3, 2)) == [document_id]
 
 
 def test_other_categories_have_no_refresh_date(client, cast, archive):
@@ -101,8 +123,8 @@ def test_other_categories_have_no_refresh_date(client, cast, archive):
 
     for document_id in (agreement, flood):
         document = _load(archive, document_id)
-        assert refresh_due(document) is None
-        assert is_stale(document, TODAY) is False
+        assert refresh_due(document, ZONE) is None
+        assert is_stale(document, TODAY, ZONE) is False
 
 
 def test_a_document_is_stale_only_after_its_due_day(client, cast, archive):
@@ -111,8 +133,8 @@ def test_a_document_is_stale_only_after_its_due_day(client, cast, archive):
     _version_created(archive, document_id, date(2025, 9, 15))
     document = _load(archive, document_id)
 
-    assert is_stale(document, date(2026, 3, 15)) is False
-    assert is_stale(document, date(2026, 3, 16)) is True
+    assert is_stale(document, date(2026, 3, 15), ZONE) is False
+    assert is_stale(document, date(2026, 3, 16), ZONE) is True
     assert _stale_ids(archive, date(2026, 3, 15)) == []
     assert _stale_ids(archive, date(2026, 3, 16)) == [document_id]
 
@@ -138,7 +160,7 @@ def test_stale_documents_are_published_berkala_past_due_and_agree_with_is_stale(
 
     assert found == [stale, short]  # most overdue first
     everything = (stale, fresh, short, withdrawn, draft, agreement)
-    assert [d for d in everything if is_stale(_load(archive, d), TODAY)] == found
+    assert [d for d in everything if is_stale(_load(archive, d), TODAY, ZONE)] == found
 
 
 def test_staleness_follows_the_published_version_not_a_newer_draft_version(
@@ -155,7 +177,7 @@ def test_staleness_follows_the_published_version_not_a_newer_draft_version(
     client.post(f"/api/v1/documents/{document_id}/publish", headers=cast.auth("utama"))
 
     assert _stale_ids(archive) == []
-    assert is_stale(_load(archive, document_id), TODAY) is False
+    assert is_stale(_load(archive, document_id), TODAY, ZONE) is False
 
 
 def test_stale_documents_can_be_narrowed_to_one_organisation(client, cast, archive):
@@ -168,7 +190,7 @@ def test_stale_documents_can_be_narrowed_to_one_organisation(client, cast, archi
     assert _stale_ids(archive, org="tidak-ada") == []
     with archive.reading() as session:
         officer = session.scalar(select(User).where(User.username == "bpbd"))
-        seen = stale_documents(session, actor=officer, today=TODAY)
+        seen = stale_documents(session, actor=officer, today=TODAY, timezone=ZONE)
         assert {d.id for d in seen} == {health, disaster}
 
 

@@ -194,6 +194,7 @@ def instance(tmp_path, database_url, clean_environment) -> Instance:
             "DMS_DATABASE_URL": database_url,
             "DMS_STORAGE_URL": f"file://{tmp_path}/objects",
             "DMS_INDEX_DIR": str(tmp_path / "index"),
+            "DMS_PUBLIC_URL": "https://ppid.kota-mandiri.go.id",
         },
     )
 

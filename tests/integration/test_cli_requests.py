@@ -95,9 +95,12 @@ def test_remind_queues_one_email_for_the_overdue_requests_handlers(ready):
         ready.api() as client,
         client.application.extensions["dms"].reading() as session,
     ):
-        reminders = session.scalars(
-            select(OutboxMessage.recipient).where(
+        reminders = session.execute(
+            select(OutboxMessage.recipient, OutboxMessage.body).where(
                 OutboxMessage.subject.like("TERLAMBAT%")
             )
         ).all()
-    assert reminders == ["dinkes@ppid.example.id"]
+    assert [to for to, _body in reminders] == ["dinkes@ppid.example.id"]
+    # Outside any web request the link comes from DMS_PUBLIC_URL, whole.
+    link = f"{ready.env['DMS_PUBLIC_URL']}/ruang-kerja/permohonan/{old}"
+    assert link in reminders[0].body

@@ -14,7 +14,7 @@ from dms.classification.exemptions import expire_exemptions
 from dms.classification.models import ConsequenceTest
 from dms.jobs import Jobs
 from dms.requests.calendar import working_calendar
-from tests.helpers import upload
+from tests.helpers import local_today, upload
 from tests.web.test_exemption_workflow import (
     decide,
     propose,
@@ -23,7 +23,7 @@ from tests.web.test_exemption_workflow import (
 )
 
 # About four months after the day the tests run, on a Monday.
-_AHEAD = date.today() + timedelta(days=120)
+_AHEAD = local_today() + timedelta(days=120)
 ENDS = _AHEAD + timedelta(days=(7 - _AHEAD.weekday()) % 7)
 PERIOD = {"kind": "date", "value": ENDS.isoformat()}
 

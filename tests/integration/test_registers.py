@@ -208,12 +208,16 @@ def world(client, cast, archive) -> World:
 
 def the_dip(archive, org_slug=None):
     with archive.reading() as session:
-        return dip_register(session, org_slug=org_slug)
+        return dip_register(
+            session, timezone=archive.settings.timezone, org_slug=org_slug
+        )
 
 
 def the_dik(archive, org_slug=None):
     with archive.reading() as session:
-        return dik_register(session, org_slug=org_slug)
+        return dik_register(
+            session, timezone=archive.settings.timezone, org_slug=org_slug
+        )
 
 
 def titles(register) -> list[str]:

@@ -13,7 +13,9 @@ def settings_from(tmp_path, **env: str):
 
 
 def smtp(tmp_path, url: str) -> SmtpServer:
-    return settings_from(tmp_path, DMS_SMTP_URL=url).smtp
+    return settings_from(
+        tmp_path, DMS_SMTP_URL=url, DMS_PUBLIC_URL="https://ppid.kota.go.id"
+    ).smtp
 
 
 def test_mail_is_not_configured_by_default(tmp_path):
@@ -81,7 +83,11 @@ def test_a_bad_smtp_url_is_refused_without_showing_the_password(
 
 
 def test_the_password_stays_out_of_the_settings_repr(tmp_path):
-    settings = settings_from(tmp_path, DMS_SMTP_URL="smtp://ppid:rahasia@relay")
+    settings = settings_from(
+        tmp_path,
+        DMS_SMTP_URL="smtp://ppid:rahasia@relay",
+        DMS_PUBLIC_URL="https://ppid.kota.go.id",
+    )
 
     assert "rahasia" not in repr(settings)
     assert "rahasia" not in repr(settings.smtp)
@@ -119,6 +125,7 @@ def test_mail_settings_come_from_overrides_too(tmp_path):
         {
             "instance_dir": tmp_path,
             "smtp_url": "smtp://127.0.0.1:2525",
+            "public_url": "https://ppid.kota.go.id",
             "mail_from": "ppid@kota.go.id",
         },
         env={},
@@ -126,3 +133,11 @@ def test_mail_settings_come_from_overrides_too(tmp_path):
 
     assert settings.smtp == SmtpServer("127.0.0.1", 2525)
     assert settings.mail_from == "ppid@kota.go.id"
+
+
+def test_sending_mail_needs_the_portals_address_for_its_links(tmp_path):
+    with pytest.raises(SettingsError) as refused:
+        settings_from(tmp_path, DMS_SMTP_URL="smtp://127.0.0.1:2525")
+
+    assert "public_url" in str(refused.value)
+    assert "DMS_PUBLIC_URL" in str(refused.value)

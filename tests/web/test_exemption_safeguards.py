@@ -14,10 +14,8 @@ from dms.classification import exemptions
 from dms.classification.models import ConsequenceTest
 from dms.documents.accounts import find_user
 from dms.errors import InvalidTransition
-from tests.helpers import a_pdf, add_version, post_multipart, upload
+from tests.helpers import a_pdf, add_version, local_today, post_multipart, upload
 from tests.web.test_exemption_workflow import decide, propose, record
-
-TODAY = date.today()
 
 
 @pytest.fixture
@@ -104,8 +102,8 @@ def test_a_new_version_of_a_published_redacted_version_waits_for_the_utama(
 @pytest.mark.parametrize(
     "changes",
     [
-        {"test_date": (TODAY + timedelta(days=1)).isoformat()},
-        {"test_date": (TODAY - timedelta(days=3 * 365)).isoformat()},
+        {"test_date": (local_today() + timedelta(days=1)).isoformat()},
+        {"test_date": (local_today() - timedelta(days=3 * 365)).isoformat()},
         {"ground_letter": "g", "period": {"kind": "date", "value": "2150-01-01"}},
         {"period": {"kind": "duration", "value": "P9999Y"}},
     ],
@@ -127,7 +125,7 @@ def test_an_event_ends_a_limited_ground_after_thirty_years_at_the_latest(
     record(client, cast, test_id, ground_letter="a", ground_subitem="1", period=event)
     approved = decide(client, cast, test_id, "approve").get_json()
     expires = date.fromisoformat(approved["exemption"]["expires_on"])
-    assert expires.year == TODAY.year + 30
+    assert expires.year == local_today().year + 30
     dik = client.get("/api/v1/dik").get_json()["items"][0]
     assert "putusan pengadilan" in dik["period"]["label"]
     assert "paling lambat" in dik["period"]["label"]
@@ -136,7 +134,7 @@ def test_an_event_ends_a_limited_ground_after_thirty_years_at_the_latest(
 def test_a_period_that_ended_before_the_approval_is_refused(archive, client, cast):
     document = upload(client, cast, "dinkes", title="Kontrak").get_json()["id"]
     test_id = propose(client, cast, document).get_json()["id"]
-    soon = {"kind": "date", "value": (TODAY + timedelta(days=2)).isoformat()}
+    soon = {"kind": "date", "value": (local_today() + timedelta(days=2)).isoformat()}
     assert record(client, cast, test_id, period=soon).status_code == 200
     with (
         pytest.raises(InvalidTransition, match="Catat ulang"),
@@ -146,7 +144,7 @@ def test_a_period_that_ended_before_the_approval_is_refused(archive, client, cas
             session,
             actor=find_user(session, "atasan"),
             test_id=test_id,
-            today=TODAY + timedelta(days=3),
+            today=local_today() + timedelta(days=3),
         )
     staff = client.get(f"/api/v1/documents/{document}", headers=cast.auth("dinkes"))
     assert staff.get_json()["category"] == "berkala"
@@ -159,7 +157,7 @@ def test_the_dik_flags_an_exemption_ending_soon_and_keeps_the_decided_title(
     archive, client, cast, document
 ):
     test_id = propose(client, cast, document).get_json()["id"]
-    ends = TODAY + timedelta(days=20)
+    ends = local_today() + timedelta(days=20)
     record(client, cast, test_id, period={"kind": "date", "value": ends.isoformat()})
     decide(client, cast, test_id, "approve")
     renamed = client.patch(
@@ -171,7 +169,7 @@ def test_the_dik_flags_an_exemption_ending_soon_and_keeps_the_decided_title(
     before = client.get("/api/v1/dik").get_json()["items"][0]
     assert before["expiring"] is False and before["title"] == "Hasil Audit"
 
-    report = exemptions.expire_exemptions(archive, TODAY)
+    report = exemptions.expire_exemptions(archive, local_today())
     assert report.warned == [document]
     after = client.get("/api/v1/dik").get_json()["items"][0]
     assert after["expiring"] is True
@@ -188,12 +186,12 @@ def test_the_decision_date_of_an_opening_is_kept(client, cast, document):
         json={
             "authority": "court",
             "reference": "Putusan PTUN Serang No. 1/G/KI/2026",
-            "decided_on": TODAY.isoformat(),
+            "decided_on": local_today().isoformat(),
         },
         headers=cast.auth("atasan"),
     )
     exemption = response.get_json()["exemption"]
-    assert exemption["end_decided_on"] == TODAY.isoformat()
+    assert exemption["end_decided_on"] == local_today().isoformat()
     dik = client.get("/api/v1/dik").get_json()["items"][0]
     assert dik["status"] == "opened"
 
@@ -222,7 +220,7 @@ def test_one_entry_that_fails_does_not_hold_the_others_closed(archive, client, c
     for title, days in (("Gagal", 200), ("Berakhir", 10)):
         document = upload(client, cast, "dinkes", title=title).get_json()["id"]
         test_id = propose(client, cast, document).get_json()["id"]
-        ends = (TODAY + timedelta(days=days)).isoformat()
+        ends = (local_today() + timedelta(days=days)).isoformat()
         record(client, cast, test_id, period={"kind": "date", "value": ends})
         decide(client, cast, test_id, "approve")
         ids.append((document, test_id))
@@ -232,7 +230,7 @@ def test_one_entry_that_fails_does_not_hold_the_others_closed(archive, client, c
     calendar = BrokenForOneDate(archive, broken_end)
     with archive.transaction() as session:
         report = exemptions.run_expiry(
-            session, calendar=calendar, today=TODAY + timedelta(days=15)
+            session, calendar=calendar, today=local_today() + timedelta(days=15)
         )
     assert report.failed == [broken_test]
     assert report.opened == [open_doc]

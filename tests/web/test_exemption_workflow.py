@@ -5,7 +5,6 @@ fields). A document never becomes dikecualikan without an approved test."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from pdfminer.high_level import extract_text
@@ -13,17 +12,19 @@ from pdfminer.high_level import extract_text
 from dms.audit import AuditEvent
 from dms.classification.models import ConsequenceTest
 from dms.errors import Conflict
-from tests.helpers import a_pdf, post_multipart, upload
+from tests.helpers import a_pdf, local_today, post_multipart, upload
 
 SECRET = "Rekam medis pasien Budi Santoso, NIK 3604012345670001"
-# The day the tests run (UTC; never after the archive's local date).
-TODAY = date.today()
-FIRST, SECOND = (f"UK-{TODAY.year}-000{n}" for n in (1, 2))
+
+
+def uk_number(n: int) -> str:
+    """The n-th consequence test number of the archive's current year."""
+    return f"UK-{local_today().year}-{n:04d}"
 
 
 def a_record(**changes) -> dict:
     record = {
-        "test_date": TODAY.isoformat(),
+        "test_date": local_today().isoformat(),
         "place": "Serang",
         "specific_information": "Nama dan riwayat penyakit pasien dalam lampiran 3",
         "source_documents": "Laporan investigasi KLB 2026, lampiran 3",
@@ -149,7 +150,7 @@ def test_the_ppid_utama_records_the_test_and_it_gets_a_number(client, cast, docu
     assert response.status_code == 200
     test = response.get_json()
     assert test["state"] == "recorded"
-    assert test["number"] == FIRST
+    assert test["number"] == uk_number(1)
     assert test["record"]["ground_letter"] == "h"
     assert test["record"]["participants"][0].startswith("Kepala Diskominfo")
     # Still not exempt: only the approval makes it so.
@@ -166,7 +167,7 @@ def test_numbers_follow_each_other_within_a_year(client, cast, document):
         ).get_json()["number"]
         for t in (first, second)
     ]
-    assert numbers == [FIRST, SECOND]
+    assert numbers == [uk_number(1), uk_number(2)]
 
 
 def test_only_the_ppid_utama_records(client, cast, document):
@@ -236,7 +237,7 @@ def test_a_recorded_test_may_be_corrected_before_the_decision(client, cast, docu
     response = record(client, cast, test_id, place="Pandeglang")
     assert response.status_code == 200
     assert response.get_json()["record"]["place"] == "Pandeglang"
-    assert response.get_json()["number"] == FIRST
+    assert response.get_json()["number"] == uk_number(1)
 
 
 # --- approve and reject ----------------------------------------------------------
@@ -463,7 +464,7 @@ def test_the_penetapan_is_generated_from_the_approved_record(client, cast, docum
     assert response.mimetype == "application/pdf"
     text = " ".join(extract_text(io.BytesIO(response.data)).split())
     for expected in (
-        FIRST,
+        uk_number(1),
         "PPID Utama",
         "Pasal 17 huruf h angka 2",
         "Laporan Investigasi KLB Diare",

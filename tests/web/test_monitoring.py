@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from dms.monitoring.models import DownloadCount
-from tests.helpers import a_pdf, add_version, exempt_upload, upload
+from tests.helpers import a_pdf, add_version, exempt_upload, local_today, upload
 from tests.integration.test_monitoring import records  # noqa: F401  (fixture)
 from tests.integration.test_registers import publish
 from tests.web.test_auth_pages import log_in
@@ -212,7 +211,7 @@ def test_a_failed_count_never_breaks_the_download(
 def test_counted_downloads_reach_the_page(client, officer, public_document):
     for _ in range(3):
         client.get(f"/api/v1/documents/{public_document}/download")
-    year = date.today().year
+    year = local_today().year
 
     page = html(officer("dinkes").get(f"{PAGE}?year={year}"))
     assert re.search(r"Profil Dinas Kesehatan</a></th><td>3</td>", page), (

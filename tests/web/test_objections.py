@@ -5,7 +5,7 @@ to a recorded dispute whose decision opens the document; every step audited."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from dms.errors import ValidationError
 from dms.mail import OutboxMessage
 from dms.requests.calendar import working_calendar
 from dms.requests.objections import file_objection
-from tests.helpers import make_exempt, upload
+from tests.helpers import local_today, make_exempt, upload
 from tests.requests_helpers import NIK, a_request, wib
 from tests.web.test_auth_pages import csrf_token, log_in
 from tests.web.test_request_workflow import file_now, give_emails
@@ -273,7 +273,7 @@ def test_a_dispute_waits_for_the_answer_or_its_deadline(client, cast, archive):
     objection = object_to(client, number, secret).get_json()
     early = client.post(
         f"/api/v1/objections/{objection['number']}/disputes",
-        json={"register_number": "001/KI/2026", "filed_on": date.today().isoformat()},
+        json={"register_number": "001/KI/2026", "filed_on": local_today().isoformat()},
         headers=cast.auth("utama"),
     )
     assert early.status_code == 409
@@ -295,7 +295,7 @@ def test_a_dispute_waits_for_the_answer_or_its_deadline(client, cast, archive):
     assert future.status_code == 422
     pelaksana = client.post(
         f"/api/v1/objections/{objection['number']}/disputes",
-        json={"register_number": "001/KI/2026", "filed_on": date.today().isoformat()},
+        json={"register_number": "001/KI/2026", "filed_on": local_today().isoformat()},
         headers=cast.auth("dinkes"),
     )
     assert pelaksana.status_code == 403

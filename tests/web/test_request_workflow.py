@@ -674,3 +674,28 @@ def test_portal_request_answered_with_a_document_and_every_email_arrives(
         assert unsent == []
     finally:
         app.extensions["dms"].close()
+
+
+def test_links_in_email_come_from_public_url_else_from_the_web_request(test_config):
+    from dms.requests import notify
+    from dms.web import create_app
+
+    configured = create_app(test_config)  # public_url http://localhost
+    bare = create_app({**test_config, "public_url": ""})
+    try:
+        for app, inside, outside in (
+            (configured, "http://localhost", "http://localhost"),
+            (bare, "http://ppid.lokal:8080", ""),
+        ):
+            archive = app.extensions["dms"]
+            with (
+                app.test_request_context("/", base_url="http://ppid.lokal:8080"),
+                archive.transaction() as session,
+            ):
+                assert notify.site_url(session) == inside
+            # The worker and the command line: no request to borrow from.
+            with archive.transaction() as session:
+                assert notify.site_url(session) == outside
+    finally:
+        configured.extensions["dms"].close()
+        bare.extensions["dms"].close()

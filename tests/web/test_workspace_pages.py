@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import pytest
 
 from dms.documents.models import Document, DocumentVersion
-from tests.helpers import a_pdf, post_multipart, upload
+from tests.helpers import a_pdf, local_today, post_multipart, upload
 from tests.web.test_auth_pages import csrf_token, log_in
 
 
@@ -253,7 +252,7 @@ def test_an_exemption_runs_from_proposal_to_penetapan_through_the_pages(
 
     utama = officer("utama")
     record = {
-        "test_date": date.today().isoformat(),
+        "test_date": local_today().isoformat(),
         "place": "Kota Mandiri",
         "participants": "PPID Utama\nKepala Dinas Kesehatan",
         "specific_information": "Data pribadi dalam lampiran",
@@ -353,7 +352,7 @@ def test_a_partial_exemption_publishes_the_redacted_version_and_a_decision_opens
         utama,
         f"{test_path}/catat",
         test_path,
-        test_date=date.today().isoformat(),
+        test_date=local_today().isoformat(),
         place="Kota Mandiri",
         participants="PPID Utama",
         specific_information="Nama dan NIK penerima bantuan",
@@ -393,7 +392,7 @@ def test_a_partial_exemption_publishes_the_redacted_version_and_a_decision_opens
         test_path,
         authority="komisi_informasi",
         reference="Putusan KI 12/2026",
-        decided_on=date.today().isoformat(),
+        decided_on=local_today().isoformat(),
     )
     assert opened.status_code == 302
     assert client.get(f"/api/v1/documents/{document_id}").status_code == 200
