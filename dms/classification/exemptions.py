@@ -35,6 +35,7 @@ from dms.classification.models import (
     GROUNDS,
     INDEFINITE_GROUNDS,
     NOT_EXEMPT,
+    OPEN_TEST_STATES,
     OPENED,
     PERIOD_DATE,
     PERIOD_DURATION,
@@ -68,7 +69,7 @@ NUMBER_SERIES = "consequence_test"
 MAX_LIMITED_YEARS = 30
 # The DIK entry is flagged this many working days before the period ends.
 WARNING_WORKING_DAYS = 30
-OPEN_STATES = (PROPOSED, RECORDED)
+OPEN_STATES = OPEN_TEST_STATES
 
 # Who may open an exemption before its end, and what they must cite.
 KOMISI_INFORMASI = "komisi_informasi"
@@ -619,7 +620,7 @@ def approve(
         test.exemption_status = ACTIVE
     test.state = APPROVED
     if previous is not None:
-        _supersede(session, actor, previous, test)
+        _supersede(session, actor, previous, test, today)
     if test.decision == NOT_EXEMPT:
         if is_exempt(test.document.category):
             _open_document(session, actor, test.document, reason=RENEWAL)
@@ -703,7 +704,9 @@ def _exemption_in_force(session, test: ConsequenceTest) -> ConsequenceTest | Non
     )
 
 
-def _supersede(session, actor, previous: ConsequenceTest, test: ConsequenceTest):
+def _supersede(
+    session, actor, previous: ConsequenceTest, test: ConsequenceTest, today: date
+):
     """A renewing test ends the exemption in force; one that finds the document
     not exempt opens it, and the DIK shows the old entry as opened."""
     status = OPENED if test.decision == NOT_EXEMPT else SUPERSEDED
@@ -711,7 +714,8 @@ def _supersede(session, actor, previous: ConsequenceTest, test: ConsequenceTest)
     previous.ended_at = previous.updated_at = utcnow()
     previous.end_authority = RENEWAL
     previous.end_reference = test.number or ""
-    previous.end_decided_on = test.decided_at.date()
+    # The local day of the decision (`today` comes from the settings' time zone).
+    previous.end_decided_on = today
     audit.record(
         session,
         actor,

@@ -24,6 +24,8 @@ REJECTED = "rejected"
 CANCELLED = "cancelled"
 TEST_STATES = (PROPOSED, RECORDED, APPROVED, REJECTED, CANCELLED)
 DECIDED_STATES = (APPROVED, REJECTED)
+# Proposed or recorded, not yet decided: the document stays closed meanwhile.
+OPEN_TEST_STATES = (PROPOSED, RECORDED)
 
 EXEMPT_WHOLE = "exempt_whole"
 EXEMPT_PART = "exempt_part"

@@ -24,6 +24,7 @@ from dms.classification.categories import (
     is_exempt,
     publishes_at_once,
 )
+from dms.classification.models import OPEN_TEST_STATES, ConsequenceTest
 from dms.db import utcnow
 from dms.documents.access import (
     get_changeable,
@@ -72,6 +73,13 @@ EXEMPT_AT_UPLOAD = (
     "Dokumen tidak dapat diunggah langsung sebagai dikecualikan: unggah dengan "
     "kategori lain sebagai draf (tidak terbit) dan usulkan pengecualian; hanya uji "
     "konsekuensi yang disetujui atasan PPID yang menjadikannya dikecualikan."
+)
+# DOMAIN.md §3: a proposal keeps the document closed until its test is decided.
+AWAITING_TEST = (
+    "Dokumen ini diusulkan untuk dikecualikan dan uji konsekuensinya belum "
+    "diputuskan atasan PPID: dokumen tidak dapat diajukan, diterbitkan, diberi "
+    "versi publik baru, atau diubah kategorinya sampai uji itu diputuskan "
+    "(bila ditolak, dokumen kembali ke alur biasa)."
 )
 
 
@@ -208,7 +216,11 @@ def append_version(
     stored = store_file(session, storage, fileobj, max_size=max_size)
     version = _append_version(session, document, stored, actor, filename, note)
     document.updated_at = utcnow()
-    if document.status == PUBLISHED and _may_publish(actor, document):
+    if (
+        document.status == PUBLISHED
+        and _may_publish(actor, document)
+        and not awaiting_exemption_test(session, document.id)
+    ):
         document.published_version = version.number
     audit.record(
         session,
@@ -261,6 +273,7 @@ def update_metadata(
     values = _validated(changes, partial=True)
     if "category" in values and values["category"] != document.category:
         _check_not_awaiting_test(document)
+        _check_no_undecided_exemption(session, document)
         _check_category_change(actor, document, values["category"])
     before = snapshot(document)
     for name, value in values.items():
@@ -287,6 +300,27 @@ def _check_not_awaiting_test(document: Document) -> None:
             "Versi publik ini hanya dapat diubah atau diterbitkan melalui uji "
             "konsekuensinya."
         )
+
+
+def awaiting_exemption_test(session: Session, document_id: int) -> bool:
+    """Whether an exemption of the document is proposed or recorded and not yet
+    decided by the atasan PPID."""
+    return (
+        session.scalar(
+            select(ConsequenceTest.id)
+            .where(
+                ConsequenceTest.document_id == document_id,
+                ConsequenceTest.state.in_(OPEN_TEST_STATES),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _check_no_undecided_exemption(session: Session, document: Document) -> None:
+    if awaiting_exemption_test(session, document.id):
+        raise InvalidTransition(AWAITING_TEST)
 
 
 def _apply_category_rules(document: Document, given: set[str]) -> None:
@@ -330,6 +364,7 @@ def publish(
     newer one arrived meanwhile, nothing is published (Conflict)."""
     document = get_changeable(session, actor, document_id)
     _check_not_awaiting_test(document)
+    _check_no_undecided_exemption(session, document)
     if not _may_publish(actor, document):
         raise Forbidden(
             "Hanya PPID Utama yang dapat menerbitkan dokumen ini; ajukan persetujuan."
@@ -384,7 +419,7 @@ def publish_by_decision(session: Session, *, actor, document: Document) -> None:
         if document.published_version < document.current_version:
             _publish_newest_version(session, actor, document)
         return
-    _transition(session, actor, document, PUBLISHED)
+    _transition(session, actor, document, PUBLISHED, by_decision=True)
 
 
 def take_off_public_view(session: Session, *, actor, document: Document) -> None:
@@ -411,13 +446,24 @@ ALLOWED_TRANSITIONS = {
 }
 
 
-def _transition(session: Session, actor: User, document: Document, target: str) -> None:
+def _transition(
+    session: Session,
+    actor: User,
+    document: Document,
+    target: str,
+    *,
+    by_decision: bool = False,
+) -> None:
+    """Move the document; only a decision (a test, an expiry, a ruling) may open
+    a document whose exemption is still being tested."""
     if document.status not in ALLOWED_TRANSITIONS[target]:
         raise InvalidTransition(
             f"Dokumen berstatus '{document.status}' tidak dapat menjadi '{target}'."
         )
     if target in (PENDING, PUBLISHED) and is_exempt(document.category):
         raise InvalidTransition("Dokumen yang dikecualikan tidak dapat diterbitkan.")
+    if target in (PENDING, PUBLISHED) and not by_decision:
+        _check_no_undecided_exemption(session, document)
     before = document.status
     document.status = target
     document.updated_at = utcnow()

@@ -436,6 +436,7 @@ def _document_page(document_id: int, error: FormError | None):
         actor = _actor(session)
         document = _workspace_document(session, actor, document_id)
         timezone = archive.settings.timezone
+        undecided_test = services.awaiting_exemption_test(session, document.id)
         page = render_template(
             "workspace/document.html",
             document=document,
@@ -443,7 +444,10 @@ def _document_page(document_id: int, error: FormError | None):
             tests=exemptions.list_tests(session, actor=actor, document_id=document.id),
             suggestion=_suggestion(session, actor, document),
             may_change=can_change(actor, document),
-            actions=_actions(actor, document),
+            actions=_actions(
+                actor, document, undecided_test=undecided_test
+            ),
+            undecided_test=undecided_test,
             metadata=_submitted("metadata", error)
             or _metadata_values(document, timezone),
             submitted=request.form if error else MultiDict(),
@@ -524,10 +528,12 @@ class Actions:
     propose: bool = False
 
 
-def _actions(actor: User, document: Document) -> Actions:
+def _actions(actor: User, document: Document, *, undecided_test: bool) -> Actions:
+    """What the actor may do now; nothing opens a document whose proposed
+    exemption is still undecided (`undecided_test`)."""
     if not can_change(actor, document):
         return Actions()
-    exempt = is_exempt(document.category)
+    exempt = is_exempt(document.category) or undecided_test
     awaiting_test = document.redacted_from_id is not None and (
         document.published_version == 0
     )
@@ -723,10 +729,16 @@ def approvals():
             actor=actor,
             query=ListQuery(status=PENDING, per_page=archive.settings.max_per_page),
         )
+        newer = _published_with_newer_version(session, actor)
         return render_template(
             "workspace/approvals.html",
             pending=pending,
-            newer=_published_with_newer_version(session, actor),
+            newer=newer,
+            awaiting_test={
+                d.id
+                for d in (*pending.items, *newer)
+                if services.awaiting_exemption_test(session, d.id)
+            },
         )
 
 
