@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -160,9 +162,20 @@ class Document(Base):
     indexed_revision: Mapped[int] = mapped_column(
         Integer, default=0, server_default="0"
     )
+    # Changes to the public text of a published document asked by an officer who
+    # may not publish it: they wait for the PPID Utama (the public keeps the
+    # approved text meanwhile). Field name -> new value, as JSON.
+    pending_changes: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON(none_as_null=True)
+    )
+    pending_changes_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    pending_changes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    pending_changes_by: Mapped[User | None] = relationship(
+        foreign_keys=[pending_changes_by_id]
+    )
     redacted_from: Mapped[Document | None] = relationship(remote_side=[id])
     versions: Mapped[list[DocumentVersion]] = relationship(
         back_populates="document", order_by="DocumentVersion.number"

@@ -265,7 +265,11 @@ def clean_filename(filename: str) -> str:
 def update_metadata(
     session: Session, *, actor: User, document_id: int, changes: dict[str, Any]
 ) -> Document:
-    """Change a document's metadata; an exemption cannot be set or lifted here."""
+    """Change a document's metadata; an exemption cannot be set or lifted here.
+
+    On a published document, an officer who may not publish it (a Pelaksana,
+    except for serta merta) only proposes the change: it waits for the PPID
+    Utama like a new version does, and the public keeps the approved text."""
     document = get_changeable(session, actor, document_id)
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
@@ -275,9 +279,13 @@ def update_metadata(
         _check_not_awaiting_test(document)
         _check_no_undecided_exemption(session, document)
         _check_category_change(actor, document, values["category"])
+    if document.status == PUBLISHED and not _may_publish(actor, document):
+        _propose_changes(session, actor, document, values)
+        return document
     before = snapshot(document)
     for name, value in values.items():
         setattr(document, name, value)
+    _drop_pending(document, set(values))
     if "category" in values:
         _apply_category_rules(document, set(values))
     document.updated_at = utcnow()
@@ -288,6 +296,78 @@ def update_metadata(
         document,
         before=before,
         after=snapshot(document),
+    )
+    return document
+
+
+def _propose_changes(
+    session: Session, actor: User, document: Document, values: dict[str, Any]
+) -> None:
+    """Keep the changes beside the approved text, merged with those already
+    waiting; a change back to the approved value withdraws that change."""
+    waiting = dict(document.pending_changes or {})
+    for name, value in values.items():
+        if value == getattr(document, name):
+            waiting.pop(name, None)
+        else:
+            waiting[name] = value.isoformat() if isinstance(value, datetime) else value
+    before = dict(document.pending_changes or {})
+    document.pending_changes = waiting or None
+    document.pending_changes_by_id = actor.id if waiting else None
+    document.pending_changes_at = utcnow() if waiting else None
+    if waiting != before:
+        audit.record(
+            session,
+            actor,
+            "document.propose_update",
+            document,
+            before=before,
+            after=waiting,
+        )
+
+
+def _drop_pending(document: Document, names: set[str]) -> None:
+    """Fields set by someone who may publish no longer wait for approval."""
+    if not document.pending_changes:
+        return
+    waiting = {k: v for k, v in document.pending_changes.items() if k not in names}
+    document.pending_changes = waiting or None
+    if not waiting:
+        document.pending_changes_by_id = document.pending_changes_at = None
+
+
+def _apply_pending_changes(session: Session, actor: User, document: Document) -> None:
+    """The PPID Utama approves the waiting changes: they become public now."""
+    values = _validated(dict(document.pending_changes or {}), partial=True)
+    before = snapshot(document)
+    for name, value in values.items():
+        setattr(document, name, value)
+    document.pending_changes = None
+    document.pending_changes_by_id = document.pending_changes_at = None
+    document.updated_at = utcnow()
+    audit.record(
+        session,
+        actor,
+        "document.approve_update",
+        document,
+        before=before,
+        after=snapshot(document),
+    )
+
+
+def discard_pending_changes(
+    session: Session, *, actor: User, document_id: int
+) -> Document:
+    """Drop the changes waiting for approval: the PPID Utama declines them, or
+    their organisation's officer takes them back."""
+    document = get_changeable(session, actor, document_id)
+    if not document.pending_changes:
+        raise InvalidTransition("Tidak ada perubahan yang menunggu persetujuan.")
+    before = dict(document.pending_changes)
+    document.pending_changes = None
+    document.pending_changes_by_id = document.pending_changes_at = None
+    audit.record(
+        session, actor, "document.discard_update", document, before=before, after={}
     )
     return document
 
@@ -374,13 +454,22 @@ def publish(
             f"Versi {version} bukan lagi versi terbaru (versi terbaru: "
             f"{document.current_version}); periksa ulang sebelum menerbitkan."
         )
-    if document.status == PUBLISHED and document.published_version < (
-        document.current_version
-    ):
-        _publish_newest_version(session, actor, document)
+    if document.status == PUBLISHED and _waits_for_approval(document):
+        if document.published_version < document.current_version:
+            _publish_newest_version(session, actor, document)
+        if document.pending_changes:
+            _apply_pending_changes(session, actor, document)
     else:
         _transition(session, actor, document, PUBLISHED)
+        if document.pending_changes:
+            _apply_pending_changes(session, actor, document)
     return document
+
+
+def _waits_for_approval(document: Document) -> bool:
+    """A published document with a newer version or changed text not yet public."""
+    newer = document.published_version < document.current_version
+    return newer or bool(document.pending_changes)
 
 
 def _publish_newest_version(session: Session, actor, document: Document) -> None:

@@ -349,6 +349,18 @@ def _simple_transition(name: str, service):
     bp.post(f"/documents/<id:document_id>/{name}")(view)
 
 
+@bp.delete("/documents/<id:document_id>/pending-changes")
+def discard_pending_changes(document_id: int):
+    """Decline (PPID Utama) or take back (the OPD) the changes waiting."""
+    actor_id = _authenticated_user_id()
+    with _archive().transaction() as session:
+        actor = session.get(User, actor_id)
+        document = services.discard_pending_changes(
+            session, actor=actor, document_id=document_id
+        )
+        return jsonify(document_json(document, actor))
+
+
 _simple_transition("submit", services.submit)
 _simple_transition("withdraw", services.withdraw)
 _simple_transition("return", services.return_to_draft)
@@ -415,10 +427,23 @@ def document_json(
     if sees_unpublished(actor, document):
         indexed = document.indexed_revision == document.index_revision
         body["indexing"] = {"status": "indexed" if indexed else "pending"}
+        body["pending_changes"] = _pending_changes(document)
     if with_versions:
         versions = services.visible_versions(actor, document)
         body["versions"] = [version_json(v) for v in versions]
     return body
+
+
+def _pending_changes(document: Document) -> dict[str, Any] | None:
+    """Changes to the public text waiting for the PPID Utama (staff only)."""
+    if not document.pending_changes:
+        return None
+    by = document.pending_changes_by
+    return {
+        "fields": document.pending_changes,
+        "by": by.username if by else None,
+        "at": _time(document.pending_changes_at),
+    }
 
 
 def _refresh(document: Document) -> dict[str, Any]:

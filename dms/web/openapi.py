@@ -219,6 +219,19 @@ def _schemas() -> dict[str, Any]:
                     "the latest change",
                     "properties": {"status": {"enum": ["indexed", "pending"]}},
                 },
+                "pending_changes": {
+                    "type": ["object", "null"],
+                    "description": "Staff only: changes to the public text of a "
+                    "published document asked by an officer who may not publish "
+                    "it; they become public when the PPID Utama publishes "
+                    "(POST .../publish) and are dropped by DELETE "
+                    ".../pending-changes",
+                    "properties": {
+                        "fields": {"type": "object"},
+                        "by": {"type": ["string", "null"]},
+                        "at": {"type": ["string", "null"]},
+                    },
+                },
                 "score": {
                     "type": ["number", "null"],
                     "description": "With q: relevance (null unless sorted by it)",
@@ -412,7 +425,10 @@ def _paths() -> dict[str, Any]:
         "/documents/{id}/submit": {"post": _transition("Send a draft for approval")},
         "/documents/{id}/publish": {
             "post": {
-                **_transition("Publish the newest version (or approve a newer one)"),
+                **_transition(
+                    "Publish the newest version (or approve a newer one and "
+                    "the text changes waiting)"
+                ),
                 "description": 'Optional JSON {"version": n}: the version the approver '
                 "reviewed; 409 when a newer one has arrived since.",
             }
@@ -421,6 +437,11 @@ def _paths() -> dict[str, Any]:
             "post": _transition("Send a pending document back to draft")
         },
         "/documents/{id}/withdraw": {"post": _transition("Withdraw from public view")},
+        "/documents/{id}/pending-changes": {
+            "delete": _transition(
+                "Drop the changes to a published document's text that wait for approval"
+            )
+        },
         "/auth/token": {
             "post": {
                 "summary": "Exchange a username and password for a bearer token",

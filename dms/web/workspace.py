@@ -29,7 +29,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from werkzeug.datastructures import MultiDict
 
 from dms import errors
@@ -109,6 +109,18 @@ DIP_LABELS = {
     "dip_form": _l("Bentuk informasi yang tersedia"),
     "dip_retention": _l("Jangka waktu penyimpanan"),
 }
+# Every field whose change on a published document may wait for approval.
+FIELD_LABELS = {
+    "title": _l("Judul"),
+    "summary": _l("Ringkasan isi"),
+    "year": _l("Tahun"),
+    "info_type": _l("Jenis informasi"),
+    "category": _l("Kategori"),
+    "refresh_months": _l("Periode pembaruan (bulan, khusus berkala)"),
+    "event_at": _l("Waktu kejadian (khusus serta merta)"),
+    "pinned": _l("Disematkan di beranda"),
+    **DIP_LABELS,
+}
 DIP_FORM_LABELS = {
     "print": _l("Cetak"),
     "recording": _l("Rekaman"),
@@ -181,6 +193,7 @@ def labels() -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "category_labels": CATEGORY_LABELS,
         "dip_labels": DIP_LABELS,
+        "field_labels": FIELD_LABELS,
         "dip_form_labels": DIP_FORM_LABELS,
         "test_state_labels": TEST_STATE_LABELS,
         "decision_labels": DECISION_LABELS,
@@ -444,9 +457,7 @@ def _document_page(document_id: int, error: FormError | None):
             tests=exemptions.list_tests(session, actor=actor, document_id=document.id),
             suggestion=_suggestion(session, actor, document),
             may_change=can_change(actor, document),
-            actions=_actions(
-                actor, document, undecided_test=undecided_test
-            ),
+            actions=_actions(actor, document, undecided_test=undecided_test),
             undecided_test=undecided_test,
             metadata=_submitted("metadata", error)
             or _metadata_values(document, timezone),
@@ -496,21 +507,31 @@ def _editable_categories(document: Document) -> tuple[str, ...]:
 
 
 def _metadata_values(document: Document, timezone: str) -> MultiDict:
+    """The form's values: the changes waiting for approval over the approved
+    text, so that saving the form again keeps them."""
+    waiting = document.pending_changes or {}
+
+    def value(name: str):
+        return waiting[name] if name in waiting else getattr(document, name)
+
+    event_at = value("event_at")
+    if isinstance(event_at, str):
+        event_at = datetime.fromisoformat(event_at)
     values = MultiDict(
         {
-            "title": document.title,
-            "summary": document.summary,
+            "title": value("title"),
+            "summary": value("summary"),
             "category": document.category,
-            "year": str(document.year or ""),
-            "info_type": document.info_type,
-            "refresh_months": str(document.refresh_months or ""),
-            "event_at": _local_input(document.event_at, timezone),
+            "year": str(value("year") or ""),
+            "info_type": value("info_type"),
+            "refresh_months": str(value("refresh_months") or ""),
+            "event_at": _local_input(event_at, timezone),
         }
     )
     for name in services.DIP_FIELDS:
         if name != "dip_form":
-            values[name] = getattr(document, name)
-    for form in (document.dip_form or "").split(","):
+            values[name] = value(name)
+    for form in (value("dip_form") or "").split(","):
         if form.strip():
             values.add("dip_form", form.strip())
     return values
@@ -540,16 +561,21 @@ def _actions(actor: User, document: Document, *, undecided_test: bool) -> Action
     may_publish = actor.role == PPID_UTAMA or (
         publishes_at_once(document.category) and document.redacted_from_id is None
     )
+    newer_version = document.published_version < document.current_version
     newer = document.status == PUBLISHED and (
-        document.published_version < document.current_version
+        newer_version or bool(document.pending_changes)
     )
     publishable = document.status in (DRAFT, PENDING, WITHDRAWN) or newer
+    if newer and newer_version:
+        label = _("Terbitkan versi %(n)s", n=document.current_version)
+    elif newer:
+        label = _("Setujui dan terbitkan")
+    else:
+        label = _("Terbitkan")
     return Actions(
         submit=document.status == DRAFT and not exempt and not awaiting_test,
         publish=may_publish and publishable and not exempt and not awaiting_test,
-        publish_label=_("Terbitkan versi %(n)s", n=document.current_version)
-        if newer
-        else _("Terbitkan"),
+        publish_label=label,
         return_to_draft=document.status == PENDING,
         withdraw=document.status in (PENDING, PUBLISHED),
         propose=not awaiting_test,
@@ -562,12 +588,17 @@ def update(document_id: int):
     timezone = _archive().settings.timezone
 
     def apply(session, actor):
-        services.update_metadata(
+        document = services.update_metadata(
             session,
             actor=actor,
             document_id=document_id,
             changes=_metadata_changes(request.form, timezone),
         )
+        if document.pending_changes and document.pending_changes_by_id == actor.id:
+            return _(
+                "Perubahan disimpan dan menunggu persetujuan PPID Utama; publik "
+                "masih melihat teks yang disetujui."
+            )
         return _("Metadata dokumen disimpan.")
 
     return _on_document(document_id, "metadata", apply)
@@ -743,7 +774,8 @@ def approvals():
 
 
 def _published_with_newer_version(session, actor: User) -> list[Document]:
-    """Published documents whose newest version still waits for approval."""
+    """Published documents whose newest version or changed text still waits for
+    approval."""
     # No listing service filters on this yet; the visibility clause still applies.
     return list(
         session.scalars(
@@ -751,7 +783,10 @@ def _published_with_newer_version(session, actor: User) -> list[Document]:
             .where(
                 visible_clause(actor),
                 Document.status == PUBLISHED,
-                Document.published_version < Document.current_version,
+                or_(
+                    Document.published_version < Document.current_version,
+                    Document.pending_changes.is_not(None),
+                ),
             )
             .order_by(Document.updated_at.desc(), Document.id.desc())
             .limit(_archive().settings.max_per_page)
