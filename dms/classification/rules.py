@@ -12,9 +12,10 @@ import calendar
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from dms.audit import AuditEvent
 from dms.classification.categories import (
     BERKALA,
     DEFAULT_REFRESH_MONTHS,
@@ -22,6 +23,7 @@ from dms.classification.categories import (
 )
 from dms.documents.access import PUBLIC_CLAUSE, visible_clause
 from dms.documents.models import (
+    PPID_UTAMA,
     PUBLISHED,
     Document,
     DocumentVersion,
@@ -157,3 +159,50 @@ def published_serta_merta(
     if pinned_only:
         query = query.where(Document.pinned.is_(True))
     return list(session.scalars(query))
+
+
+# What an OPD officer may do to serta merta without the PPID Utama, to be
+# reviewed after the fact (DOMAIN.md §2).
+SERTA_MERTA_OWN_ACTIONS = (
+    "document.publish",
+    "document.update",
+    "version.create",
+    "version.publish",
+)
+
+
+def serta_merta_to_review(
+    session: Session, *, actor: User, since: datetime, limit: int = 50
+) -> list[tuple[Document, AuditEvent]]:
+    """Published serta merta documents that an officer other than the PPID Utama
+    published or changed since `since`, each with its latest such event, newest
+    first: the PPID Utama reviews them after the fact."""
+    newest = (
+        select(
+            AuditEvent.object_id.label("document_id"),
+            func.max(AuditEvent.id).label("event_id"),
+        )
+        .join(User, User.id == AuditEvent.actor_id)
+        .where(
+            AuditEvent.object_type == "document",
+            AuditEvent.action.in_(SERTA_MERTA_OWN_ACTIONS),
+            AuditEvent.occurred_at >= since,
+            User.role != PPID_UTAMA,
+        )
+        .group_by(AuditEvent.object_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Document, AuditEvent)
+        .join(newest, newest.c.document_id == Document.id)
+        .join(AuditEvent, AuditEvent.id == newest.c.event_id)
+        .where(
+            Document.category == SERTA_MERTA,
+            Document.status == PUBLISHED,
+            visible_clause(actor),
+        )
+        .options(joinedload(Document.organisation))
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [(document, event) for document, event in rows]

@@ -10,7 +10,7 @@ the matching status; a document or test the officer may not see is a 404 page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,7 @@ from sqlalchemy import or_, select
 from werkzeug.datastructures import MultiDict
 
 from dms import errors
-from dms.classification import exemptions
+from dms.classification import exemptions, rules
 from dms.classification.categories import (
     BERKALA,
     DIKECUALIKAN,
@@ -50,6 +50,7 @@ from dms.classification.models import (
     RECORDED,
 )
 from dms.classification.suggest import suggest_for_document
+from dms.db import utcnow
 from dms.documents import accounts, services
 from dms.documents.access import can_change, sees_unpublished, visible_clause
 from dms.documents.models import (
@@ -108,6 +109,14 @@ DIP_LABELS = {
     "dip_production_place": _l("Tempat pembuatan informasi"),
     "dip_form": _l("Bentuk informasi yang tersedia"),
     "dip_retention": _l("Jangka waktu penyimpanan"),
+}
+# Serta merta published or changed by an OPD: listed for review this long.
+REVIEW_WINDOW = timedelta(days=30)
+ACTION_LABELS = {
+    "document.publish": _l("diterbitkan"),
+    "document.update": _l("metadata diubah"),
+    "version.create": _l("versi baru"),
+    "version.publish": _l("versi baru diterbitkan"),
 }
 # Every field whose change on a published document may wait for approval.
 FIELD_LABELS = {
@@ -194,6 +203,7 @@ def labels() -> dict[str, Any]:
         "category_labels": CATEGORY_LABELS,
         "dip_labels": DIP_LABELS,
         "field_labels": FIELD_LABELS,
+        "action_labels": ACTION_LABELS,
         "dip_form_labels": DIP_FORM_LABELS,
         "test_state_labels": TEST_STATE_LABELS,
         "decision_labels": DECISION_LABELS,
@@ -765,6 +775,10 @@ def approvals():
             "workspace/approvals.html",
             pending=pending,
             newer=newer,
+            to_review=rules.serta_merta_to_review(
+                session, actor=actor, since=utcnow() - REVIEW_WINDOW
+            ),
+            review_days=REVIEW_WINDOW.days,
             awaiting_test={
                 d.id
                 for d in (*pending.items, *newer)

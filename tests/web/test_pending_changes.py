@@ -192,3 +192,25 @@ def test_the_workspace_shows_waiting_text_keeps_it_and_the_queue_approves_it(
     )
     assert approved.status_code == 302
     assert public_title(client, published) == CHANGED
+
+
+def test_serta_merta_an_opd_published_or_changed_is_listed_for_review(
+    app, client, cast
+):
+    own = upload(
+        client, cast, "dinkes", title="Banjir Kecamatan Barat", category="serta_merta"
+    ).get_json()["id"]
+    patch(client, cast, "dinkes", own, summary="Air mulai surut")
+    by_utama = upload(
+        client, cast, "utama", title="Gempa Kota Mandiri", category="serta_merta"
+    ).get_json()["id"]
+    assert by_utama != own
+    utama = app.test_client()
+    assert log_in(utama, "utama").status_code == 302
+
+    queue = utama.get("/ruang-kerja/persetujuan").get_data(as_text=True)
+    review = queue[queue.index('id="tinjau-serta-merta"') :]
+
+    assert "Banjir Kecamatan Barat" in review
+    assert "metadata diubah" in review
+    assert "Gempa Kota Mandiri" not in review
