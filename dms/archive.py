@@ -72,7 +72,7 @@ class Archive:
             raise
         finally:
             session.close()
-        self._announce(tracking.take_changed_ids(session))
+        self.request_indexing(tracking.take_changed_ids(session))
         if mail.take_queued(session):
             self._announce_mail()
 
@@ -83,9 +83,10 @@ class Archive:
             return self.settings.public_url.rstrip("/")
         return self.request_url() if self.request_url is not None else ""
 
-    def _announce(self, document_ids: set[int]) -> None:
-        """Pass committed changes on; a failure here must not undo the commit:
-        the database still records the lag and the sweep will catch up."""
+    def request_indexing(self, document_ids: set[int]) -> None:
+        """Pass committed changes on (or documents found lagging); a failure
+        here must not undo the commit: the database still records the lag and
+        the sweep will catch up."""
         if not document_ids or self.on_documents_changed is None:
             return
         try:

@@ -98,8 +98,15 @@ def _organisation_id(archive: Archive, slug: str) -> int:
 
 def _import_one(archive, path, organisation_id, org_slug, category, year, publish):
     digest = _sha256_of(path)
+    with archive.reading() as session:
+        held = _holders(session, organisation_id, digest)
+        lagging = {d.id for d in held if d.indexed_revision != d.index_revision}
+    if held:
+        # A run killed after its commit, before the index: index them now.
+        archive.request_indexing(lagging)
+        return False
     with archive.transaction() as session:
-        if _already_held(session, organisation_id, digest):
+        if _holders(session, organisation_id, digest):
             return False
         with path.open("rb") as fileobj:
             services.create_document(
@@ -120,19 +127,18 @@ def _import_one(archive, path, organisation_id, org_slug, category, year, publis
     return True
 
 
-def _already_held(session, organisation_id: int, digest: str) -> bool:
-    """Whether a document of this organisation already holds these bytes."""
-    return (
-        session.scalar(
-            select(DocumentVersion.id)
-            .join(Document)
+def _holders(session, organisation_id: int, digest: str) -> list[Document]:
+    """The documents of this organisation that already hold these bytes."""
+    return list(
+        session.scalars(
+            select(Document)
+            .join(DocumentVersion)
             .where(
                 Document.organisation_id == organisation_id,
                 DocumentVersion.blob_sha256 == digest,
             )
-            .limit(1)
+            .distinct()
         )
-        is not None
     )
 
 

@@ -264,3 +264,20 @@ def test_reindex_in_two_processes_gives_the_same_results(ready, tmp_path):
     before = [search_json(ready, q) for q in queries]
     assert "3 document(s) indexed" in ready.ok("reindex", "--procs", "2").stdout
     assert [search_json(ready, q) for q in queries] == before
+
+
+def test_a_rerun_after_a_crash_indexes_what_it_skips_as_already_imported(
+    ready, tmp_path
+):
+    # A run whose indexing never happened: committed, then killed (here: the
+    # documents were queued for a worker that never ran).
+    folder = write_texts(tmp_path / "in")
+    args = ("import", folder, "--org", "ppid-utama", "--category", "setiap_saat")
+    ready.ok(*args, "--publish", "--no-index")
+    assert search_json(ready, "banjir")["total"] == 0
+
+    rerun = ready.ok(*args, "--publish").stdout
+
+    assert "0 added, 3 skipped" in rerun
+    assert titles(search_json(ready, "banjir")) == ["Banjir"]
+    assert titles(search_json(ready, "188.4/705/2013")) == ["Sk ppid"]
