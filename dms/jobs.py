@@ -18,6 +18,7 @@ import logging
 from pathlib import Path
 
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.exceptions import TaskLockedException
 
 from dms.archive import Archive
 from dms.indexing.index import SearchIndex
@@ -30,6 +31,8 @@ IMMEDIATE = "immediate"
 QUEUE_NAME = "dms"
 INDEX_RETRIES = 5
 INDEX_RETRY_DELAY_SECONDS = 10
+# One sweep at a time, whatever starts it (the worker's start, the periodic task).
+SWEEP_LOCK = "dms.sweep_index"
 
 
 def make_huey(settings: Settings) -> Huey:
@@ -123,7 +126,14 @@ class Jobs:
         return None
 
     def _sweep(self) -> int:
-        count = self.indexer.sweep()
+        """Catch up with the index lag, unless a sweep is running already: the
+        start-up sweep of a large backlog may outlast the periodic one's period."""
+        try:
+            with self.huey.lock_task(SWEEP_LOCK):
+                count = self.indexer.sweep()
+        except TaskLockedException:
+            log.info("a sweep is running already; this one is skipped")
+            return 0
         if count:
             log.info("sweep indexed %d lagging document(s)", count)
         return count

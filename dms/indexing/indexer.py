@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 # The index holds at most this much of a document's text (the database keeps all).
 INDEX_BODY_CHARS = 1_000_000
 CHUNK = 200
+# The sweep indexes and acknowledges this many documents at a time, so that a long
+# catch-up makes documents searchable as it goes.
+SWEEP_BATCH = 10
 
 BODY_VERSION = case(
     (
@@ -138,15 +141,19 @@ class Indexer:
 
     # -- catching up and rebuilding ---------------------------------------------
 
-    def sweep(self, limit: int | None = None) -> int:
-        """Index every document whose entry lags behind its row; returns how many."""
+    def sweep(self, limit: int | None = None, batch: int = SWEEP_BATCH) -> int:
+        """Index every document whose entry lags behind its row, `batch` at a time
+        (each searchable as soon as its batch is written); returns how many."""
         done, after_id = 0, 0
         while limit is None or done < limit:
             with self.archive.reading() as session:
                 ids = tracking.pending_ids(session, limit=CHUNK, after_id=after_id)
             if not ids:
                 break
-            self.refresh(ids)
+            if limit is not None:
+                ids = ids[: limit - done]
+            for part in _batches(ids, batch):
+                self.refresh(part)
             done += len(ids)
             after_id = ids[-1]
         return done

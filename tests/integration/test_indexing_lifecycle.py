@@ -118,6 +118,41 @@ def test_a_lost_job_is_made_good_by_the_sweep(
     assert indexer.sweep() == 0
 
 
+def test_the_sweep_makes_documents_searchable_batch_by_batch(
+    client, cast, archive, search_index, indexer
+):
+    archive.on_documents_changed = None  # a backlog: the queue was down
+    for place in ("utara", "selatan", "barat"):
+        a_text(client, cast, "utama", f"peta rawan longsor {place}", publish="true")
+    searchable_after_each_batch = []
+    refresh = indexer.refresh
+
+    def refresh_and_look(ids):
+        written = refresh(ids)
+        searchable_after_each_batch.append(results(archive, search_index, "longsor")[1])
+        return written
+
+    indexer.refresh = refresh_and_look
+
+    assert indexer.sweep(batch=1) == 3
+    assert searchable_after_each_batch == [1, 2, 3]
+
+
+def test_a_sweep_never_runs_beside_another(client, cast, archive, search_index):
+    from huey import MemoryHuey
+
+    from dms.jobs import SWEEP_LOCK, Jobs
+
+    archive.on_documents_changed = None
+    a_text(client, cast, "utama", "peta rawan longsor", publish="true")
+    jobs = Jobs(archive, search_index, huey=MemoryHuey("uji", immediate=True))
+
+    with jobs.huey.lock_task(SWEEP_LOCK):  # the start-up sweep, still running
+        assert jobs._sweep() == 0
+    assert results(archive, search_index, "longsor")[1] == 0
+    assert jobs._sweep() == 1
+
+
 def test_a_busy_writer_leaves_the_change_pending_until_it_is_retried(
     client, cast, archive, search_index, indexer
 ):
