@@ -258,6 +258,7 @@ def _seed(session: Session, year: int, actor) -> list[date]:
 def merge_year(session: Session, year: int, *, actor=None) -> MergeResult:
     """Add the package's days that a seeded year lacks (a newer `holidays`, a new
     SKB), never changing a recorded row: an admin's edit stays as it is."""
+    _require_admin(actor)
     _check_year(year, "year")
     if not is_seeded(session, year):
         added = tuple(_seed(session, year, actor))
