@@ -100,6 +100,7 @@ def init() -> None:
         upgrade_schema(archive.engine)
         archive.storage.ensure_ready()
         _ensure_index(archive)
+        _warn_of_a_stale_calendar(archive)
     click.echo(
         f"dms: ready (database {_safe_url(settings.database_url)}, "
         f"storage {_safe_url(settings.storage_url)})"
@@ -120,6 +121,17 @@ def _ensure_index(archive) -> None:
         reason = "built by an older schema" if state.needs_rebuild else "missing"
         click.echo(f"dms: search index {reason}; rebuilding", err=True)
         _rebuild(archive)
+
+
+def _warn_of_a_stale_calendar(archive) -> None:
+    """Warn (on stderr; init still succeeds) when this or next year's working-day
+    calendar has no cuti bersama or lacks days the holidays package has."""
+    from dms.requests.calendar import stale_warnings
+
+    year = archive.settings.local_today().year
+    with archive.reading() as session:
+        for warning in stale_warnings(session, [year, year + 1]):
+            click.echo(f"dms: peringatan: {warning}", err=True)
 
 
 def _search_index(archive):

@@ -22,7 +22,13 @@ def calendar_group() -> None:
     multiple=True,
     help="Year to seed from the holidays package (repeatable; default: this year)",
 )
-def seed(years: tuple[int, ...]) -> None:
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="For a year already seeded: add the package's new days (a newer holidays "
+    "release, a new SKB); recorded days and the admin's edits are not changed",
+)
+def seed(years: tuple[int, ...], merge: bool) -> None:
     """Write the years' holidays from the holidays package (admin edits are kept)."""
     from dms.cli import _archive
     from dms.documents.access import SYSTEM
@@ -30,17 +36,53 @@ def seed(years: tuple[int, ...]) -> None:
 
     with _archive() as archive, archive.transaction() as session:
         for year in years or (_this_year(archive.settings),):
+            if merge:
+                click.echo(_merged(calendar.merge_year(session, year, actor=SYSTEM)))
+                continue
             if calendar.is_seeded(session, year):
-                click.echo(f"{year}: sudah diisi sebelumnya; tidak ada yang diubah")
+                hint = (
+                    "; paket holidays punya hari baru: tambahkan dengan --merge"
+                    if calendar.missing_package_days(session, year)
+                    else ""
+                )
+                click.echo(
+                    f"{year}: sudah diisi sebelumnya; tidak ada yang diubah{hint}"
+                )
                 continue
             written = calendar.seed_year(session, year, actor=SYSTEM)
             click.echo(f"{year}: {written} hari libur dicatat")
 
 
+def _merged(result) -> str:
+    from dms.requests.calendar import format_dates
+
+    added = f" ({format_dates(result.added)})" if result.added else ""
+    line = f"{result.year}: {len(result.added)} hari libur baru dari paket{added}"
+    if result.admin_kept:
+        line += f"; {len(result.admin_kept)} suntingan admin tidak diubah"
+    if result.not_in_package:
+        line += (
+            f"; {len(result.not_in_package)} hari isian lama tidak ada lagi di paket "
+            f"({format_dates(result.not_in_package)}), dibiarkan: periksa dan "
+            "hapus dengan 'dms calendar remove' bila perlu"
+        )
+    return line
+
+
+# How `dms calendar list` names where a day came from.
+ORIGIN_LABELS = {
+    "package": "paket",
+    "admin": "admin",
+    "admin_override": "admin>paket",
+}
+
+
 @calendar_group.command("list")
 @click.option("--year", type=YEAR, default=None, help="Default: this year")
 def list_days(year: int | None) -> None:
-    """Print the year's recorded weekdays and whether each is a working day."""
+    """Print the year's recorded weekdays, whether each is a working day and where
+    it came from (paket: the holidays package; admin: the admin's own day;
+    admin>paket: the admin's change of a package day)."""
     from dms.cli import _archive
     from dms.requests import calendar
 
@@ -51,17 +93,24 @@ def list_days(year: int | None) -> None:
             session, year, cuti_bersama_day_off=settings.cuti_bersama_day_off
         )
         seeded = calendar.is_seeded(session, year)
+        warnings = calendar.stale_warnings(session, [year])
+    click.echo(
+        f"{'tanggal':<10} {'hari':<6} {'status':<10} {'jenis':<12} {'sumber':<11} nama"
+    )
     for entry in entries:
         status = "hari kerja" if entry.working_day else "libur"
         click.echo(
             f"{entry.day.isoformat()} {calendar.WEEKDAY_NAMES[entry.day.weekday()]:<6} "
-            f"{status:<10} {entry.kind:<12} {entry.source:<8} {entry.name}"
+            f"{status:<10} {entry.kind:<12} {ORIGIN_LABELS[entry.origin]:<11} "
+            f"{entry.name}"
         )
     origin = "database" if seeded else "paket holidays (belum diisi ke database)"
     cuti = "libur" if settings.cuti_bersama_day_off else "hari kerja"
     click.echo(
         f"dms: {year}: {len(entries)} tanggal dari {origin}; cuti bersama {cuti}"
     )
+    for warning in warnings:
+        click.echo(f"dms: peringatan: {warning}", err=True)
 
 
 @calendar_group.command("set")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, make_dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -44,6 +44,11 @@ KIND_LABELS = {
     CUTI_BERSAMA: "cuti bersama",
     OTHER: "libur lain",
 }
+# Where a recorded day came from (CalendarEntry.origin, the API's `origin`).
+FROM_PACKAGE = "package"  # written (or, a year not seeded, read) from `holidays`
+ADMIN_ADDED = "admin"  # the admin's own day, not in the package
+ADMIN_CHANGED = "admin_override"  # the admin's change of a package day
+ORIGINS = (FROM_PACKAGE, ADMIN_ADDED, ADMIN_CHANGED)
 # audit.record names its object by class name and `id`; a day is keyed by its
 # date, which before/after carry, and a seeded year by the year itself.
 AuditedDay = make_dataclass(
@@ -73,6 +78,19 @@ class CalendarEntry:
     day_off: bool
     source: str
     working_day: bool
+    origin: str = FROM_PACKAGE
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """What `merge_year` did: package days added, and what it left as it was."""
+
+    year: int
+    added: tuple[date, ...]
+    # The admin's rows on package days: the admin's word stands.
+    admin_kept: tuple[date, ...]
+    # Seeded rows the package no longer lists: left for the admin to judge.
+    not_in_package: tuple[date, ...]
 
 
 YearDays = Callable[[int], dict[date, Holiday]]
@@ -225,17 +243,95 @@ def seed_year(session: Session, year: int, *, actor=None) -> int:
     """Write the year's holidays once, keeping existing rows; returns rows written."""
     if is_seeded(session, year):
         return 0
+    return len(_seed(session, year, actor))
+
+
+def _seed(session: Session, year: int, actor) -> list[date]:
+    written = _add_missing(session, year, actor)
+    session.add(CalendarYear(year=year))
+    audit.record(
+        session, actor, "calendar.seed", AuditedYear(year), after={"days": len(written)}
+    )
+    return written
+
+
+def merge_year(session: Session, year: int, *, actor=None) -> MergeResult:
+    """Add the package's days that a seeded year lacks (a newer `holidays`, a new
+    SKB), never changing a recorded row: an admin's edit stays as it is."""
+    _require_admin(actor)
+    _check_year(year, "year")
+    if not is_seeded(session, year):
+        added = tuple(_seed(session, year, actor))
+    else:
+        added = tuple(_add_missing(session, year, actor))
+        audit.record(
+            session,
+            actor,
+            "calendar.merge",
+            AuditedYear(year),
+            after={"days": len(added), "added": [day.isoformat() for day in added]},
+        )
+    package = package_days(year)
+    rows = _rows_of_year(session, year)
+    return MergeResult(
+        year=year,
+        added=added,
+        admin_kept=tuple(
+            row.day
+            for row in rows
+            if row.source == ADMIN_EDIT and row.day in package and row.day not in added
+        ),
+        not_in_package=tuple(
+            row.day for row in rows if row.source == SEEDED and row.day not in package
+        ),
+    )
+
+
+def missing_package_days(session: Session, year: int) -> list[Holiday]:
+    """The package's days a seeded year has no row for (what a merge would add)."""
+    if not is_seeded(session, year):
+        return []
     recorded = {row.day for row in _rows_of_year(session, year)}
-    written = 0
+    return [h for h in _package_holidays(year) if h.day not in recorded]
+
+
+def stale_warnings(session: Session, years: Iterable[int]) -> list[str]:
+    """Why these years' calendar may be out of date, in Indonesian (none: [])."""
+    version = holidays.__version__
+    warnings = []
+    for year in years:
+        if not any(h.kind == CUTI_BERSAMA for h in year_days(session, year).values()):
+            warnings.append(
+                f"kalender hari kerja {year} tidak memuat cuti bersama, sehingga "
+                "tenggat bisa jatuh terlalu cepat; perbarui paket holidays "
+                f"(terpasang {version}) lalu jalankan 'dms calendar seed --year "
+                f"{year} --merge', atau catat cuti bersama SKB dengan "
+                "'dms calendar set'"
+            )
+        missing = missing_package_days(session, year)
+        if missing:
+            warnings.append(
+                f"paket holidays {version} memuat {len(missing)} hari libur {year} "
+                f"yang belum ada di database ({format_dates(h.day for h in missing)}); "
+                f"jalankan 'dms calendar seed --year {year} --merge'"
+            )
+    return warnings
+
+
+def format_dates(days: Iterable[date], shown: int = 5) -> str:
+    days = [day.isoformat() for day in days]
+    more = f" dan {len(days) - shown} lainnya" if len(days) > shown else ""
+    return ", ".join(days[:shown]) + more
+
+
+def _add_missing(session: Session, year: int, actor) -> list[date]:
+    recorded = {row.day for row in _rows_of_year(session, year)}
+    added = []
     for holiday in _package_holidays(year):
         if holiday.day not in recorded:
             session.add(_new_row(holiday, actor))
-            written += 1
-    session.add(CalendarYear(year=year))
-    audit.record(
-        session, actor, "calendar.seed", AuditedYear(year), after={"days": written}
-    )
-    return written
+            added.append(holiday.day)
+    return added
 
 
 def _new_row(holiday: Holiday, actor) -> CalendarDay:
@@ -305,6 +401,7 @@ def list_days(
 ) -> list[CalendarEntry]:
     """Every recorded weekday of the year, and whether each is a working day."""
     _check_year(year, "year")
+    package = package_days(year)
     return [
         CalendarEntry(
             day=h.day,
@@ -313,9 +410,16 @@ def list_days(
             day_off=h.day_off,
             source=h.source,
             working_day=not _counts_as_day_off(h, cuti_bersama_day_off),
+            origin=_origin(h, package),
         )
         for h in sorted(year_days(session, year).values(), key=lambda h: h.day)
     ]
+
+
+def _origin(holiday: Holiday, package: dict[date, Holiday]) -> str:
+    if holiday.source == SEEDED:
+        return FROM_PACKAGE
+    return ADMIN_CHANGED if holiday.day in package else ADMIN_ADDED
 
 
 def _require_admin(actor) -> None:

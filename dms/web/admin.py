@@ -6,6 +6,7 @@ one service; a refusal is shown on the form with its status.
 
 from __future__ import annotations
 
+import holidays
 from flask import (
     Blueprint,
     Flask,
@@ -49,6 +50,11 @@ DAY_KIND_LABELS = {
     CUTI_BERSAMA: _l("Cuti bersama"),
     OTHER: _l("Libur lain"),
 }
+DAY_ORIGIN_LABELS = {
+    calendar.FROM_PACKAGE: _l("Paket hari libur"),
+    calendar.ADMIN_ADDED: _l("Admin"),
+    calendar.ADMIN_CHANGED: _l("Admin (mengubah hari dari paket)"),
+}
 
 
 @bp.context_processor
@@ -56,6 +62,7 @@ def labels():
     return {
         "role_labels": ROLE_LABELS,
         "day_kind_labels": DAY_KIND_LABELS,
+        "day_origin_labels": DAY_ORIGIN_LABELS,
         "options": options,
         "weekday_names": calendar.WEEKDAY_NAMES,
     }
@@ -227,6 +234,24 @@ def remove_day(day: str):
     return redirect(url_for(".calendar_page", year=day[:4]))
 
 
+@bp.post("/kalender/<int:year>/gabung")
+@roles_required(ADMIN)
+def merge_year(year: int):
+    def apply(session, actor):
+        merged = calendar.merge_year(session, year, actor=actor)
+        return _(
+            "%(count)d hari libur baru dari paket ditambahkan; suntingan admin "
+            "tidak diubah.",
+            count=len(merged.added),
+        )
+
+    message, error = _run("merge", apply)
+    if error:
+        return _calendar_page(_year(str(year)), MultiDict(), error)
+    flash(message)
+    return redirect(url_for(".calendar_page", year=year))
+
+
 def _year(raw: str | None) -> int:
     """The year asked for, within the calendar's range; else this year."""
     if raw and raw.isdigit() and calendar.MIN_YEAR <= int(raw) <= calendar.MAX_YEAR:
@@ -237,12 +262,16 @@ def _year(raw: str | None) -> int:
 def _calendar_page(year: int, values: MultiDict, error: FormError | None):
     settings = _archive().settings
     with _archive().reading() as session:
+        days = calendar.list_days(
+            session, year, cuti_bersama_day_off=settings.cuti_bersama_day_off
+        )
         page = render_template(
             "admin/calendar.html",
             year=year,
-            days=calendar.list_days(
-                session, year, cuti_bersama_day_off=settings.cuti_bersama_day_off
-            ),
+            days=days,
+            has_cuti_bersama=any(entry.kind == CUTI_BERSAMA for entry in days),
+            unmerged=calendar.missing_package_days(session, year),
+            holidays_version=holidays.__version__,
             seeded=calendar.is_seeded(session, year),
             cuti_bersama_day_off=settings.cuti_bersama_day_off,
             kinds=DAY_KINDS,

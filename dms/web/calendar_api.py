@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import holidays
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from dms.documents.models import User
@@ -48,12 +49,33 @@ def list_calendar():
             session, year, cuti_bersama_day_off=settings.cuti_bersama_day_off
         )
         seeded = calendar.is_seeded(session, year)
+        unmerged = calendar.missing_package_days(session, year)
+        warnings = calendar.stale_warnings(session, [year])
     return jsonify(
         year=year,
         cuti_bersama_day_off=settings.cuti_bersama_day_off,
         timezone=settings.timezone,
         seeded=seeded,
         days=[entry_json(entry) for entry in days],
+        holidays_version=holidays.__version__,
+        unmerged=[holiday.day.isoformat() for holiday in unmerged],
+        warnings=warnings,
+    )
+
+
+@bp.post("/calendar/merge")
+def merge_year():
+    actor_id = _authenticated_user_id()
+    year = _json_object().get("year")
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise ValidationError("'year' harus berupa bilangan bulat.", "year")
+    with _archive().transaction() as session:
+        merged = calendar.merge_year(session, year, actor=session.get(User, actor_id))
+    return jsonify(
+        year=merged.year,
+        added=[day.isoformat() for day in merged.added],
+        admin_kept=[day.isoformat() for day in merged.admin_kept],
+        not_in_package=[day.isoformat() for day in merged.not_in_package],
     )
 
 
@@ -118,6 +140,7 @@ def entry_json(entry: calendar.CalendarEntry) -> dict[str, Any]:
         "day_off": entry.day_off,
         "source": entry.source,
         "working_day": entry.working_day,
+        "origin": entry.origin,
     }
 
 
@@ -150,6 +173,11 @@ ENTRY_SCHEMA = {
             "description": "False: an admin made this holiday a working day",
         },
         "source": {"enum": ["holidays", "admin"]},
+        "origin": {
+            "enum": list(calendar.ORIGINS),
+            "description": "package: from the holidays package; admin: the admin's "
+            "own day; admin_override: the admin's change of a package day",
+        },
         "working_day": {
             "type": "boolean",
             "description": "Whether the date counts as a working day under the "
@@ -168,6 +196,7 @@ def openapi_paths() -> dict[str, Any]:
             "delete": _remove_operation(),
         },
         "/calendar/due": {"get": _due_operation()},
+        "/calendar/merge": {"post": _merge_operation()},
     }
 
 
@@ -199,6 +228,19 @@ def _list_operation() -> dict[str, Any]:
                         "timezone": {"type": "string"},
                         "seeded": {"type": "boolean"},
                         "days": {"type": "array", "items": ENTRY_SCHEMA},
+                        "holidays_version": {"type": "string"},
+                        "unmerged": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "date"},
+                            "description": "Days the installed holidays package "
+                            "has that the seeded year lacks (POST /calendar/merge)",
+                        },
+                        "warnings": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "Why the year's calendar may be stale "
+                            "(no cuti bersama, unmerged days), in Indonesian",
+                        },
                     },
                 },
             ),
@@ -259,6 +301,50 @@ def _remove_operation() -> dict[str, Any]:
                 },
             ),
             **_errors("401", "403", "404", "422"),
+        },
+    }
+
+
+def _merge_operation() -> dict[str, Any]:
+    dates = {"type": "array", "items": {"type": "string", "format": "date"}}
+    return {
+        "summary": "Add the holidays package's new days to a year (admin)",
+        "description": "Seeds a year not seeded yet. In a seeded year only days "
+        "without a recorded row are added: the admin's edits are kept, and a seeded "
+        "day the package no longer lists is reported, not removed.",
+        "security": [{"bearer": []}],
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["year"],
+                        "properties": {
+                            "year": {
+                                "type": "integer",
+                                "minimum": calendar.MIN_YEAR,
+                                "maximum": calendar.MAX_YEAR,
+                            }
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "200": _json(
+                "What the merge did",
+                {
+                    "type": "object",
+                    "properties": {
+                        "year": {"type": "integer"},
+                        "added": dates,
+                        "admin_kept": dates,
+                        "not_in_package": dates,
+                    },
+                },
+            ),
+            **_errors("400", "401", "403", "422"),
         },
     }
 

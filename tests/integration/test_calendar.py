@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import holidays
 import pytest
 from sqlalchemy import delete, func, select
 
@@ -12,8 +13,12 @@ from dms.audit import AuditEvent
 from dms.documents.access import SYSTEM
 from dms.documents.models import User
 from dms.errors import Forbidden, NotFound, ValidationError
-from dms.requests import calendar
-from dms.requests.models import CalendarDay, CalendarYear
+from dms.requests import calendar, workflow
+from dms.requests.models import CalendarDay, CalendarYear, InformationRequest
+from dms.requests.objections import OBJECTION_DAYS
+from dms.requests.service import ANSWER_DAYS, submit_request
+from tests.requests_helpers import a_request, wib
+from tests.unit.test_workdays import HAND_CHECKED_DEADLINES
 
 RECEIVED = date(2025, 3, 24)  # DOMAIN.md §4: due Wed 16 Apr 2025
 LAST_IDUL_FITRI_CUTI = date(2025, 4, 7)
@@ -257,3 +262,197 @@ def test_a_later_year_is_read_from_the_package_while_the_edited_year_is_seeded(
         # 25, 26 (seeded), 29 (added) Dec 2025 and 1 Jan 2026 (package) are off.
         assert days.add(date(2025, 12, 24), 3) == date(2026, 1, 2)
         assert not calendar.is_seeded(session, 2026)
+
+
+# --- hand-checked deadlines through the workflow (issue 13 §4) --------------------
+
+
+def _filed(session, archive, received: date) -> InformationRequest:
+    return submit_request(
+        session,
+        archive.storage,
+        actor=None,
+        fields=a_request(),
+        settings=archive.settings,
+        now=wib(received.year, received.month, received.day, 10, 0),
+    ).request
+
+
+def _workflow_due(session, archive, received: date, days) -> date:
+    """The due date as the workflow writes it on the request (or the objection)."""
+    days_calendar = calendar.working_calendar(session, archive.settings)
+    if days == ANSWER_DAYS:
+        return _filed(session, archive, received).due_on
+    if days == OBJECTION_DAYS:  # as objections.file_objection computes its due_on
+        return days_calendar.due_date(received, OBJECTION_DAYS)
+    # "+7": `received` is the first due date of a request extended by 7 days.
+    filed = _filed(session, archive, FIRST_DUE_TO_RECEIPT[received])
+    assert filed.due_on == received
+    workflow.extend(
+        session,
+        actor=_user(session, "utama"),
+        number=filed.number,
+        days=7,
+        reason="Data dihimpun dari beberapa bidang.",
+        calendar=days_calendar,
+        today=received,
+        now=wib(received.year, received.month, received.day, 9, 0),
+    )
+    return filed.extended_due_on
+
+
+@pytest.mark.parametrize("seeded", [True, False], ids=["seeded", "from-package"])
+def test_hand_checked_deadlines_through_the_workflow(archive, cast, seeded):
+    # One archive for all fifteen cases (each a fresh request): cheaper than
+    # fifteen, and a mismatch still names its case in the assertion's diff.
+    with archive.transaction() as session:
+        for year in (2024, 2025) if seeded else ():
+            calendar.seed_year(session, year, actor=SYSTEM)
+        got = [
+            (
+                received,
+                days,
+                _workflow_due(
+                    session, archive, date.fromisoformat(received), days
+                ).isoformat(),
+            )
+            for received, days, _ in HAND_CHECKED_DEADLINES
+        ]
+
+    assert got == HAND_CHECKED_DEADLINES
+    assert _rows(archive, CalendarYear) == (2 if seeded else 0)
+
+
+# The receipts whose first due date the "+7" cases extend (both hand-checked).
+FIRST_DUE_TO_RECEIPT = {
+    date(2024, 4, 29): date(2024, 4, 5),
+    date(2025, 4, 22): date(2025, 3, 27),
+}
+
+
+# --- merging the package's new days into a seeded year -----------------------------
+
+KEMERDEKAAN_CUTI = date(2025, 8, 18)  # added to the 2025 SKB in mid-year
+
+
+def _stale_seed_of_2025(archive) -> None:
+    """2025 as seeded by an older `holidays`: without the August cuti bersama."""
+    with archive.transaction() as session:
+        calendar.seed_year(session, 2025, actor=SYSTEM)
+        session.execute(delete(CalendarDay).where(CalendarDay.day == KEMERDEKAAN_CUTI))
+
+
+def test_merge_adds_the_packages_new_days_and_keeps_the_admins_edits(archive, cast):
+    _stale_seed_of_2025(archive)
+    _as_admin(archive, calendar.remove_day, day=LAST_IDUL_FITRI_CUTI)
+    _as_admin(
+        archive, calendar.set_day, day=date(2025, 3, 25), name="Hari Jadi", kind="other"
+    )
+    _as_admin(
+        archive,
+        calendar.set_day,
+        day=date(2025, 12, 26),
+        name="Cuti Natal (SKB revisi)",
+        kind="cuti_bersama",
+    )
+    assert _due(archive, received=date(2025, 8, 11)) == date(2025, 8, 25)
+    with archive.reading() as session:
+        assert [h.day for h in calendar.missing_package_days(session, 2025)] == [
+            KEMERDEKAAN_CUTI
+        ]
+
+    with archive.transaction() as session:
+        merged = calendar.merge_year(session, 2025, actor=SYSTEM)
+
+    assert merged.added == (KEMERDEKAAN_CUTI,)
+    assert merged.admin_kept == (LAST_IDUL_FITRI_CUTI, date(2025, 12, 26))
+    assert merged.not_in_package == ()
+    assert _due(archive, received=date(2025, 8, 11)) == date(2025, 8, 26)
+    assert _due(archive) == date(2025, 4, 16)  # 7 Apr stays a working day, 25 Mar off
+    with archive.reading() as session:
+        corrected = session.get(CalendarDay, LAST_IDUL_FITRI_CUTI)
+        assert (corrected.day_off, corrected.source) == (False, "admin")
+        assert session.get(CalendarDay, date(2025, 12, 26)).name == (
+            "Cuti Natal (SKB revisi)"
+        )
+        assert session.get(CalendarDay, date(2025, 3, 25)).source == "admin"
+        added = session.get(CalendarDay, KEMERDEKAAN_CUTI)
+        assert (added.kind, added.source, added.day_off) == (
+            "cuti_bersama",
+            "holidays",
+            True,
+        )
+        assert calendar.missing_package_days(session, 2025) == []
+    event = [e for e in _events(archive) if e.action == "calendar.merge"]
+    assert [(e.object_id, e.after) for e in event] == [
+        (2025, {"days": 1, "added": ["2025-08-18"]})
+    ]
+
+
+def test_merging_again_adds_nothing(archive, cast):
+    _stale_seed_of_2025(archive)
+    with archive.transaction() as session:
+        calendar.merge_year(session, 2025, actor=SYSTEM)
+    with archive.transaction() as session:
+        again = calendar.merge_year(session, 2025, actor=SYSTEM)
+
+    assert again.added == ()
+    assert _rows(archive, CalendarDay) == 24
+
+
+def test_merging_a_year_not_seeded_seeds_it(archive):
+    with archive.transaction() as session:
+        merged = calendar.merge_year(session, 2025, actor=SYSTEM)
+
+    assert len(merged.added) == 24
+    with archive.reading() as session:
+        assert calendar.is_seeded(session, 2025)
+    assert [e.action for e in _events(archive)] == ["calendar.seed"]
+
+
+def test_merge_leaves_a_seeded_day_the_package_dropped_and_reports_it(archive):
+    dropped = date(2025, 6, 10)  # once listed as the Idul Adha cuti bersama
+    with archive.transaction() as session:
+        calendar.seed_year(session, 2025, actor=SYSTEM)
+        session.add(
+            CalendarDay(day=dropped, name="Cuti Bersama Idul Adha", kind="cuti_bersama")
+        )
+    with archive.transaction() as session:
+        merged = calendar.merge_year(session, 2025, actor=SYSTEM)
+
+    assert (merged.added, merged.not_in_package) == ((), (dropped,))
+    with archive.reading() as session:
+        assert session.get(CalendarDay, dropped).day_off is True
+
+
+def test_a_year_out_of_range_is_not_merged(archive):
+    with archive.transaction() as session, pytest.raises(ValidationError):
+        calendar.merge_year(session, 2101, actor=SYSTEM)
+
+    assert _rows(archive, CalendarYear) == 0
+
+
+def test_the_list_says_where_each_day_came_from(archive, cast):
+    _as_admin(archive, calendar.remove_day, day=LAST_IDUL_FITRI_CUTI)
+    _as_admin(archive, calendar.set_day, day=date(2025, 3, 25), name="x", kind="other")
+
+    with archive.reading() as session:
+        entries = calendar.list_days(session, 2025, cuti_bersama_day_off=True)
+
+    origins = {entry.day: entry.origin for entry in entries}
+    assert origins[LAST_IDUL_FITRI_CUTI] == "admin_override"
+    assert origins[date(2025, 3, 25)] == "admin"
+    assert origins[date(2025, 3, 31)] == "package"
+
+
+def test_stale_warnings_name_a_year_without_cuti_bersama_and_unmerged_days(archive):
+    _stale_seed_of_2025(archive)
+
+    with archive.reading() as session:
+        assert calendar.stale_warnings(session, [2024]) == []
+        (unmerged,) = calendar.stale_warnings(session, [2025])
+        (no_cuti,) = calendar.stale_warnings(session, [2099])  # the package: none
+
+    assert "2025-08-18" in unmerged and "--year 2025 --merge" in unmerged
+    assert "2099 tidak memuat cuti bersama" in no_cuti
+    assert holidays.__version__ in no_cuti

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import holidays
 import pytest
 
 from dms.errors import ValidationError
@@ -210,3 +211,49 @@ def test_a_receipt_time_without_an_offset_is_read_in_the_configured_zone():
     assert parse_received("2025-03-24", "Asia/Jakarta") == date(2025, 3, 24)
     with pytest.raises(ValidationError, match="Waktu tidak valid"):
         parse_received("2025-03-24T25:00:00+07:00", "Asia/Jakarta")
+
+
+# Issue 13 §4, checked by hand against the SKB 3 Menteri lists of 2024 and 2025:
+# (received, working days, due). "+7" is the extension, counted from the first
+# due date (workflow.extend); 30 is an objection's (objections.OBJECTION_DAYS).
+HAND_CHECKED_DEADLINES = [
+    ("2024-04-05", 10, "2024-04-29"),  # Idul Fitri 10-11 Apr, cuti 8, 9, 12, 15
+    ("2024-04-29", "+7", "2024-05-13"),  # Buruh 1 May, Kenaikan 9 May, cuti 10 May
+    ("2024-04-06", 10, "2024-04-30"),  # a Saturday: counted from Mon 8 Apr
+    ("2024-04-10", 10, "2024-04-30"),  # received on Idul Fitri itself
+    ("2024-02-13", 10, "2024-02-28"),  # Pemilu 14 Feb
+    ("2024-11-22", 10, "2024-12-09"),  # Pilkada serentak 27 Nov
+    ("2024-12-23", 10, "2025-01-09"),  # Natal 25 Dec, cuti 26 Dec, 1 Jan
+    ("2024-12-20", 30, "2025-02-10"),  # also Isra Mikraj 27 Jan, Imlek 28-29 Jan
+    ("2025-03-24", 10, "2025-04-16"),  # DOMAIN.md §4's example
+    ("2025-03-21", 10, "2025-04-15"),  # Nyepi 28 Mar (cuti), Idul Fitri 31 Mar-7 Apr
+    ("2025-03-22", 10, "2025-04-16"),  # a Saturday
+    ("2025-03-27", 10, "2025-04-22"),  # Good Friday 18 Apr
+    ("2025-03-31", 10, "2025-04-23"),  # received on Idul Fitri: counted from 8 Apr
+    ("2025-04-22", "+7", "2025-05-02"),  # Buruh 1 May
+    ("2025-05-09", 10, "2025-05-27"),  # Waisak 12 May, cuti 13 May
+]
+
+
+def hand_checked_due(calendar: WorkingCalendar, received: date, days) -> date:
+    """The due date the way the workflow computes it: a first deadline (or an
+    objection's) from the receipt, an extension from the first due date."""
+    if days == "+7":
+        return calendar.add(received, 7)
+    return calendar.due_date(received, days)
+
+
+@pytest.mark.parametrize(("received", "days", "due"), HAND_CHECKED_DEADLINES)
+def test_hand_checked_deadlines_on_the_package_calendar(
+    days_off_for_cuti, received, days, due
+):
+    got = hand_checked_due(days_off_for_cuti, date.fromisoformat(received), days)
+
+    assert got == date.fromisoformat(due)
+
+
+@pytest.mark.parametrize("year", [2024, 2025, 2026, 2027])
+def test_the_installed_holidays_package_knows_the_years_cuti_bersama(year):
+    kinds = {holiday.kind for holiday in package_days(year).values()}
+
+    assert CUTI_BERSAMA in kinds, f"holidays {holidays.__version__}: no {year} cuti"

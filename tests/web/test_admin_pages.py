@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
+from sqlalchemy import delete
 
 from dms.audit import AuditEvent
+from dms.documents.access import SYSTEM
 from dms.documents.models import Organisation
+from dms.requests import calendar
+from dms.requests.models import CalendarDay
 from tests.web.test_auth_pages import csrf_token, log_in
 
 
@@ -159,3 +164,52 @@ def test_only_the_admin_opens_the_admin_pages(app, cast):
         for path in ("/admin", "/admin/organisasi", "/admin/kalender"):
             assert browser.get(path).status_code == 403, (username, path)
     assert app.test_client().get("/admin").status_code == 302
+
+
+def _stale_2025(archive) -> None:
+    """2025 seeded by an older holidays package: without the August cuti bersama."""
+    with archive.transaction() as session:
+        calendar.seed_year(session, 2025, actor=SYSTEM)
+        session.execute(delete(CalendarDay).where(CalendarDay.day == date(2025, 8, 18)))
+
+
+def test_the_admin_merges_the_packages_new_days_from_the_calendar_page(
+    client, admin, archive
+):
+    _stale_2025(archive)
+    removed = post(
+        admin, "/admin/kalender/2025-04-07/hapus", "/admin/kalender?year=2025"
+    )
+    assert removed.status_code == 302
+    page = admin.get("/admin/kalender?year=2025").get_data(as_text=True)
+    assert "memuat 1 hari libur yang belum ada" in page
+    assert "/admin/kalender/2025/gabung" in page
+    assert "Admin (mengubah hari dari paket)" in page and "Paket hari libur" in page
+
+    merged = post(admin, "/admin/kalender/2025/gabung", "/admin/kalender?year=2025")
+
+    assert merged.status_code == 302
+    page = admin.get("/admin/kalender?year=2025").get_data(as_text=True)
+    assert "1 hari libur baru dari paket ditambahkan" in page
+    assert "/admin/kalender/2025/gabung" not in page
+    assert due(client) == "2025-04-15"  # the admin's correction of 7 Apr kept
+    with archive.reading() as session:
+        assert session.get(CalendarDay, date(2025, 8, 18)).source == "holidays"
+
+
+def test_the_calendar_page_warns_of_a_year_without_cuti_bersama(admin):
+    page = admin.get("/admin/kalender?year=2099").get_data(as_text=True)
+    assert "Kalender 2099 tidak memuat cuti bersama" in page
+    page = admin.get("/admin/kalender?year=2025").get_data(as_text=True)
+    assert "tidak memuat cuti bersama" not in page
+
+
+def test_only_the_admin_merges_the_calendar(app, cast, archive):
+    browser = app.test_client()
+    log_in(browser, "utama")
+
+    response = post(browser, "/admin/kalender/2025/gabung", "/ruang-kerja")
+
+    assert response.status_code == 403
+    with archive.reading() as session:
+        assert not calendar.is_seeded(session, 2025)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import func, select
+from datetime import date
 
+import holidays
+import pytest
+from sqlalchemy import delete, func, select
+
+from dms.documents.access import SYSTEM
+from dms.requests import calendar
 from dms.requests.models import CalendarDay, CalendarYear
 
 EXAMPLE = "/api/v1/calendar/due?received=2025-03-24T09:00:00%2B07:00&days=10"
 LAST_IDUL_FITRI_CUTI = "/api/v1/calendar/days/2025-04-07"
 A_TUESDAY = "/api/v1/calendar/days/2025-03-25"
+KEMERDEKAAN_CUTI = date(2025, 8, 18)
 
 
 def _due(client, received="2025-03-24", days=10) -> str:
@@ -110,6 +116,7 @@ def test_anyone_reads_the_years_calendar_and_the_setting_in_force(client):
         "day_off": True,
         "source": "holidays",
         "working_day": False,
+        "origin": "package",
     }
     assert days["2025-03-31"]["kind"] == "national"
     assert "2025-03-29" not in days  # Nyepi on a Saturday: a weekend anyway
@@ -139,6 +146,7 @@ def test_the_admin_adds_a_day_off_and_the_due_date_moves(client, cast, archive):
         "day_off": True,
         "source": "admin",
         "working_day": False,
+        "origin": "admin",
     }
     assert _due(client) == "2025-04-17"
     listed = client.get("/api/v1/calendar?year=2025").get_json()
@@ -262,3 +270,75 @@ def test_the_openapi_document_describes_the_calendar(client):
     assert set(paths["/calendar/days/{date}"]) == {"put", "delete"}
     assert "get" in paths["/calendar"] and "get" in paths["/calendar/due"]
     assert "403" in paths["/calendar/days/{date}"]["put"]["responses"]
+    assert "403" in paths["/calendar/merge"]["post"]["responses"]
+
+
+# --- merging the package's new days (issue 13 §4) ----------------------------------
+
+
+def _stale_2025(archive) -> None:
+    """2025 seeded by an older holidays package: without the August cuti bersama."""
+    with archive.transaction() as session:
+        calendar.seed_year(session, 2025, actor=SYSTEM)
+        session.execute(delete(CalendarDay).where(CalendarDay.day == KEMERDEKAAN_CUTI))
+
+
+def test_the_list_names_the_unmerged_days_and_warns(client, archive):
+    _stale_2025(archive)
+
+    body = client.get("/api/v1/calendar?year=2025").get_json()
+
+    assert body["seeded"] is True and body["unmerged"] == ["2025-08-18"]
+    assert body["holidays_version"] == holidays.__version__
+    (warning,) = body["warnings"]
+    assert "2025-08-18" in warning
+    assert client.get("/api/v1/calendar?year=2024").get_json()["warnings"] == []
+
+
+def test_the_admin_merges_the_new_day_and_keeps_the_correction(client, cast, archive):
+    _stale_2025(archive)
+    client.delete(LAST_IDUL_FITRI_CUTI, headers=cast.auth("admin"))
+    assert _due(client, "2025-08-11") == "2025-08-25"
+
+    response = client.post(
+        "/api/v1/calendar/merge", json={"year": 2025}, headers=cast.auth("admin")
+    )
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() == {
+        "year": 2025,
+        "added": ["2025-08-18"],
+        "admin_kept": ["2025-04-07"],
+        "not_in_package": [],
+    }
+    assert _due(client, "2025-08-11") == "2025-08-26"
+    assert _due(client) == "2025-04-15"  # 7 Apr stays a working day
+    days = {
+        day["date"]: day
+        for day in client.get("/api/v1/calendar?year=2025").get_json()["days"]
+    }
+    assert days["2025-04-07"]["origin"] == "admin_override"
+    assert days["2025-08-18"]["origin"] == "package"
+
+
+@pytest.mark.parametrize("username", ["utama", "atasan", None])
+def test_only_the_admin_may_merge(client, cast, archive, username):
+    headers = cast.auth(username) if username else {}
+
+    response = client.post(
+        "/api/v1/calendar/merge", json={"year": 2025}, headers=headers
+    )
+
+    assert response.status_code == (403 if username else 401)
+    assert _stored_rows(archive) == 0
+
+
+@pytest.mark.parametrize("body", [{"year": "2025"}, {"year": 2101}, {}, {"year": True}])
+def test_a_bad_merge_year_is_a_422_and_writes_nothing(client, cast, archive, body):
+    response = client.post(
+        "/api/v1/calendar/merge", json=body, headers=cast.auth("admin")
+    )
+
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["error"]["field"] == "year"
+    assert _stored_rows(archive) == 0
