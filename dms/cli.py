@@ -566,6 +566,8 @@ def fsck(repair: bool) -> None:
         ) as bar,
     ):
         report = checks.check_archive(session, archive.storage, progress=bar.update)
+    with _archive() as archive, archive.transaction() as session:
+        checks.record_findings(session, report)
     if repair:
         with _archive() as archive, archive.transaction() as session:
             checks.repair(session, archive.storage, report)
