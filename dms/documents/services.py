@@ -240,6 +240,7 @@ def _append_version(
         filename=clean_filename(filename),
         note=(note or "").strip(),
         uploaded_by_id=actor.id,
+        upload_warning=stored.warning,
     )
     session.add(version)
     document.current_version = number

@@ -194,6 +194,8 @@ def create_document():
             propose_exemption=reason,
         )
         body = document_json(document, actor)
+        # What the uploader should know (an encrypted PDF); "" when nothing.
+        body["warning"] = document.versions[-1].upload_warning
         body["suggestion"] = _suggestion(document)
         if test is not None:
             body["consequence_test"] = url_for(
