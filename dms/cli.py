@@ -405,9 +405,9 @@ def _queue_for(archive):
 
 
 def _indexer(archive):
-    from dms.indexing.indexer import Indexer
+    from dms.indexing.indexer import Indexer, extraction_limits
 
-    return Indexer(archive, _search_index(archive))
+    return Indexer(archive, _search_index(archive), extraction_limits(archive.settings))
 
 
 @main.command()
