@@ -417,9 +417,9 @@ def _queue_for(archive):
 
 
 def _indexer(archive):
-    from dms.indexing.indexer import Indexer
+    from dms.indexing.indexer import Indexer, extraction_limits
 
-    return Indexer(archive, _search_index(archive))
+    return Indexer(archive, _search_index(archive), extraction_limits(archive.settings))
 
 
 @main.command()
@@ -578,6 +578,8 @@ def fsck(repair: bool) -> None:
         ) as bar,
     ):
         report = checks.check_archive(session, archive.storage, progress=bar.update)
+    with _archive() as archive, archive.transaction() as session:
+        checks.record_findings(session, report)
     if repair:
         with _archive() as archive, archive.transaction() as session:
             checks.repair(session, archive.storage, report)

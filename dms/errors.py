@@ -67,3 +67,9 @@ class Unavailable(DomainError):
 
 class SearchUnavailable(Unavailable):
     code = "search_unavailable"
+
+
+class DamagedVersion(Unavailable):
+    """The stored bytes are missing or fail their SHA-256: never served as intact."""
+
+    code = "version_damaged"

@@ -22,7 +22,7 @@ from huey.exceptions import TaskLockedException
 
 from dms.archive import Archive
 from dms.indexing.index import SearchIndex
-from dms.indexing.indexer import Indexer
+from dms.indexing.indexer import Indexer, extraction_limits
 from dms.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class Jobs:
 
     def __init__(self, archive: Archive, index: SearchIndex, huey: Huey | None = None):
         self.archive = archive
-        self.indexer = Indexer(archive, index)
+        self.indexer = Indexer(archive, index, extraction_limits(archive.settings))
         self.huey = huey or make_huey(archive.settings)
         task = self.huey.task
         self.index_documents = task(

@@ -54,6 +54,11 @@ class Settings:
     smtp_url: str = field(repr=False)
     # The From of every email: an address, optionally with a display name.
     mail_from: str
+    # Text extraction: one pass over a document starts no new OCR page after this
+    # many seconds (the rest is read by later passes of the worker), and one
+    # page's OCR stops after ocr_page_seconds.
+    ocr_document_seconds: int = 90
+    ocr_page_seconds: int = 60
 
     @property
     def smtp(self) -> SmtpServer | None:
@@ -147,6 +152,8 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         public_url=_public_url(text("public_url")),
         smtp_url=_smtp_url(values, "smtp_url"),
         mail_from=_mail_from(values, "mail_from"),
+        ocr_document_seconds=_positive_int(values, "ocr_document_seconds"),
+        ocr_page_seconds=_positive_int(values, "ocr_page_seconds"),
     )
     if settings.smtp_url and not settings.public_url:
         # The worker and the command line send reminders outside any web

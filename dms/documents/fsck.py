@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dms.documents.integrity import blob_problem, clear_damage, mark_damaged
 from dms.documents.models import DocumentVersion
 from dms.documents.uploads import claim_unused_blob
 from dms.requests.models import RequestAttachment, RequestFile
@@ -49,6 +49,7 @@ class FsckReport:
     damaged: list[Damage] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
+    intact: list[str] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
@@ -67,11 +68,13 @@ def check_archive(
     for sha256, versions in versions_by_blob.items():
         report.blobs_checked += 1
         report.versions_checked += len(versions)
-        problem = _blob_problem(storage, sha256, versions[0].size, progress)
+        problem = blob_problem(storage, sha256, versions[0].size, progress)
         if problem:
             report.damaged.extend(
                 Damage(v.document_id, v.number, sha256, problem) for v in versions
             )
+        else:
+            report.intact.append(sha256)
     referenced = set(versions_by_blob) | _request_file_blobs(session)
     report.orphans = sorted(set(storage.keys()) - referenced)
     return report
@@ -104,17 +107,12 @@ def _versions_by_blob(session: Session) -> dict[str, list]:
     return grouped
 
 
-def _blob_problem(storage: Storage, sha256: str, size: int, progress) -> str | None:
-    try:
-        if storage.stat(sha256).size != size:
-            return "size"
-        digest = hashlib.sha256()
-        for chunk in storage.open_range(sha256):
-            digest.update(chunk)
-            progress(len(chunk))
-    except ObjectNotFound:
-        return "missing"
-    return None if digest.hexdigest() == sha256 else "checksum"
+def record_findings(session: Session, report: FsckReport) -> None:
+    """Mark the damaged blobs, so downloads refuse them and officers see it, and
+    clear the marks of blobs found intact (repaired by hand or from a backup)."""
+    for damage in {d.sha256: d for d in report.damaged}.values():
+        mark_damaged(session, damage.sha256, damage.problem)
+    clear_damage(session, report.intact)
 
 
 def repair(session: Session, storage: Storage, report: FsckReport) -> None:
@@ -125,7 +123,8 @@ def repair(session: Session, storage: Storage, report: FsckReport) -> None:
 
     An orphan younger than STALE_SECONDS is kept: it may be the blob of an upload
     whose transaction has not committed yet. Damaged versions cannot be repaired
-    from here: their bytes are gone; they stay reported until restored from a backup.
+    from here: their bytes are gone; they stay reported (and marked damaged) until an
+    officer uploads the same bytes again or they are restored from a backup.
     """
     cutoff = datetime.now(UTC) - timedelta(seconds=STALE_SECONDS)
     for key in report.orphans:

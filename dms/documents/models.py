@@ -40,7 +40,13 @@ STATUSES = (DRAFT, PENDING, PUBLISHED, WITHDRAWN)
 # What text extraction made of a version (dms.indexing.extract); "pending" until
 # a job has run it.
 TEXT_PENDING = "pending"
-TEXT_STATUSES = (TEXT_PENDING, "ok", "empty", "extraction_failed")
+# Part of the pages read (OCR ran out of its per-document budget); a later worker
+# pass reads on from text_pages_done.
+TEXT_PARTIAL = "partial"
+TEXT_STATUSES = (TEXT_PENDING, "ok", "empty", "extraction_failed", TEXT_PARTIAL)
+
+# What can be wrong with a stored blob (dms.documents.integrity).
+BLOB_PROBLEMS = ("missing", "size", "checksum")
 
 # Documents whose index entry lags behind their row (see dms.indexing.tracking).
 _INDEX_PENDING = text("index_revision <> indexed_revision")
@@ -214,9 +220,39 @@ class DocumentVersion(Base):
     )
     text_seconds: Mapped[float | None] = mapped_column(Float)
     text_extracted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Pages read so far (of text_pages) while text_status is "partial".
+    text_pages_done: Mapped[int | None] = mapped_column(Integer)
+    # Said to the uploader and shown to officers (an encrypted PDF...); "" if none.
+    upload_warning: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     document: Mapped[Document] = relationship(back_populates="versions")
     uploaded_by: Mapped[User | None] = relationship()
+    # Several versions may share a blob, so the damage mark is the blob's.
+    damage: Mapped[DamagedBlob | None] = relationship(
+        primaryjoin="foreign(DocumentVersion.blob_sha256) == DamagedBlob.sha256",
+        viewonly=True,
+        lazy="selectin",
+    )
+
+    @property
+    def damaged(self) -> bool:
+        """Whether the stored bytes failed their SHA-256 (or are missing)."""
+        return self.damage is not None
+
+
+class DamagedBlob(Base):
+    """A blob whose bytes are missing or fail their SHA-256 (found by fsck or while
+    streaming): never served as if intact until an upload of the same bytes
+    rewrites it."""
+
+    __tablename__ = "damaged_blobs"
+    __table_args__ = (
+        CheckConstraint(one_of("problem", BLOB_PROBLEMS), name="problem"),
+    )
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    problem: Mapped[str] = mapped_column(String(20))
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class VersionText(Base):

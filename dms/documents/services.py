@@ -48,7 +48,14 @@ from dms.documents.models import (
     User,
 )
 from dms.documents.uploads import store_file
-from dms.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError
+from dms.errors import (
+    Conflict,
+    DamagedVersion,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationError,
+)
 from dms.storage import Storage
 
 EDITABLE_FIELDS = (
@@ -245,6 +252,7 @@ def _append_version(
         filename=clean_filename(filename),
         note=(note or "").strip(),
         uploaded_by_id=actor.id,
+        upload_warning=stored.warning,
     )
     session.add(version)
     document.current_version = number
@@ -611,7 +619,19 @@ def open_version(
     )
     if version is None:
         raise NotFound(f"Versi {wanted} dokumen {document_id} tidak ditemukan.")
+    if version.damaged:
+        raise DamagedVersion(damaged_message(version))
     return Download(document, version, storage)
+
+
+def damaged_message(version: DocumentVersion) -> str:
+    """What a reader of a damaged version is told."""
+    return (
+        f"Berkas versi {version.number} dokumen ini rusak di penyimpanan arsip "
+        "(isinya tidak cocok dengan sidik SHA-256 yang tercatat) sehingga tidak "
+        "dapat diunduh. Petugas PPID dapat memperbaikinya dengan mengunggah ulang "
+        "berkas yang sama atau versi baru."
+    )
 
 
 def newest_visible_version(actor: User | None, document: Document) -> int:

@@ -9,6 +9,7 @@ containers, are recognised as what they are.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -17,12 +18,14 @@ import magic
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dms.documents.integrity import clear_damage, is_damaged
 from dms.documents.models import DocumentVersion
 from dms.errors import Conflict, EmptyFile, FileTooLarge, UnsupportedFileType
 from dms.requests.models import RequestAttachment, RequestFile
 from dms.storage import Storage, StreamTooLarge
 
 SNIFF_BYTES = 64 * 1024
+_ENCRYPT_KEY = re.compile(rb"/Encrypt[\s/<\d]")
 NEW_BLOBS = "dms.new_blobs"
 
 ACCEPTED_TYPES = {
@@ -55,11 +58,23 @@ ACCEPTED_TYPES = {
 CANONICAL_TYPES = {"application/csv": "text/csv", "text/rtf": "application/rtf"}
 
 
+# A PDF whose trailer names an /Encrypt dictionary; the trailer (or the xref
+# stream that holds it) sits in the last bytes, or in the first of a linearised file.
+PDF_TRAILER_BYTES = 64 * 1024
+ENCRYPTED_PDF_WARNING = (
+    "PDF ini terenkripsi atau dilindungi kata sandi: warga mungkin tidak dapat "
+    "membukanya, dan teksnya tidak dapat dicari. Sebaiknya unggah versi tanpa "
+    "enkripsi atau kata sandi."
+)
+
+
 @dataclass(frozen=True)
 class StoredFile:
     sha256: str
     size: int
     content_type: str
+    # Said to the uploader and kept with the version (an encrypted PDF); "" if none.
+    warning: str = ""
 
 
 def sniff_content_type(head: bytes) -> str:
@@ -130,16 +145,42 @@ def store_file(
         raise _too_large(max_size)
     content_type = accepted_content_type(head, only)
     try:
-        result = storage.put(_PrefixedReader(head, fileobj), max_size=max_size)
+        result = storage.put(
+            _PrefixedReader(head, fileobj),
+            max_size=max_size,
+            overwrite=lambda key: is_damaged(session, key),
+        )
     except StreamTooLarge:
         raise _too_large(max_size) from None
     if result.created:
         session.info.setdefault(NEW_BLOBS, []).append(result.key)
     claim_blob(session, result.key)
+    if is_damaged(session, result.key):
+        # The same bytes again: the blob is whole now (rewritten, or put back).
+        clear_damage(session, [result.key])
     if not result.created and not storage.exists(result.key):
         # A failed upload of the same bytes removed the blob after our put saw it.
         raise Conflict("Berkas yang sama sedang diunggah bersamaan; silakan ulangi.")
-    return StoredFile(result.key, result.size, content_type)
+    warning = upload_warning(storage, result.key, result.size, content_type, head)
+    return StoredFile(result.key, result.size, content_type, warning)
+
+
+def upload_warning(
+    storage: Storage, key: str, size: int, content_type: str, head: bytes
+) -> str:
+    """What the uploader should know about a file we accept: an encrypted PDF
+    may not open for citizens, and its text cannot be searched."""
+    if content_type != "application/pdf":
+        return ""
+    start = max(0, size - PDF_TRAILER_BYTES)
+    tail = b"".join(storage.open_range(key, start, size - start))
+    return ENCRYPTED_PDF_WARNING if is_encrypted_pdf(head, tail) else ""
+
+
+def is_encrypted_pdf(head: bytes, tail: bytes) -> bool:
+    """Whether a PDF's trailer (in its last or, linearised, first bytes) names an
+    /Encrypt dictionary."""
+    return any(_ENCRYPT_KEY.search(part) for part in (head, tail))
 
 
 def claim_blob(session: Session, key: str) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from dms.indexing import ocr
 
-OK, EMPTY, FAILED = "ok", "empty", "extraction_failed"
+OK, EMPTY, FAILED, PARTIAL = "ok", "empty", "extraction_failed", "partial"
 LEGACY_REASON = "legacy format not supported"
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -69,9 +69,24 @@ class Limits:
     memory_bytes: int = 1024 * 1024 * 1024
     max_characters: int = 5_000_000
     ocr: bool = True
+    # Scanned pages OCR-ed in one pass; the rest wait for the next pass (partial).
     ocr_max_pages: int = 50
     ocr_dpi: int = 200
     max_unpacked_bytes: int = 256 * 1024 * 1024
+    # One page's OCR stops at this limit (that page keeps its text layer).
+    ocr_page_seconds: float = 60.0
+    # A pass starts no new page after this long (None: 0.9 of timeout_seconds);
+    # the pages left make the text partial, and a later pass reads on.
+    ocr_budget_seconds: float | None = None
+
+    @classmethod
+    def for_budget(cls, budget_seconds: float, page_seconds: float) -> Limits:
+        """Limits whose hard timeout leaves room for the budget and a last page."""
+        return cls(
+            timeout_seconds=max(120.0, budget_seconds + page_seconds + 60.0),
+            ocr_page_seconds=page_seconds,
+            ocr_budget_seconds=budget_seconds,
+        )
 
 
 DEFAULT_LIMITS = Limits()
@@ -88,6 +103,8 @@ class Extraction:
     extractors: tuple[str, ...]
     duration_seconds: float
     reason: str = ""
+    # While partial: the pages read, counted from the document's first page.
+    pages_done: int | None = None
 
 
 class ExtractionFailed(Exception):
@@ -95,11 +112,16 @@ class ExtractionFailed(Exception):
 
 
 def extract_text(
-    data_path: Path, content_type: str, *, limits: Limits = DEFAULT_LIMITS
+    data_path: Path,
+    content_type: str,
+    *,
+    limits: Limits = DEFAULT_LIMITS,
+    start_page: int = 0,
 ) -> Extraction:
-    """Extract the text of a file in a confined child process; never raises."""
+    """Extract the text of a file (of a PDF, from `start_page` on) in a confined
+    child process; never raises."""
     started = time.monotonic()
-    outcome = _run_child(Path(data_path), content_type, limits)
+    outcome = _run_child(Path(data_path), content_type, limits, start_page)
     text = outcome.get("text", "")[: limits.max_characters]
     return Extraction(
         status=outcome["status"],
@@ -109,15 +131,21 @@ def extract_text(
         extractors=tuple(outcome.get("extractors", ())),
         duration_seconds=round(time.monotonic() - started, 3),
         reason=outcome.get("reason", ""),
+        pages_done=outcome.get("pages_done"),
     )
 
 
 # -- the parent side ---------------------------------------------------------
 
 
-def _run_child(path: Path, content_type: str, limits: Limits) -> dict:
+def _run_child(path: Path, content_type: str, limits: Limits, start_page: int) -> dict:
     request = json.dumps(
-        {"path": str(path), "content_type": content_type, "limits": asdict(limits)}
+        {
+            "path": str(path),
+            "content_type": content_type,
+            "limits": asdict(limits),
+            "start_page": start_page,
+        }
     ).encode()
     with tempfile.TemporaryFile() as errors:
         child = subprocess.Popen(
@@ -176,7 +204,11 @@ class _Reading:
 
     limits: Limits
     deadline: float
+    start_page: int = 0
+    # No OCR runs past this: the parent kills the child at timeout_seconds.
+    hard_deadline: float = float("inf")
     pages: int | None = None
+    pages_done: int | None = None
     extractors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -189,7 +221,12 @@ def _child_main() -> None:
     os.dup2(2, 1)  # a library's stray print must not corrupt the answer
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
-    result = extract_here(Path(request["path"]), request["content_type"], limits)
+    result = extract_here(
+        Path(request["path"]),
+        request["content_type"],
+        limits,
+        start_page=request.get("start_page", 0),
+    )
     json.dump(result, answer)
     answer.close()
 
@@ -205,10 +242,19 @@ def _confine(limits: Limits) -> None:
     )
 
 
-def extract_here(path: Path, content_type: str, limits: Limits) -> dict:
+def extract_here(
+    path: Path, content_type: str, limits: Limits, *, start_page: int = 0
+) -> dict:
     """Extract in this process (the child's work); a dict ready for JSON."""
-    # Leave a tenth of the time to stop OCR early and answer with what was read.
-    reading = _Reading(limits, time.monotonic() + 0.9 * limits.timeout_seconds)
+    # By default leave a tenth of the time to stop OCR early and answer with what
+    # was read.
+    budget = limits.ocr_budget_seconds
+    if budget is None:
+        budget = 0.9 * limits.timeout_seconds
+    now = time.monotonic()
+    reading = _Reading(
+        limits, now + budget, start_page, now + 0.95 * limits.timeout_seconds
+    )
     try:
         text = _collect(_read(path, content_type, reading), limits.max_characters)
     except ExtractionFailed as failure:
@@ -223,6 +269,8 @@ def extract_here(path: Path, content_type: str, limits: Limits) -> dict:
         reason = f"not a valid {label}: {type(error).__name__}: {detail}"
         return _answer(FAILED, "", reading, reason[:300])
     status = OK if text.strip() else EMPTY
+    if reading.pages_done is not None and reading.pages_done < (reading.pages or 0):
+        status = PARTIAL
     return _answer(status, text, reading, "; ".join(reading.notes))
 
 
@@ -231,6 +279,7 @@ def _answer(status: str, text: str, reading: _Reading, reason: str) -> dict:
         "status": status,
         "text": text,
         "pages": reading.pages,
+        "pages_done": reading.pages_done,
         "extractors": reading.extractors,
         "reason": reason,
     }
@@ -261,14 +310,22 @@ def _read(path: Path, content_type: str, reading: _Reading) -> Iterator[str]:
 
 
 def _read_pdf(path: Path, reading: _Reading) -> Iterator[str]:
+    """The text of the pages from reading.start_page up to where this pass got
+    (reading.pages_done): every page, unless OCR ran out of pages or time."""
     reading.extractors.append("pdfminer")
     texts, parsed = _pdfminer_pages(path, reading)
     reading.pages = len(texts)
+    start = min(reading.start_page, len(texts))
     boilerplate = ocr.repeated_lines(texts[:parsed])
-    scanned = [n for n in range(parsed) if ocr.needs_ocr(texts[n], boilerplate)]
+    scanned = [n for n in range(start, parsed) if ocr.needs_ocr(texts[n], boilerplate)]
+    done = len(texts)
     if scanned and reading.limits.ocr:
-        _ocr_pdf_pages(path, texts, scanned[: reading.limits.ocr_max_pages], reading)
-    for text in texts:
+        chosen = scanned[: reading.limits.ocr_max_pages]
+        done = _ocr_pdf_pages(path, texts, chosen, reading)
+        if done == len(texts) and len(scanned) > len(chosen):
+            done = scanned[len(chosen)]  # read on from there next pass
+    reading.pages_done = done
+    for text in texts[start:done]:
         yield ocr.without_glyph_codes(text)
 
 
@@ -317,33 +374,54 @@ def _page_text(page) -> str:
 
 def _ocr_pdf_pages(
     path: Path, texts: list[str], numbers: list[int], reading: _Reading
-) -> None:
+) -> int:
+    """OCR the chosen pages in order; the first page this pass did not reach
+    (all pages when it reached the end)."""
     import pypdfium2
 
     images = ocr.render_pdf_pages(path, numbers, dpi=reading.limits.ocr_dpi)
+    stopped: list[int] = []
     try:
-        for number, text in _ocr_each(images, reading):
+        for number, text in _ocr_each(images, reading, stopped):
             if ocr.word_count(text) > ocr.word_count(texts[number]):
                 texts[number] = text
     except pypdfium2.PdfiumError as error:
         if "password" in str(error).lower():
             raise ExtractionFailed("encrypted PDF (a password is needed)") from None
         reading.notes.append(f"OCR skipped: pdfium cannot render the page ({error})")
+    return stopped[0] if stopped else len(texts)
 
 
 def _ocr_each(
-    images: Iterable[tuple[int, bytes]], reading: _Reading
+    images: Iterable[tuple[int, bytes]],
+    reading: _Reading,
+    stopped: list[int] | None = None,
 ) -> Iterator[tuple[int, str]]:
-    """OCR each image until time runs out; notes why it stopped early."""
-    for key, image in images:
+    """OCR each image, each within the per-page limit, starting no new one once
+    the pass's budget is spent (at least one per pass, so every pass gets on);
+    the image it stopped before goes into `stopped`, and the notes say why."""
+    for count, (key, image) in enumerate(images):
+        if count and time.monotonic() >= reading.deadline:
+            reading.notes.append("OCR stopped at the time limit")
+            if stopped is not None:
+                stopped.append(key)
+            return
+        page_limit = time.monotonic() + reading.limits.ocr_page_seconds
         try:
-            text = ocr.ocr_image_bytes(image, deadline=reading.deadline)
+            text = ocr.ocr_image_bytes(
+                image, deadline=min(page_limit, reading.hard_deadline)
+            )
         except ocr.OcrUnavailable as error:
             reading.notes.append(f"OCR unavailable: {error}")
             return
         except ocr.OcrTimeout:
-            reading.notes.append("OCR stopped at the time limit")
-            return
+            if page_limit > reading.hard_deadline:  # the whole pass's time is up
+                reading.notes.append("OCR stopped at the time limit")
+                if stopped is not None:
+                    stopped.append(key)
+                return
+            reading.notes.append(f"OCR of page {key + 1} stopped at its time limit")
+            continue
         if "tesseract" not in reading.extractors:
             reading.extractors.append("tesseract")
         yield key, text

@@ -26,6 +26,7 @@ from dms.archive import Archive
 from dms.db import utcnow
 from dms.documents.models import (
     PUBLISHED,
+    TEXT_PARTIAL,
     TEXT_PENDING,
     Document,
     DocumentVersion,
@@ -33,7 +34,16 @@ from dms.documents.models import (
     VersionText,
 )
 from dms.indexing import tracking
-from dms.indexing.extract import DEFAULT_LIMITS, Extraction, Limits, extract_text
+from dms.indexing.extract import (
+    DEFAULT_LIMITS,
+    EMPTY,
+    FAILED,
+    OK,
+    PARTIAL,
+    Extraction,
+    Limits,
+    extract_text,
+)
 from dms.indexing.index import IndexedDocument, SearchIndex
 
 log = logging.getLogger(__name__)
@@ -73,20 +83,26 @@ class Indexer:
         return self._index(ids)
 
     def extract_pending(self, document_id: int) -> None:
-        """Extract every version of the document that has no text yet."""
+        """Extract every version of the document that has no text yet, and read
+        on in those whose text is partial (one pass each)."""
         with self.archive.reading() as session:
             pending = session.execute(
                 select(
                     DocumentVersion.id,
                     DocumentVersion.blob_sha256,
                     DocumentVersion.content_type,
+                    DocumentVersion.text_status,
+                    DocumentVersion.text_pages_done,
                 ).where(
                     DocumentVersion.document_id == document_id,
-                    DocumentVersion.text_status == TEXT_PENDING,
+                    DocumentVersion.text_status.in_((TEXT_PENDING, TEXT_PARTIAL)),
                 )
             ).all()
-        for version_id, sha256, content_type in pending:
-            self._extract_version(version_id, sha256, content_type)
+        for version_id, sha256, content_type, status, pages_done in pending:
+            if status == TEXT_PARTIAL:
+                self._continue_version(version_id, sha256, content_type, pages_done)
+            else:
+                self._extract_version(version_id, sha256, content_type)
 
     def _extract_version(self, version_id: int, sha256: str, content_type: str) -> None:
         known = self._known_text(sha256)
@@ -94,6 +110,14 @@ class Indexer:
             known = self._extract_blob(sha256, content_type)
         with self.archive.transaction() as session:
             _save_text(session, version_id, known)
+
+    def _continue_version(
+        self, version_id: int, sha256: str, content_type: str, pages_done: int
+    ) -> None:
+        """One more pass over a partial text, from the first page not read yet."""
+        extraction = self._extraction(sha256, content_type, start_page=pages_done)
+        with self.archive.transaction() as session:
+            _append_text(session, version_id, pages_done, extraction)
 
     def _known_text(self, sha256: str) -> tuple[dict, str] | None:
         """The text already extracted from the same bytes (another version)."""
@@ -110,21 +134,30 @@ class Indexer:
         return _columns_of(version), body
 
     def _extract_blob(self, sha256: str, content_type: str) -> tuple[dict, str]:
+        extraction = self._extraction(sha256, content_type)
+        return _columns_from(extraction), _storable(extraction.text)
+
+    def _extraction(
+        self, sha256: str, content_type: str, start_page: int = 0
+    ) -> Extraction:
         with tempfile.TemporaryDirectory(prefix="dms-extract-") as folder:
             path = Path(folder) / "blob"
             with path.open("wb") as out:
                 for chunk in self.archive.storage.open_range(sha256):
                     out.write(chunk)
-            extraction = extract_text(path, content_type, limits=self.limits)
+            extraction = extract_text(
+                path, content_type, limits=self.limits, start_page=start_page
+            )
         log.info(
-            "extracted %s: %s, %s characters in %.2f s (%s)",
+            "extracted %s from page %d: %s, %s characters in %.2f s (%s)",
             sha256[:12],
+            start_page + 1,
             extraction.status,
             extraction.characters,
             extraction.duration_seconds,
             extraction.reason or ",".join(extraction.extractors),
         )
-        return _columns_from(extraction), _storable(extraction.text)
+        return extraction
 
     def _index(self, ids: list[int]) -> int:
         with self.archive.reading() as session:
@@ -143,7 +176,8 @@ class Indexer:
 
     def sweep(self, limit: int | None = None, batch: int = SWEEP_BATCH) -> int:
         """Index every document whose entry lags behind its row, `batch` at a time
-        (each searchable as soon as its batch is written); returns how many."""
+        (each searchable as soon as its batch is written), then read on in the
+        partial texts (one pass each); returns how many documents."""
         done, after_id = 0, 0
         while limit is None or done < limit:
             with self.archive.reading() as session:
@@ -152,6 +186,31 @@ class Indexer:
                 break
             if limit is not None:
                 ids = ids[: limit - done]
+            for part in _batches(ids, batch):
+                self.refresh(part)
+            done += len(ids)
+            after_id = ids[-1]
+        return done + self._continue_partial(limit and max(limit - done, 0), batch)
+
+    def _continue_partial(self, limit: int | None, batch: int) -> int:
+        """One more pass over every partial text, in document order."""
+        done, after_id = 0, 0
+        while limit is None or done < limit:
+            with self.archive.reading() as session:
+                ids = list(
+                    session.scalars(
+                        select(DocumentVersion.document_id)
+                        .where(
+                            DocumentVersion.text_status == TEXT_PARTIAL,
+                            DocumentVersion.document_id > after_id,
+                        )
+                        .group_by(DocumentVersion.document_id)
+                        .order_by(DocumentVersion.document_id)
+                        .limit(CHUNK)
+                    )
+                )
+            if not ids:
+                break
             for part in _batches(ids, batch):
                 self.refresh(part)
             done += len(ids)
@@ -210,6 +269,11 @@ class Indexer:
             after_id = rows[-1][0]
         for batch in _batches(behind, CHUNK):
             self.refresh(batch)
+
+
+def extraction_limits(settings) -> Limits:
+    """The extraction limits the archive's settings ask for."""
+    return Limits.for_budget(settings.ocr_document_seconds, settings.ocr_page_seconds)
 
 
 # -- reading documents ----------------------------------------------------------
@@ -278,6 +342,7 @@ _TEXT_COLUMNS = (
     "text_characters",
     "text_extractors",
     "text_seconds",
+    "text_pages_done",
 )
 
 
@@ -289,6 +354,9 @@ def _columns_from(extraction: Extraction) -> dict:
         "text_characters": extraction.characters,
         "text_extractors": ",".join(extraction.extractors)[:255],
         "text_seconds": extraction.duration_seconds,
+        "text_pages_done": (
+            extraction.pages_done if extraction.status == PARTIAL else None
+        ),
     }
 
 
@@ -316,6 +384,48 @@ def _save_text(session: Session, version_id: int, known: tuple[dict, str]) -> No
     )
     if saved.rowcount == 1:
         session.execute(insert(VersionText).values(version_id=version_id, body=body))
+
+
+def _append_text(
+    session: Session, version_id: int, pages_done: int, extraction: Extraction
+) -> None:
+    """Add a later pass's pages to a partial text, unless another job did first.
+
+    A pass that fails ends the reading: the text read so far stays, and the
+    version says why the rest is missing instead of trying forever."""
+    version = session.scalar(
+        select(DocumentVersion).where(
+            DocumentVersion.id == version_id,
+            DocumentVersion.text_status == TEXT_PARTIAL,
+            DocumentVersion.text_pages_done == pages_done,
+        )
+    )
+    if version is None:
+        return
+    text = session.get(VersionText, version_id)
+    if extraction.status != FAILED:
+        text.body += _storable(extraction.text)
+    _record_pass(version, extraction, text.body)
+
+
+def _record_pass(version: DocumentVersion, extraction: Extraction, body: str) -> None:
+    if extraction.status == FAILED:
+        version.text_status = FAILED
+        version.text_reason = (
+            f"stopped after page {version.text_pages_done}: {extraction.reason}"
+        )[:2000]
+    elif extraction.status == PARTIAL:
+        version.text_pages_done = extraction.pages_done
+        version.text_reason = extraction.reason[:2000]
+    else:
+        version.text_status = OK if body.strip() else EMPTY
+        version.text_pages_done = None
+        version.text_reason = extraction.reason[:2000]
+    version.text_characters = len(body)
+    extractors = version.text_extractors.split(",") + list(extraction.extractors)
+    version.text_extractors = ",".join(dict.fromkeys(e for e in extractors if e))[:255]
+    version.text_seconds = (version.text_seconds or 0) + extraction.duration_seconds
+    version.text_extracted_at = utcnow()
 
 
 def _batches(items: list, size: int) -> Iterator[list]:

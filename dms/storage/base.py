@@ -45,6 +45,7 @@ class PutResult:
     key: str
     size: int
     created: bool
+    rewritten: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,11 +61,19 @@ class BlobInfo:
 class Storage(Protocol):
     """A content-addressed blob store."""
 
-    def put(self, stream: BinaryIO, *, max_size: int | None = None) -> PutResult:
+    def put(
+        self,
+        stream: BinaryIO,
+        *,
+        max_size: int | None = None,
+        overwrite: Callable[[str], bool] | None = None,
+    ) -> PutResult:
         """Store the stream's bytes under their SHA-256; dedupe identical content.
 
         Raises StreamTooLarge (and stores nothing) when more than max_size bytes
-        arrive. `created` is False when the blob already existed.
+        arrive. `created` is False when the blob already existed. When the blob
+        exists and `overwrite(key)` is true (its stored bytes are known to be
+        damaged), the fresh bytes replace it and `rewritten` is True.
         """
 
     def open_range(

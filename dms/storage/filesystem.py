@@ -11,7 +11,7 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
@@ -104,7 +104,13 @@ class FilesystemStorage:
         validate_key(key)
         return self.root / key[:2] / key[2:4] / key
 
-    def put(self, stream: BinaryIO, *, max_size: int | None = None) -> PutResult:
+    def put(
+        self,
+        stream: BinaryIO,
+        *,
+        max_size: int | None = None,
+        overwrite: Callable[[str], bool] | None = None,
+    ) -> PutResult:
         """Stream into a temp file while hashing, then rename it under its hash."""
         with _os_errors("create a temporary file"):
             self.temp_dir.mkdir(exist_ok=True)
@@ -112,11 +118,18 @@ class FilesystemStorage:
         temp_path = Path(temp_name)
         try:
             reader = self._write_temp(fd, stream, max_size)
-            created = self._move_into_place(temp_path, reader.hexdigest)
+            created, rewritten = self._move_into_place(
+                temp_path, reader.hexdigest, overwrite
+            )
         except BaseException:
             temp_path.unlink(missing_ok=True)
             raise
-        return PutResult(key=reader.hexdigest, size=reader.size, created=created)
+        return PutResult(
+            key=reader.hexdigest,
+            size=reader.size,
+            created=created,
+            rewritten=rewritten,
+        )
 
     def _write_temp(
         self, fd: int, stream: BinaryIO, max_size: int | None
@@ -134,17 +147,20 @@ class FilesystemStorage:
                 os.fsync(temp.fileno())
         return reader
 
-    def _move_into_place(self, temp_path: Path, key: str) -> bool:
-        """Rename the temp file to the blob's path; False when it already existed."""
+    def _move_into_place(
+        self, temp_path: Path, key: str, overwrite: Callable[[str], bool] | None
+    ) -> tuple[bool, bool]:
+        """Rename the temp file to the blob's path: (created, rewritten)."""
         final = self.path_for(key)
-        if final.exists():
+        existed = final.exists()
+        if existed and (overwrite is None or not overwrite(key)):
             temp_path.unlink()
-            return False
+            return False, False
         with _os_errors("store a blob"):
             self._make_fanout_dirs(final.parent)
             os.replace(temp_path, final)
             _fsync_dir(final.parent)
-        return True
+        return not existed, existed
 
     def _make_fanout_dirs(self, directory: Path) -> None:
         """Create `root/ab/cd`, fsyncing the parents of any folder we create."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO
 
@@ -35,17 +35,25 @@ class MemoryStorage:
     def __repr__(self) -> str:
         return f"MemoryStorage({len(self._blobs)} blobs)"
 
-    def put(self, stream: BinaryIO, *, max_size: int | None = None) -> PutResult:
-        """Read the whole stream while hashing, then keep it unless already held."""
+    def put(
+        self,
+        stream: BinaryIO,
+        *,
+        max_size: int | None = None,
+        overwrite: Callable[[str], bool] | None = None,
+    ) -> PutResult:
+        """Read the whole stream while hashing, then keep it unless already held
+        (or held but damaged, when `overwrite` says so)."""
         reader = HashingReader(stream, max_size)
         data = b"".join(reader.chunks())
         key = reader.hexdigest
         with self._lock:
             created = key not in self._blobs
-            if created:
+            rewritten = not created and overwrite is not None and overwrite(key)
+            if created or rewritten:
                 self._blobs[key] = data
                 self._written[key] = datetime.now(UTC)
-        return PutResult(key=key, size=len(data), created=created)
+        return PutResult(key=key, size=len(data), created=created, rewritten=rewritten)
 
     def open_range(
         self, key: str, start: int = 0, length: int | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import BinaryIO
 
@@ -135,18 +135,26 @@ class S3Storage:
         """The object that holds the blob (validated, so it stays in our prefix)."""
         return f"{self.prefix}{BLOB_FOLDER}{validate_key(key)}"
 
-    def put(self, stream: BinaryIO, *, max_size: int | None = None) -> PutResult:
-        """Spool the stream while hashing, then upload it unless already stored."""
+    def put(
+        self,
+        stream: BinaryIO,
+        *,
+        max_size: int | None = None,
+        overwrite: Callable[[str], bool] | None = None,
+    ) -> PutResult:
+        """Spool the stream while hashing, then upload it unless already stored
+        (or stored but damaged, when `overwrite` says so)."""
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_LIMIT) as spool:
             reader = HashingReader(stream, max_size)
             for chunk in reader.chunks():
                 spool.write(chunk)
             key, size = reader.hexdigest, reader.size
-            if self.exists(key):
+            existed = self.exists(key)
+            if existed and (overwrite is None or not overwrite(key)):
                 return PutResult(key=key, size=size, created=False)
             spool.seek(0)
             self._upload(key, spool, size)
-        return PutResult(key=key, size=size, created=True)
+        return PutResult(key=key, size=size, created=not existed, rewritten=existed)
 
     def _upload(self, key: str, data: BinaryIO, size: int) -> None:
         """Upload in PART_SIZE parts, so memory stays bounded for any blob size."""

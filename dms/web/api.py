@@ -194,6 +194,8 @@ def create_document():
             propose_exemption=reason,
         )
         body = document_json(document, actor)
+        # What the uploader should know (an encrypted PDF); "" when nothing.
+        body["warning"] = document.versions[-1].upload_warning
         body["suggestion"] = _suggestion(document)
         if test is not None:
             body["consequence_test"] = url_for(
@@ -467,9 +469,14 @@ def version_json(version: DocumentVersion) -> dict[str, Any]:
         "sha256": version.blob_sha256,
         "created_at": _time(version.created_at),
         "note": version.note,
+        # The stored bytes are missing or fail their SHA-256: the download refuses.
+        "damaged": version.damaged,
+        # Said to the uploader (an encrypted PDF...); "" when none.
+        "warning": version.upload_warning,
         "text": {
             "status": version.text_status,
             "pages": version.text_pages,
+            "pages_done": version.text_pages_done,
             "characters": version.text_characters,
             "extractors": [e for e in version.text_extractors.split(",") if e],
             "seconds": version.text_seconds,

@@ -5,13 +5,21 @@ from __future__ import annotations
 import logging
 from urllib.parse import quote
 
-from flask import Response, request
+from flask import Response, current_app, request
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.wsgi import wrap_file
 
 from dms.documents.access import can_see
+from dms.documents.integrity import (
+    VERIFY_BEFORE_SENDING_BYTES,
+    blob_problem,
+    mark_damaged,
+    verified_chunks,
+)
 from dms.documents.services import Download, newest_visible_version
+from dms.errors import DamagedVersion
 from dms.monitoring.downloads import count_download
+from dms.storage import ObjectNotFound
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +46,8 @@ def send_version(download: Download) -> Response:
     headers["Content-Length"] = str(length)
     if request.method == "HEAD":
         return Response(status=status, headers=headers)
+    if length and _cheap_to_verify(download):
+        _verify_before_sending(download)
     return Response(
         _body(download, start, length),
         status=status,
@@ -78,19 +88,59 @@ def _from_first_byte(response: Response) -> bool:
     return response.status_code == 206 and content_range.startswith("bytes 0-")
 
 
+DAMAGED_FILE = (
+    "Berkas ini rusak di penyimpanan arsip (isinya tidak cocok dengan sidik SHA-256 "
+    "yang tercatat) sehingga tidak dapat diunduh. Petugas PPID dapat memperbaikinya "
+    "dengan mengunggah ulang berkas yang sama."
+)
+
+
+def _cheap_to_verify(download: Download) -> bool:
+    local = getattr(download.storage, "open_file", None) is not None
+    return local and download.version.size <= VERIFY_BEFORE_SENDING_BYTES
+
+
+def _verify_before_sending(download: Download) -> None:
+    """Hash a small local blob before any header goes out: a damaged one gets a
+    clear error instead of its bytes."""
+    sha256 = download.version.blob_sha256
+    problem = blob_problem(download.storage, sha256, download.version.size)
+    if problem is not None:
+        _damage_recorder(sha256, problem)()
+        raise DamagedVersion(DAMAGED_FILE)
+
+
+def _damage_recorder(sha256: str, problem: str):
+    """A callable marking the blob damaged in its own transaction; it holds the
+    archive itself, as a streamed body outlives the request context."""
+    archive = current_app.extensions["dms"]
+
+    def record() -> None:
+        log.error("blob %s is damaged (%s): marked, no longer served", sha256, problem)
+        with archive.transaction() as session:
+            mark_damaged(session, sha256, problem)
+
+    return record
+
+
 def _body(download: Download, start: int, length: int):
-    """The bytes to send: the server's own file wrapper for a whole local file."""
+    """The bytes to send: the server's own file wrapper for a small whole local
+    file (verified just before); any other whole blob is hashed as it streams."""
     if not length:
         return iter(())
     open_file = getattr(download.storage, "open_file", None)
     whole = start == 0 and length == download.version.size
-    if whole and open_file is not None and "wsgi.file_wrapper" in request.environ:
-        return wrap_file(
-            request.environ,
-            open_file(download.version.blob_sha256),
-            buffer_size=FILE_BUFFER,
-        )
-    return download.open_range(start, length)
+    sha256 = download.version.blob_sha256
+    if whole and _cheap_to_verify(download) and "wsgi.file_wrapper" in request.environ:
+        return wrap_file(request.environ, open_file(sha256), buffer_size=FILE_BUFFER)
+    try:
+        chunks = download.open_range(start, length)
+    except ObjectNotFound:
+        _damage_recorder(sha256, "missing")()
+        raise DamagedVersion(DAMAGED_FILE) from None
+    if whole:
+        return verified_chunks(chunks, sha256, _damage_recorder(sha256, "checksum"))
+    return chunks
 
 
 def _requested_range(etag: str, size: int) -> tuple[int, int] | None:

@@ -18,7 +18,8 @@ ERROR_STATUSES = {
     "415": "File type not accepted (sniffed from the bytes)",
     "416": "Range not satisfiable",
     "422": "Validation error",
-    "503": "Search index not ready; try again later (Retry-After)",
+    "503": "Search index not ready (try again later, Retry-After), or the "
+    "version's stored bytes are damaged (version_damaged)",
 }
 DIP_PROPERTIES = {
     "dip_unit": "Unit that holds the information",
@@ -88,7 +89,7 @@ def _download(summary: str, parameters: list) -> dict[str, Any]:
             },
             "206": {"description": "The requested range", "headers": headers},
             "304": {"description": "Not modified"},
-            **_errors("404", "416"),
+            **_errors("404", "416", "503"),
         },
     }
 
@@ -132,14 +133,36 @@ def _schemas() -> dict[str, Any]:
                 "sha256": text,
                 "created_at": {"type": "string", "format": "date-time"},
                 "note": text,
+                "damaged": {
+                    "type": "boolean",
+                    "description": "The stored bytes are missing or fail their "
+                    "SHA-256: downloads answer 503 version_damaged until the same "
+                    "bytes are uploaded again",
+                },
+                "warning": {
+                    "type": "string",
+                    "description": "Said to the uploader (an encrypted PDF); empty "
+                    "when none",
+                },
                 "text": {
                     "type": "object",
                     "description": "What text extraction made of this version",
                     "properties": {
                         "status": {
-                            "enum": ["pending", "ok", "empty", "extraction_failed"]
+                            "enum": [
+                                "pending",
+                                "ok",
+                                "empty",
+                                "extraction_failed",
+                                "partial",
+                            ]
                         },
                         "pages": {"type": ["integer", "null"]},
+                        "pages_done": {
+                            "type": ["integer", "null"],
+                            "description": "Pages read so far while partial; the "
+                            "worker reads on later",
+                        },
                         "characters": {"type": ["integer", "null"]},
                         "extractors": {"type": "array", "items": text},
                         "seconds": {"type": ["number", "null"]},

@@ -337,15 +337,23 @@ def upload():
                 propose_exemption=reason,
             )
             document_id, title, status = document.id, document.title, document.status
+            warning = document.versions[-1].upload_warning
     except FORM_ERRORS as exc:
         error = FormError.of("upload", exc, "file" if _about_file(exc) else None)
         return _upload_page(request.form, error), error.status
     flash(_uploaded_message(title, status, bool(reason)))
+    _flash_warning(warning)
     target = url_for(".document", document_id=document_id)
     if request.headers.get("X-Requested-With") == "XMLHttpRequest":
         # upload.js navigates itself; a followed redirect would eat the message.
         return jsonify(location=target), 201
     return redirect(target)
+
+
+def _flash_warning(warning: str) -> None:
+    """Tell the uploader what the archive noticed about the file (encrypted PDF)."""
+    if warning:
+        flash(f"{_('Peringatan:')} {warning}")
 
 
 def _upload_page(values: MultiDict, error: FormError | None) -> str:
@@ -646,7 +654,10 @@ def add_version(document_id: int):
             note=request.form.get("note", ""),
             max_size=archive.settings.max_upload_bytes,
         )
-        return _("Versi %(n)s ditambahkan.", n=version.number)
+        added = _("Versi %(n)s ditambahkan.", n=version.number)
+        if version.upload_warning:
+            added += f" {_('Peringatan:')} {version.upload_warning}"
+        return added
 
     return _on_document(document_id, "version", apply, file_field=True)
 

@@ -34,6 +34,7 @@ from dms.cli import main
 from dms.db import make_engine, schema_is_current
 from dms.documents.models import (
     ApiToken,
+    DamagedBlob,
     Document,
     DocumentVersion,
     Organisation,
@@ -710,6 +711,26 @@ def test_fsck_reports_altered_bytes_of_the_same_size_as_a_checksum_problem(impor
         result.stderr
     )
     assert "1 damaged" in result.stdout
+
+
+def test_fsck_marks_a_damaged_blob_so_downloads_refuse_it_until_it_is_whole_again(
+    imported,
+):
+    archive, written = imported
+    path = archive.blob_path(written["a.pdf"])
+    damaged = bytearray(path.read_bytes())
+    damaged[len(damaged) // 2] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+
+    assert archive.run("fsck").exit_code == 1
+    with archive.database() as db:
+        marks = db.execute(sql_select(DamagedBlob.sha256, DamagedBlob.problem)).all()
+    assert marks == [(sha256(written["a.pdf"]), "checksum")]
+
+    path.write_bytes(written["a.pdf"])  # restored from a backup
+    archive.ok("fsck")
+    with archive.database() as db:
+        assert db.execute(sql_select(DamagedBlob.sha256)).all() == []
 
 
 def test_fsck_reports_a_truncated_blob_as_the_wrong_size(imported):

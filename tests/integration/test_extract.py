@@ -178,7 +178,10 @@ def test_pdf_pages_without_usable_text_are_read_by_ocr(
     corpus, tesseract, name, expected
 ):
     result = extract_text(real(corpus, name), "application/pdf", limits=QUICK)
-    assert result.status == "ok"
+    # QUICK OCRs one scanned page a pass: a longer scan is partial, not "ok".
+    assert result.status in {"ok", "partial"}
+    if result.status == "partial":
+        assert 1 <= result.pages_done < result.pages
     assert result.extractors == ("pdfminer", "tesseract")
     assert expected in result.text.upper()
     assert "(cid:" not in result.text
@@ -238,7 +241,7 @@ def test_hostile_file_ends_cleanly_within_its_limits(corpus, path):
     limits = Limits(timeout_seconds=20, memory_bytes=512 * 2**20, ocr_max_pages=1)
     content_type = BY_EXTENSION.get(path.suffix, "application/octet-stream")
     result = extract_text(path, content_type, limits=limits)
-    assert result.status in {"ok", "empty", "extraction_failed"}
+    assert result.status in {"ok", "empty", "extraction_failed", "partial"}
     assert result.duration_seconds < limits.timeout_seconds + 5
     if result.status == "extraction_failed":
         assert result.reason and result.text == ""

@@ -35,13 +35,17 @@ def a_png() -> bytes:
 
 
 class FakeSession:
-    """What store_file uses of a session: its info dict and its database's name."""
+    """What store_file uses of a session: its info dict, its database's name and
+    the damage mark of a blob (none here)."""
 
     def __init__(self):
         self.info = {}
 
     def get_bind(self):
         return SimpleNamespace(dialect=SimpleNamespace(name="fake"))
+
+    def get(self, _model, _key):
+        return None
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 """Changes to a published document's public text wait for the PPID Utama.
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-04
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from dms.db import UTCDateTime
 
 revision = "0012"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
