@@ -161,6 +161,9 @@ def make_cast(archive) -> Cast:
                 password=CAST_PASSWORD,
             )
             tokens[username] = accounts.create_token(
-                session, actor=SYSTEM, username=username
+                session,
+                actor=SYSTEM,
+                username=username,
+                days=archive.settings.token_days,
             )
     return Cast(tokens)
