@@ -1,5 +1,6 @@
 """Logins: a session generation per user (server-side logout) and an expiry
-for every API token.
+for every API token; the request form's answered spam challenges (one
+submission per challenge).
 
 Tokens issued before this migration expire 90 days after it runs (the default
 DMS_TOKEN_DAYS), so nobody is locked out the moment the upgrade lands.
@@ -35,9 +36,20 @@ def upgrade() -> None:
     op.execute(tokens.update().values(expires_at=utcnow() + timedelta(days=90)))
     with op.batch_alter_table("api_tokens") as batch:
         batch.alter_column("expires_at", existing_type=UTCDateTime(), nullable=False)
+    op.create_table(
+        "used_challenges",
+        sa.Column("nonce", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("nonce", name=op.f("pk_used_challenges")),
+    )
+    op.create_index(
+        op.f("ix_used_challenges_expires_at"), "used_challenges", ["expires_at"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_used_challenges_expires_at"), table_name="used_challenges")
+    op.drop_table("used_challenges")
     with op.batch_alter_table("api_tokens") as batch:
         batch.drop_column("expires_at")
     with op.batch_alter_table("users") as batch:
