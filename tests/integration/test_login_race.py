@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
     not os.environ.get("DMS_TEST_DATABASE_URL"),
     reason="needs PostgreSQL (DMS_TEST_DATABASE_URL); SQLite serialises writers",
 )
-GUESSES = 40
+GUESSES = 60
 
 
 def tokens_in(archive) -> int:
