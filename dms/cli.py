@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator
@@ -324,15 +325,77 @@ def token() -> None:
 @click.argument("username")
 @click.option("--label", default="cli")
 def token_create(username: str, label: str) -> None:
-    """Print a new API token for that user (shown once; only its hash is kept)."""
+    """Print a new API token for that user (shown once; only its hash is kept).
+    It works for DMS_TOKEN_DAYS days (90 unless configured)."""
     from dms.documents import accounts
     from dms.documents.access import SYSTEM
 
     with _archive() as archive, archive.transaction() as session:
         value = accounts.create_token(
-            session, actor=SYSTEM, username=username, label=label
+            session,
+            actor=SYSTEM,
+            username=username,
+            days=archive.settings.token_days,
+            label=label,
         )
     click.echo(value)
+
+
+@token.command("list")
+@click.argument("username")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per token")
+def token_list(username: str, as_json: bool) -> None:
+    """A user's tokens, newest first: id, state, dates and label (never the
+    token itself)."""
+    from dms.db import utcnow
+    from dms.documents import accounts
+
+    now = utcnow()
+    with _archive() as archive, archive.reading() as session:
+        records = accounts.list_tokens(session, username)
+        rows = [
+            {
+                "id": r.id,
+                "state": accounts.token_state(r, now),
+                "created_at": r.created_at.isoformat(timespec="seconds"),
+                "expires_at": r.expires_at.isoformat(timespec="seconds"),
+                "last_used_at": _iso(r.last_used_at),
+                "revoked_at": _iso(r.revoked_at),
+                "label": r.label,
+            }
+            for r in records
+        ]
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        click.echo(f"dms: {username} has no API tokens")
+        return
+    click.echo("ID\tSTATE\tCREATED\tEXPIRES\tLAST USED\tLABEL")
+    for row in rows:
+        click.echo(
+            f"{row['id']}\t{row['state']}\t{row['created_at']}\t{row['expires_at']}"
+            f"\t{row['last_used_at'] or '-'}\t{row['label']}"
+        )
+
+
+def _iso(value) -> str | None:
+    return value.isoformat(timespec="seconds") if value is not None else None
+
+
+@token.command("revoke")
+@click.argument("token_id", type=click.IntRange(min=1, max=2**31 - 1))
+def token_revoke(token_id: int) -> None:
+    """Revoke one API token by its id (from dms token list); it stops working at
+    once. Revoking a revoked token changes nothing."""
+    from dms.documents import accounts
+    from dms.documents.access import SYSTEM
+
+    with _archive() as archive, archive.transaction() as session:
+        record = accounts.revoke_token(session, actor=SYSTEM, token_id=token_id)
+        owner = record.user.username
+    click.echo(f"dms: token {token_id} of {owner} revoked")
 
 
 @main.command("import")

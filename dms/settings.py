@@ -44,6 +44,8 @@ class Settings:
     cookie_secure: bool
     # Where login attempts are counted (Flask-Limiter): memory:// or redis://.
     ratelimit_storage_url: str
+    # How many days an API token works after it is issued.
+    token_days: int
     # Publish the request log (number, subject, dates, outcome) on the portal.
     public_request_log: bool
     # The portal's address for links in emails (https://ppid.example.go.id);
@@ -148,6 +150,7 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         timezone=_timezone(values, "timezone"),
         cookie_secure=_bool(values, "cookie_secure"),
         ratelimit_storage_url=text("ratelimit_storage_url") or "memory://",
+        token_days=_token_days(values),
         public_request_log=_bool(values, "public_request_log"),
         public_url=_public_url(text("public_url")),
         smtp_url=_smtp_url(values, "smtp_url"),
@@ -185,6 +188,17 @@ def _queue_url(url: str) -> str:
     raise SettingsError(
         f"queue_url must be empty (embedded), 'immediate' or redis://..., not {url!r}"
     )
+
+
+MAX_TOKEN_DAYS = 3650
+
+
+def _token_days(values: dict[str, Any]) -> int:
+    """Days an API token lives: at least one, at most ten years."""
+    days = _positive_int(values, "token_days")
+    if days > MAX_TOKEN_DAYS:
+        raise SettingsError(f"token_days must be at most {MAX_TOKEN_DAYS}, not {days}")
+    return days
 
 
 def _positive_int(values: dict[str, Any], key: str) -> int:

@@ -162,6 +162,9 @@ def make_cast(archive) -> Cast:
             )
             user.password_hash = CAST_PASSWORD_HASH
             tokens[username] = accounts.create_token(
-                session, actor=SYSTEM, username=username
+                session,
+                actor=SYSTEM,
+                username=username,
+                days=archive.settings.token_days,
             )
     return Cast(tokens)

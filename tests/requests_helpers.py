@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from datetime import datetime
@@ -50,3 +51,9 @@ def a_png() -> bytes:
 def wib(*parts: int) -> datetime:
     """A moment in Western Indonesian Time."""
     return datetime(*parts, tzinfo=WIB)
+
+
+def answer_to(question: str) -> str:
+    """The answer to a spam challenge's question ("Berapakah 3 ditambah 4?")."""
+    first, second = re.search(r"(\d+) ditambah (\d+)", question).groups()
+    return str(int(first) + int(second))

@@ -7,7 +7,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -190,17 +190,22 @@ def check_not_locked(user: User | None, now: datetime) -> None:
         )
 
 
-def record_login(session: Session, username: str, *, succeeded: bool, now: datetime):
-    """Count a failure (locking the account at the limit) or clear the count."""
-    user = (
-        find_user(session, username) if USERNAME_PATTERN.match(username or "") else None
+def _admit_attempt(session: Session, username: str, now: datetime) -> None:
+    """Check the lock and count this attempt, under the user's row lock.
+
+    An attempt counts as a failure until it succeeds, and the count is taken in
+    the same write transaction as the check: parallel guesses queue on the row
+    (SQLite: on the database), so no more than MAX_FAILED_LOGINS of them are
+    ever admitted before the lock, however many arrive at once.
+    """
+    if not USERNAME_PATTERN.match(username or ""):
+        return
+    user = session.scalar(
+        select(User).where(User.username == username).with_for_update()
     )
     if user is None:
         return
-    if succeeded:
-        user.failed_logins = 0
-        user.locked_until = None
-        return
+    check_not_locked(user, now)
     user.failed_logins += 1
     if user.failed_logins >= MAX_FAILED_LOGINS:
         user.failed_logins = 0
@@ -214,39 +219,68 @@ def record_login(session: Session, username: str, *, succeeded: bool, now: datet
         )
 
 
+def _clear_failures(session: Session, user_id: int) -> None:
+    user = session.scalar(select(User).where(User.id == user_id).with_for_update())
+    user.failed_logins = 0
+    user.locked_until = None
+
+
 def log_in(archive, username: str, password: str, *, now: datetime | None = None):
     """The id of the user these credentials name, counting failures: five wrong
     passwords in a row lock the account for 15 minutes (web and API alike).
 
-    The slow password check runs in a read-only session; only the count is
-    written, in its own short transaction.
+    The lock is checked and the attempt counted in one short write transaction
+    before the slow password check (which runs in a read-only session); only a
+    success clears the count, in its own short transaction.
     """
     now = now or utcnow()
+    with archive.transaction() as session:
+        _admit_attempt(session, username, now)
     with archive.reading() as session:
-        valid_name = USERNAME_PATTERN.match(username or "")
-        check_not_locked(find_user(session, username) if valid_name else None, now)
         try:
             user_id = authenticate(session, username, password).id
         except Unauthenticated:
             user_id = None
-    with archive.transaction() as session:
-        record_login(session, username, succeeded=user_id is not None, now=now)
     if user_id is None:
         raise Unauthenticated("Nama pengguna atau kata sandi salah.")
+    with archive.transaction() as session:
+        _clear_failures(session, user_id)
     return user_id
 
 
 def create_token(
-    session: Session, *, actor: User | None, username: str, label: str = ""
+    session: Session,
+    *,
+    actor: User | None,
+    username: str,
+    days: int,
+    label: str = "",
+    now: datetime | None = None,
 ) -> str:
-    """A new API token for the user; only its hash is kept, so show it once."""
+    """A new API token for the user, good for `days` days; only its hash is
+    kept, so show it once."""
     user = find_user(session, username)
     if user is None:
         raise NotFound(f"Pengguna '{username}' tidak ditemukan.")
+    if not user.is_active:
+        raise Conflict(f"Pengguna '{username}' sudah dinonaktifkan.")
+    now = now or utcnow()
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(user=user, token_hash=hash_token(token), label=label)
+    record = ApiToken(
+        user=user,
+        token_hash=hash_token(token),
+        label=label,
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
     session.add(record)
-    audit.record(session, actor, "token.create", user, after={"label": label})
+    audit.record(
+        session,
+        actor,
+        "token.create",
+        user,
+        after={"label": label, "expires_at": record.expires_at.isoformat()},
+    )
     return token
 
 
@@ -255,14 +289,121 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def user_for_token(session: Session, token: str) -> User:
-    """The active user a bearer token belongs to; Unauthenticated otherwise."""
+class TokenExpired(Unauthenticated):
+    code = "token_expired"
+
+
+def token_in_use(session: Session, token: str, *, now: datetime | None = None):
+    """The live ApiToken record of a bearer token; Unauthenticated when it is
+    unknown, revoked, expired or its user is deactivated."""
     record = session.scalar(
         select(ApiToken).where(ApiToken.token_hash == hash_token(token or ""))
     )
     if record is None or record.revoked_at is not None or not record.user.is_active:
         raise Unauthenticated("Token tidak valid atau sudah dicabut.")
-    return record.user
+    if record.expires_at <= (now or utcnow()):
+        raise TokenExpired(
+            "Token sudah kedaluwarsa; minta token baru (POST /api/v1/auth/token "
+            "atau dms token create)."
+        )
+    return record
+
+
+def user_for_token(session: Session, token: str) -> User:
+    """The active user a bearer token belongs to; Unauthenticated otherwise."""
+    return token_in_use(session, token).user
+
+
+# last_used_at is kept to the hour: one small write per token per hour at most.
+LAST_USED_GRAIN = timedelta(hours=1)
+
+
+def token_use_unnoted(record: ApiToken, now: datetime) -> bool:
+    """Whether a use now should be written down (see mark_token_used)."""
+    return record.last_used_at is None or record.last_used_at < now - LAST_USED_GRAIN
+
+
+def mark_token_used(session: Session, token_id: int, now: datetime) -> None:
+    """Note when a token was last used (unless noted within the hour)."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .where(
+            (ApiToken.last_used_at.is_(None))
+            | (ApiToken.last_used_at < now - LAST_USED_GRAIN)
+        )
+        .values(last_used_at=now)
+    )
+
+
+def list_tokens(session: Session, username: str) -> list[ApiToken]:
+    """A user's tokens, newest first, revoked and expired ones included."""
+    user = find_user(session, username) if USERNAME_PATTERN.match(username) else None
+    if user is None:
+        raise NotFound(f"Pengguna '{username[:64]}' tidak ditemukan.")
+    return list(
+        session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
+
+
+def revoke_token(
+    session: Session, *, actor, token_id: int, now: datetime | None = None
+) -> ApiToken:
+    """Revoke one token by its id: its owner may, and the operator (SYSTEM)
+    or an administrator may revoke anyone's. Revoking twice changes nothing."""
+    record = session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id).with_for_update()
+    )
+    if record is None:
+        raise NotFound(f"Token {token_id} tidak ditemukan.")
+    if actor is not SYSTEM and (
+        actor is None
+        or not actor.is_active
+        or (actor.id != record.user_id and actor.role != ADMIN)
+    ):
+        raise NotFound(f"Token {token_id} tidak ditemukan.")
+    if record.revoked_at is None:
+        record.revoked_at = now or utcnow()
+        audit.record(
+            session,
+            actor,
+            "token.revoke",
+            record.user,
+            after={"token": record.id, "label": record.label},
+        )
+    return record
+
+
+def token_state(record: ApiToken, now: datetime) -> str:
+    """active, expired or revoked."""
+    if record.revoked_at is not None:
+        return "revoked"
+    if record.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+def _revoke_all_tokens(session: Session, user: User, now: datetime) -> int:
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+    return result.rowcount or 0
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Bump the user's session generation: every browser session opened before
+    stops working on its next request (logout, deactivation)."""
+    session.execute(
+        update(User)
+        .where(User.id == user_id)
+        .values(session_generation=User.session_generation + 1)
+    )
 
 
 def list_organisations(session: Session) -> list[Organisation]:
@@ -312,12 +453,14 @@ def deactivate_user(session: Session, *, actor, username: str) -> User:
         raise Conflict("Anda tidak dapat menonaktifkan akun Anda sendiri.")
     if user.is_active:
         user.is_active = False
+        revoked = _revoke_all_tokens(session, user, utcnow())
+        end_sessions(session, user.id)
         audit.record(
             session,
             actor,
             "user.deactivate",
             user,
             before={"is_active": True},
-            after={"is_active": False},
+            after={"is_active": False, "tokens_revoked": revoked},
         )
     return user

@@ -89,6 +89,11 @@ class User(Base):
     # Login lockout: failures since the last success, and the end of a lock.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Browser sessions carry the generation they were opened in; logging out or
+    # deactivation bumps it, so every older session cookie stops working.
+    session_generation: Mapped[int] = mapped_column(
+        Integer, default=0, server_default="0"
+    )
 
     organisation: Mapped[Organisation | None] = relationship()
 
@@ -106,6 +111,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # After this the token is refused (settings.token_days after creation).
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -367,3 +367,13 @@ class DisputeHearing(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dispute: Mapped[Dispute] = relationship(back_populates="hearings")
+
+
+class UsedChallenge(Base):
+    """The nonce of an answered spam challenge (dms.requests.spam), kept until the
+    challenge would have expired anyway: a challenge admits one submission."""
+
+    __tablename__ = "used_challenges"
+
+    nonce: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -4,7 +4,9 @@ A honeypot field that people never see (bots fill every field), and a small
 arithmetic question. The form carries a token signed with the app's secret key
 (itsdangerous) that holds a nonce and an HMAC of nonce and answer: the answer
 itself is never in the page, so a bot cannot read it from the token, and the
-token expires after an hour. Rate limits sit at the web edge.
+token expires after an hour. A challenge admits one submission: its nonce is
+recorded (UsedChallenge) in the transaction that files the request, until the
+token would have expired anyway. Rate limits sit at the web edge.
 """
 
 from __future__ import annotations
@@ -13,10 +15,15 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from dms.errors import ValidationError
+from dms.requests.models import UsedChallenge
 
 SALT = "dms.permohonan.challenge"
 MAX_AGE_SECONDS = 3600
@@ -31,6 +38,19 @@ class Challenge:
     second: int
     token: str
 
+    @property
+    def question(self) -> str:
+        """The question in words, as the form asks it (no separate numbers)."""
+        return f"Berapakah {self.first} ditambah {self.second}?"
+
+
+@dataclass(frozen=True)
+class Solved:
+    """A rightly answered challenge, not yet spent: its nonce and its expiry."""
+
+    nonce: str
+    expires_at: datetime
+
 
 def new_challenge(secret_key: str) -> Challenge:
     """A fresh question: the sum of two small numbers."""
@@ -42,14 +62,17 @@ def new_challenge(secret_key: str) -> Challenge:
     return Challenge(first, second, token)
 
 
-def check_challenge(secret_key: str, token: str | None, answer) -> None:
-    """A ValidationError on the answer field unless it answers the token's question."""
+def check_challenge(secret_key: str, token: str | None, answer) -> Solved:
+    """The solved challenge; a ValidationError on the answer field unless the
+    answer answers the token's question. Spend it with spend_challenge."""
     if token is not None and not isinstance(token, str):
         raise ValidationError(
             "Pertanyaan pengaman tidak valid; muat ulang formulir.", "challenge_answer"
         )
     try:
-        payload = _serializer(secret_key).loads(token or "", max_age=MAX_AGE_SECONDS)
+        payload, signed_at = _serializer(secret_key).loads(
+            token or "", max_age=MAX_AGE_SECONDS, return_timestamp=True
+        )
     except SignatureExpired:
         raise ValidationError(
             "Pertanyaan pengaman sudah kedaluwarsa (lebih dari satu jam); jawab "
@@ -71,6 +94,30 @@ def check_challenge(secret_key: str, token: str | None, answer) -> None:
             "angka.",
             "challenge_answer",
         )
+    return Solved(str(nonce), signed_at + timedelta(seconds=MAX_AGE_SECONDS))
+
+
+def spend_challenge(session: Session, solved: Solved, now: datetime) -> None:
+    """Record the challenge as used, in the caller's transaction (the one that
+    files what it admits): a second submission with it is refused, also when
+    both arrive at once (the nonce is the primary key). Nonces of expired
+    challenges are forgotten here, since their tokens are refused anyway."""
+    session.execute(delete(UsedChallenge).where(UsedChallenge.expires_at < now))
+    if session.get(UsedChallenge, solved.nonce) is not None:
+        raise _used()
+    session.add(UsedChallenge(nonce=solved.nonce, expires_at=solved.expires_at))
+    try:
+        session.flush()
+    except IntegrityError:
+        raise _used() from None
+
+
+def _used() -> ValidationError:
+    return ValidationError(
+        "Pertanyaan pengaman ini sudah dipakai untuk satu pengajuan; jawab "
+        "pertanyaan yang baru.",
+        "challenge_answer",
+    )
 
 
 def check_honeypot(value) -> None:

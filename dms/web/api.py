@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, request, url_for
+from flask import Blueprint, Flask, current_app, g, jsonify, request, url_for
 from werkzeug.routing import IntegerConverter
 from werkzeug.routing import ValidationError as NoRouteMatch
 
 from dms.classification import exemptions, rules
 from dms.classification.categories import BERKALA, is_exempt
 from dms.classification.suggest import suggest_category
+from dms.db import utcnow
 from dms.documents import accounts, services
 from dms.documents.access import can_see, sees_unpublished
 from dms.documents.models import Document, DocumentVersion, User
@@ -19,6 +20,7 @@ from dms.errors import BadInput, Unauthenticated, ValidationError
 from dms.indexing.index import SORTS as SEARCH_SORTS
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
+from dms.web.auth import login_limit
 from dms.web.downloads import count_public_download, send_version
 from dms.web.openapi import openapi_document
 
@@ -54,7 +56,21 @@ def current_actor(session) -> User | None:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Gunakan header 'Authorization: Bearer <token>'.")
-    return accounts.user_for_token(session, token.strip())
+    record = accounts.token_in_use(session, token.strip())
+    g.dms_token_id = record.id
+    if accounts.token_use_unnoted(record, utcnow()):
+        g.dms_token_unnoted = record.id  # noted once the response is out
+    return record.user
+
+
+def _note_token_use(response):
+    """Record when the request's token was last used (to the hour), after a
+    successful answer, in its own small transaction."""
+    token_id = g.pop("dms_token_unnoted", None)
+    if token_id is not None and response.status_code < 400:
+        with _archive().transaction() as session:
+            accounts.mark_token_used(session, token_id, utcnow())
+    return response
 
 
 def _authenticated_user_id() -> int:
@@ -372,18 +388,72 @@ _simple_transition("return", services.return_to_draft)
 
 
 @bp.post("/auth/token")
+@login_limit()
 def issue_token():
     credentials = _json_object()
     username, password = credentials.get("username"), credentials.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise BadInput("Kirim 'username' dan 'password' sebagai teks.")
-    user_id = accounts.log_in(_archive(), username, password)
-    with _archive().transaction() as session:
+    archive = _archive()
+    user_id = accounts.log_in(archive, username, password)
+    with archive.transaction() as session:
         user = session.get(User, user_id)
         token = accounts.create_token(
-            session, actor=user, username=user.username, label="api login"
+            session,
+            actor=user,
+            username=user.username,
+            days=archive.settings.token_days,
+            label="api login",
         )
-        return jsonify(token=token, username=user.username, role=user.role), 201
+        record = accounts.token_in_use(session, token)
+        return jsonify(
+            token=token,
+            username=user.username,
+            role=user.role,
+            expires_at=_time(record.expires_at),
+        ), 201
+
+
+@bp.delete("/auth/token")
+def revoke_token():
+    """Revoke the token this request carries (log out of the API)."""
+    actor_id, token_id = _authenticated_token()
+    with _archive().transaction() as session:
+        actor = session.get(User, actor_id)
+        accounts.revoke_token(session, actor=actor, token_id=token_id)
+    g.pop("dms_token_unnoted", None)
+    return "", 204
+
+
+@bp.get("/auth/tokens")
+def list_tokens():
+    """The caller's own tokens, newest first (never the tokens themselves)."""
+    _actor_id, token_id = _authenticated_token()
+    now = utcnow()
+    with _archive().reading() as session:
+        actor = current_actor(session)
+        records = accounts.list_tokens(session, actor.username)
+        return jsonify(
+            tokens=[token_json(r, now, current=r.id == token_id) for r in records]
+        )
+
+
+def _authenticated_token() -> tuple[int, int]:
+    """The ids of the caller and of the token they call with."""
+    return _authenticated_user_id(), g.dms_token_id
+
+
+def token_json(record, now, *, current: bool = False) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "label": record.label,
+        "state": accounts.token_state(record, now),
+        "current": current,
+        "created_at": _time(record.created_at),
+        "expires_at": _time(record.expires_at),
+        "last_used_at": _time(record.last_used_at),
+        "revoked_at": _time(record.revoked_at),
+    }
 
 
 @bp.get("/openapi.json")
@@ -495,3 +565,4 @@ def _time(value) -> str | None:
 def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.register_blueprint(bp)
+    app.after_request(_note_token_use)

@@ -38,6 +38,14 @@ from dms.web.security import limiter, same_site_path
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 LOGIN_RATE = "10 per minute"
+# The session generation the cookie was opened in (see User.session_generation).
+SESSION_GENERATION = "dms_generation"
+
+
+def login_limit():
+    """Ten login attempts a minute per address, shared by the form (/masuk) and
+    the API (POST /api/v1/auth/token): one budget, whichever door is used."""
+    return limiter.shared_limit(LOGIN_RATE, scope="login", methods=["POST"])
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,7 @@ class SessionUser:
     organisation_id: int | None
     display_name: str
     organisation_name: str
+    session_generation: int = 0
     is_active: bool = True
     is_authenticated: bool = True
     is_anonymous: bool = False
@@ -66,17 +75,22 @@ class SessionUser:
             organisation_id=user.organisation_id,
             display_name=user.display_name or user.username,
             organisation_name=user.organisation.name if user.organisation else "",
+            session_generation=user.session_generation,
         )
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> SessionUser | None:
-    """The session's user while the account is active; a deactivated one is out."""
+    """The session's user while the account is active and the session was opened
+    in the user's current generation: after a logout (or deactivation) an old
+    cookie is nobody's."""
     if not user_id.isdigit():
         return None
     with current_app.extensions["dms"].reading() as db:
         user = db.get(User, int(user_id))
         if user is None or not user.is_active:
+            return None
+        if session.get(SESSION_GENERATION) != user.session_generation:
             return None
         return SessionUser.of(user)
 
@@ -91,7 +105,7 @@ class LoginForm(FlaskForm):
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(LOGIN_RATE, methods=["POST"])
+@login_limit()
 def login():
     form = LoginForm()
     error = None
@@ -104,7 +118,10 @@ def login():
             error = _translated_login_error(exc)
         else:
             session.clear()  # a new session for the new user (no fixation)
-            login_user(load_user(str(user_id)))
+            with current_app.extensions["dms"].reading() as db:
+                user = SessionUser.of(db.get(User, user_id))
+            session[SESSION_GENERATION] = user.session_generation
+            login_user(user)
             return redirect(
                 same_site_path(request.args.get("next")) or url_for("public.home")
             )
@@ -123,6 +140,11 @@ def _translated_login_error(exc: Unauthenticated) -> str:
 
 @bp.post("/keluar")
 def logout():
+    """End this session and, server-side, every session cookie of the officer:
+    a copy of the old cookie no longer logs anyone in."""
+    if current_user.is_authenticated:
+        with current_app.extensions["dms"].transaction() as db:
+            accounts.end_sessions(db, current_user.id)
     logout_user()
     session.clear()
     flash(_("Anda telah keluar."))

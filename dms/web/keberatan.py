@@ -82,8 +82,8 @@ def submit():
     archive = _archive()
     number = request.form.get("request", "").strip() or None
     try:
-        check_spam(request.form)
         with archive.transaction() as db:
+            check_spam(db, request.form)
             filed = file_objection(
                 db,
                 actor=None,

@@ -38,7 +38,7 @@ def create_objection():
     with archive.transaction() as db:
         actor = current_actor(db)
         if actor is None:
-            check_spam(body)
+            check_spam(db, body)
         filed = objections.file_objection(
             db,
             actor=actor,

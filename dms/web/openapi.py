@@ -18,6 +18,7 @@ ERROR_STATUSES = {
     "415": "File type not accepted (sniffed from the bytes)",
     "416": "Range not satisfiable",
     "422": "Validation error",
+    "429": "Too many attempts from this address; wait a minute (Retry-After)",
     "503": "Search index not ready (try again later, Retry-After), or the "
     "version's stored bytes are damaged (version_damaged)",
 }
@@ -483,13 +484,72 @@ def _paths() -> dict[str, Any]:
                         }
                     },
                 },
+                "description": "Ten attempts a minute per address, shared with the "
+                "login form; five wrong passwords in a row lock the account for "
+                "15 minutes (401 account_locked). The token works for "
+                "DMS_TOKEN_DAYS days (default 90).",
                 "responses": {
-                    "201": _json("The token", {"type": "object"}),
+                    "201": _json(
+                        "The token (shown once)",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "token": {"type": "string"},
+                                "username": {"type": "string"},
+                                "role": {"type": "string"},
+                                "expires_at": _TIME,
+                            },
+                        },
+                    ),
+                    **_errors("400", "401", "429"),
+                },
+            },
+            "delete": {
+                "summary": "Revoke the bearer token of this request (log out of "
+                "the API); other tokens of the user keep working",
+                "security": [{"bearer": []}],
+                "responses": {
+                    "204": {"description": "Revoked"},
+                    **_errors("401"),
+                },
+            },
+        },
+        "/auth/tokens": {
+            "get": {
+                "summary": "The caller's own API tokens, newest first (never the "
+                "token values); 401 token_expired for an expired token",
+                "security": [{"bearer": []}],
+                "responses": {
+                    "200": _json(
+                        "{tokens: [...]}",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "tokens": {"type": "array", "items": _TOKEN_SCHEMA}
+                            },
+                        },
+                    ),
                     **_errors("401"),
                 },
             },
         },
     }
+
+
+_TIME = {"type": "string", "format": "date-time"}
+_TOKEN_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "label": {"type": "string"},
+        "state": {"enum": ["active", "expired", "revoked"]},
+        "current": {"type": "boolean", "description": "The token of this request"},
+        "created_at": _TIME,
+        "expires_at": _TIME,
+        "last_used_at": {"type": ["string", "null"], "format": "date-time"},
+        "revoked_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
 
 
 TEST_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}

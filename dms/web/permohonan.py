@@ -28,6 +28,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from dms import errors
+from dms.db import utcnow
 from dms.documents.services import Download
 from dms.requests import spam
 from dms.requests.models import (
@@ -171,8 +172,8 @@ def form():
 def submit():
     archive = _archive()
     try:
-        check_spam(request.form)
         with archive.transaction() as db:
+            check_spam(db, request.form)
             filed = submit_request(
                 db,
                 archive.storage,
@@ -189,14 +190,17 @@ def submit():
     return redirect(url_for("permohonan.submitted"), 303)
 
 
-def check_spam(fields) -> None:
-    """The honeypot and the challenge of an anonymous form or API call."""
+def check_spam(db, fields) -> None:
+    """The honeypot and the challenge of an anonymous form or API call; the
+    challenge is spent in `db`, the transaction that files the submission, so
+    it admits this one submission only."""
     spam.check_honeypot(fields.get(spam.HONEYPOT_FIELD))
-    spam.check_challenge(
+    solved = spam.check_challenge(
         current_app.secret_key,
         fields.get("challenge_token"),
         fields.get("challenge_answer"),
     )
+    spam.spend_challenge(db, solved, utcnow())
 
 
 def uploaded_files(files) -> list[RequestUpload]:

@@ -56,12 +56,11 @@ def _limit_body_size():
 
 @bp.get("/requests/challenge")
 def challenge():
-    """A question for an anonymous submission; answer it within the hour."""
+    """A question for an anonymous submission, as text (as the form asks it):
+    answer it within the hour; it admits one submission."""
     found = spam.new_challenge(current_app.secret_key)
     return jsonify(
-        question=f"Berapakah {found.first} ditambah {found.second}?",
-        first=found.first,
-        second=found.second,
+        question=found.question,
         token=found.token,
         expires_in=spam.MAX_AGE_SECONDS,
     )
@@ -76,7 +75,7 @@ def create_request():
     with archive.transaction() as db:
         actor = current_actor(db)
         if actor is None:
-            check_spam(fields)
+            check_spam(db, fields)
         filed = submit_request(
             db,
             archive.storage,
@@ -429,8 +428,25 @@ def openapi_paths() -> dict[str, Any]:
         "/requests/challenge": {
             "get": {
                 "summary": "A challenge question for an anonymous submission "
-                "(valid one hour)",
-                "responses": {"200": {"description": "question, token, expires_in"}},
+                "(valid one hour, good for one submission)",
+                "description": "The question is text, as the form asks it (e.g. "
+                '"Berapakah 3 ditambah 4?"); send challenge_token and the sum as '
+                "challenge_answer with a request or an objection. A token that "
+                "already admitted a submission is refused (422 on "
+                "challenge_answer).",
+                "responses": {
+                    "200": _json(
+                        "The question and its signed token",
+                        {
+                            "type": "object",
+                            "properties": {
+                                "question": {"type": "string"},
+                                "token": {"type": "string"},
+                                "expires_in": {"type": "integer"},
+                            },
+                        },
+                    )
+                },
             }
         },
         "/requests": {

@@ -17,7 +17,7 @@ from dms.mail import OutboxMessage
 from dms.requests.calendar import working_calendar
 from dms.requests.objections import file_objection
 from tests.helpers import local_today, make_exempt, upload
-from tests.requests_helpers import NIK, a_request, wib
+from tests.requests_helpers import NIK, a_request, answer_to, wib
 from tests.web.test_auth_pages import csrf_token, log_in
 from tests.web.test_request_workflow import file_now, give_emails
 
@@ -26,7 +26,7 @@ def api_guards(client) -> dict[str, str]:
     found = client.get("/api/v1/requests/challenge").get_json()
     return {
         "challenge_token": found["token"],
-        "challenge_answer": str(found["first"] + found["second"]),
+        "challenge_answer": answer_to(found["question"]),
     }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from dms.requests.models import InformationRequest, RequestFile
 from tests.helpers import post_multipart
-from tests.requests_helpers import NIK, a_png, a_request
+from tests.requests_helpers import NIK, a_png, a_request, answer_to
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 CHALLENGE = re.compile(r'name="challenge_token" value="([^"]+)"')
@@ -222,7 +222,7 @@ def api_guards(client) -> dict[str, str]:
     found = client.get("/api/v1/requests/challenge").get_json()
     return {
         "challenge_token": found["token"],
-        "challenge_answer": str(found["first"] + found["second"]),
+        "challenge_answer": answer_to(found["question"]),
     }
 
 
