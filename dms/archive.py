@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
@@ -40,6 +40,8 @@ class Archive:
     # Without DMS_PUBLIC_URL, the address of the web request being served (the
     # web app sets it); the command line and the worker have none.
     request_url: Callable[[], str] | None = None
+    # Set while this process holds the storage's write lease exclusively.
+    _exclusive: bool = False
 
     @classmethod
     def open(cls, settings: Settings) -> Archive:
@@ -56,7 +58,32 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit at the end, or roll back and drop new blobs."""
+        """One unit of work: commit at the end, or roll back and drop new blobs.
+
+        It holds the storage's write lease (shared) throughout, so that fsck never
+        takes a blob written here, before its row commits, for a leftover."""
+        with self._write_lease():
+            yield from self._transaction()
+
+    def _write_lease(self):
+        lease = getattr(self.storage, "write_lease", None)
+        if lease is None or self._exclusive:
+            return nullcontext()
+        return lease()
+
+    @contextmanager
+    def exclusive_storage(self) -> Iterator[None]:
+        """Hold the storage's write lease alone (StorageBusy while any write
+        transaction is open); this process's transactions meanwhile skip it."""
+        lease = getattr(self.storage, "write_lease", None)
+        with lease(exclusive=True) if lease else nullcontext():
+            self._exclusive = True
+            try:
+                yield
+            finally:
+                self._exclusive = False
+
+    def _transaction(self) -> Iterator[Session]:
         session = self.session_factory()
         session.info[mail.SITE_URL] = self.site_url()
         try:

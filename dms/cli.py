@@ -643,22 +643,45 @@ def fsck(repair: bool) -> None:
         report = checks.check_archive(session, archive.storage, progress=bar.update)
     with _archive() as archive, archive.transaction() as session:
         checks.record_findings(session, report)
-    if repair:
-        with _archive() as archive, archive.transaction() as session:
-            checks.repair(session, archive.storage, report)
+    if repair and report.leftovers:
+        _repair(report)
     for damage in report.damaged:
         click.echo(f"damaged: {damage.describe()}", err=True)
-    for key in report.orphans:
-        click.echo(f"orphan: blob {key} is referenced by no version", err=True)
+    for item in report.leftovers:
+        click.echo(f"{item.kind}: {item.describe()}", err=True)
+    if report.busy:
+        click.echo(
+            "note: uploads were in progress; only leftovers over an hour old are "
+            "listed",
+            err=True,
+        )
     for line in report.repaired:
         click.echo(f"repaired: {line}")
+    temp = sum(1 for item in report.leftovers if item.kind == "temp")
     click.echo(
         f"dms: {report.versions_checked} version(s), {report.blobs_checked} "
         f"blob(s) checked; {len(report.damaged)} damaged, "
-        f"{len(report.orphans)} orphan(s)"
+        f"{len(report.orphans)} orphan(s), {temp} temp file(s)"
     )
     if not report.healthy:
         sys.exit(1)
+
+
+def _repair(report) -> None:
+    """Remove the leftovers while no upload can be writing (the storage's write
+    lease held alone); while uploads run, nothing is removed."""
+    from dms.documents import fsck as checks
+    from dms.storage import StorageBusy
+
+    with _archive() as archive:
+        exclusive = hasattr(archive.storage, "write_lease")
+        try:
+            with archive.exclusive_storage(), archive.transaction() as session:
+                checks.repair(session, archive.storage, report, exclusive=exclusive)
+        except StorageBusy:
+            report.repaired.append(
+                "nothing removed: uploads are in progress; run it again"
+            )
 
 
 @main.command()

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from dms.documents.integrity import blob_problem, clear_damage, mark_damaged
 from dms.documents.models import DocumentVersion
 from dms.documents.uploads import claim_unused_blob
 from dms.requests.models import RequestAttachment, RequestFile
-from dms.storage import ObjectNotFound, Storage
+from dms.storage import ObjectNotFound, Storage, StorageBusy
 
 # A temp file or an orphan blob this old cannot belong to an upload still running
 # (a blob is written before its transaction commits).
@@ -42,18 +43,41 @@ PROBLEMS = {
 }
 
 
+@dataclass(frozen=True)
+class Leftover:
+    """A blob no record refers to, or a temp file, left by a crashed write."""
+
+    kind: str  # "orphan" or "temp"
+    name: str  # the blob's key, or the temp file's path
+    size: int
+
+    def describe(self) -> str:
+        if self.kind == "orphan":
+            what = f"orphan blob {self.name} ({_size(self.size)}) is referenced by "
+            return what + "no version, request file or attachment"
+        return (
+            f"temp file {self.name} ({_size(self.size)}) left by an interrupted upload"
+        )
+
+
 @dataclass
 class FsckReport:
     blobs_checked: int = 0
     versions_checked: int = 0
     damaged: list[Damage] = field(default_factory=list)
-    orphans: list[str] = field(default_factory=list)
+    leftovers: list[Leftover] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)
     intact: list[str] = field(default_factory=list)
+    # Uploads were in progress: only leftovers older than STALE_SECONDS counted.
+    busy: bool = False
+
+    @property
+    def orphans(self) -> list[str]:
+        return [item.name for item in self.leftovers if item.kind == "orphan"]
 
     @property
     def healthy(self) -> bool:
-        return not self.damaged
+        return not self.damaged and not self.leftovers
 
 
 def check_archive(
@@ -75,9 +99,57 @@ def check_archive(
             )
         else:
             report.intact.append(sha256)
-    referenced = set(versions_by_blob) | _request_file_blobs(session)
-    report.orphans = sorted(set(storage.keys()) - referenced)
+    report.leftovers, report.busy = find_leftovers(session, storage)
     return report
+
+
+def find_leftovers(session: Session, storage: Storage) -> tuple[list[Leftover], bool]:
+    """Orphan blobs and temp files, with their sizes, and whether writes were in
+    progress. Looked for while holding the storage's write lease alone, where the
+    store has one (no upload can be between its blob and its row then); else, or
+    while uploads run, only what is older than STALE_SECONDS counts."""
+    lease = getattr(storage, "write_lease", None)
+    if lease is not None:
+        try:
+            with lease(exclusive=True):
+                return _leftovers(session, storage, older_than=0), False
+        except StorageBusy:
+            return _leftovers(session, storage, older_than=STALE_SECONDS), True
+    return _leftovers(session, storage, older_than=STALE_SECONDS), False
+
+
+def _leftovers(session: Session, storage: Storage, *, older_than: float) -> list:
+    referenced = set(_version_blobs(session)) | _request_file_blobs(session)
+    cutoff = datetime.now(UTC) - timedelta(seconds=older_than)
+    found = []
+    for key in sorted(set(storage.keys()) - referenced):
+        try:
+            info = storage.stat(key)
+        except ObjectNotFound:
+            continue  # claimed and removed meanwhile
+        if older_than == 0 or info.modified < cutoff:
+            found.append(Leftover("orphan", key, info.size))
+    temp_files = getattr(storage, "temp_files", None)
+    for path in temp_files(older_than) if temp_files else []:
+        try:
+            found.append(Leftover("temp", str(path), path.stat().st_size))
+        except FileNotFoundError:
+            continue
+    return found
+
+
+def _version_blobs(session: Session) -> list[str]:
+    blobs = list(session.scalars(select(DocumentVersion.blob_sha256).distinct()))
+    session.rollback()
+    return blobs
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size} B"
 
 
 def _request_file_blobs(session: Session) -> set[str]:
@@ -115,30 +187,42 @@ def record_findings(session: Session, report: FsckReport) -> None:
     clear_damage(session, report.intact)
 
 
-def repair(session: Session, storage: Storage, report: FsckReport) -> None:
-    """Delete stale orphan blobs (re-checked just before) and stale temp files.
+def repair(
+    session: Session, storage: Storage, report: FsckReport, *, exclusive: bool
+) -> None:
+    """Delete the leftovers found (each orphan re-checked just before) and
+    forget them in the report.
 
     Run it in a write transaction: each orphan is claimed like an upload's
-    clean-up does, so an upload reusing it meanwhile keeps it.
-
-    An orphan younger than STALE_SECONDS is kept: it may be the blob of an upload
+    clean-up does, so an upload reusing it meanwhile keeps it. With `exclusive`
+    (the caller holds the storage's write lease alone: no upload is between its
+    blob and its row) every leftover goes; without (a store with no lease, S3),
+    an orphan younger than STALE_SECONDS is kept: it may be the blob of an upload
     whose transaction has not committed yet. Damaged versions cannot be repaired
-    from here: their bytes are gone; they stay reported (and marked damaged) until an
-    officer uploads the same bytes again or they are restored from a backup.
+    from here: their bytes are gone; they stay reported (and marked damaged) until
+    an officer uploads the same bytes again or they are restored from a backup.
     """
     cutoff = datetime.now(UTC) - timedelta(seconds=STALE_SECONDS)
-    for key in report.orphans:
-        if not claim_unused_blob(session, key):
-            report.repaired.append(f"kept blob {key}: a version uses it now")
-        elif not _written_before(storage, key, cutoff):
-            report.repaired.append(f"kept orphan blob {key}: written under an hour ago")
+    kept = []
+    for item in report.leftovers:
+        if item.kind == "temp":
+            Path(item.name).unlink(missing_ok=True)
+            report.repaired.append(
+                f"removed temp file {item.name} ({_size(item.size)})"
+            )
+        elif not claim_unused_blob(session, item.name):
+            report.repaired.append(f"kept blob {item.name}: a version uses it now")
+        elif not exclusive and not _written_before(storage, item.name, cutoff):
+            kept.append(item)
+            report.repaired.append(
+                f"kept orphan blob {item.name}: written under an hour ago"
+            )
         else:
-            storage.delete(key)
-            report.repaired.append(f"removed orphan blob {key}")
-    remove_temp = getattr(storage, "remove_temp_files", None)
-    if remove_temp is not None:
-        for path in remove_temp(STALE_SECONDS) or []:
-            report.repaired.append(f"removed stale temp file {path}")
+            storage.delete(item.name)
+            report.repaired.append(
+                f"removed orphan blob {item.name} ({_size(item.size)})"
+            )
+    report.leftovers = kept
 
 
 def _written_before(storage: Storage, key: str, cutoff) -> bool:

@@ -22,6 +22,10 @@ class StorageError(Exception):
     """The storage backend failed or refused an operation."""
 
 
+class StorageBusy(StorageError):
+    """Writes are in progress: the exclusive write lease cannot be had now."""
+
+
 class ObjectNotFound(StorageError):
     """No blob exists under that key."""
 

@@ -8,6 +8,7 @@ are renamed into place, so a crash never leaves a half-written blob under a key.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
 import time
@@ -24,12 +25,16 @@ from dms.storage.base import (
     HashingReader,
     ObjectNotFound,
     PutResult,
+    StorageBusy,
     StorageError,
     check_range,
     validate_key,
 )
 
 TEMP_DIR_NAME = ".tmp"
+# In the root folder: every write transaction holds it shared, fsck's clean-up
+# exclusively (see FilesystemStorage.write_lease).
+LEASE_NAME = ".lease"
 
 
 @contextlib.contextmanager
@@ -221,6 +226,29 @@ class FilesystemStorage:
                 for name in _entry_names(second):
                     if KEY_PATTERN.fullmatch(name) and name.startswith(prefix):
                         yield name
+
+    @contextlib.contextmanager
+    def write_lease(self, *, exclusive: bool = False) -> Iterator[None]:
+        """A lock on the store's writes, held by every process's write transaction
+        (shared, waited for) and by fsck's clean-up (exclusive, not waited for:
+        StorageBusy). While fsck holds it, no upload is between writing a blob and
+        committing its row, so every unreferenced blob and every temp file is a
+        leftover. The OS releases it when a process dies, killed or not."""
+        if not self.root.is_dir():
+            yield  # nothing stored yet, nothing to protect
+            return
+        with _os_errors("lock the storage folder"):
+            fd = os.open(self.root / LEASE_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(
+                    fd, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH
+                )
+            except BlockingIOError:
+                raise StorageBusy("uploads are in progress; try again") from None
+            yield
+        finally:
+            os.close(fd)
 
     def temp_files(self, older_than_seconds: float) -> list[Path]:
         """Leftovers of crashed writes: temp files untouched for that long."""

@@ -222,7 +222,7 @@ def test_fsck_repair_waits_for_an_upload_reusing_an_old_orphan(archive, cast):
 
     def run_repair():
         with archive.transaction() as session:
-            repair(session, archive.storage, report)
+            repair(session, archive.storage, report, exclusive=False)
 
     upload_thread = threading.Thread(target=reusing_upload)
     upload_thread.start()

@@ -40,7 +40,7 @@ from dms.documents.models import (
     Organisation,
     User,
 )
-from dms.storage import FilesystemStorage
+from dms.storage import FilesystemStorage, StorageBusy
 from tests.helpers import a_pdf
 
 ROLES = {"admin", "ppid_utama", "ppid_pelaksana", "atasan_ppid"}
@@ -744,15 +744,18 @@ def test_fsck_reports_a_truncated_blob_as_the_wrong_size(imported):
     assert f"{sha256(written['c.pdf'])[:12]}… has the wrong size" in result.stderr
 
 
-def test_fsck_reports_an_orphan_blob_yet_exits_zero_as_no_data_is_lost(imported):
+def test_fsck_reports_an_orphan_blob_with_its_size_and_fails(imported):
     archive, _ = imported
     orphan = FilesystemStorage(archive.storage_root).put(io.BytesIO(b"sisa unggahan"))
 
     result = archive.run("fsck")
 
-    assert result.exit_code == 0, explain(result)
-    assert f"orphan: blob {orphan.key} is referenced by no version" in result.stderr
-    assert "3 blob(s) checked; 0 damaged, 1 orphan(s)" in result.stdout
+    # A crashed upload's 200 MB blob used to pass as healthy (exit 0).
+    assert result.exit_code == 1, explain(result)
+    assert f"orphan: orphan blob {orphan.key} (13 B) is referenced" in result.stderr
+    assert "3 blob(s) checked; 0 damaged, 1 orphan(s), 0 temp file(s)" in (
+        result.stdout
+    )
     assert archive.blob_path(b"sisa unggahan").exists()
 
 
@@ -761,44 +764,90 @@ def _age(path, seconds: float) -> None:
     os.utime(path, (old, old))
 
 
-def test_fsck_repair_removes_old_orphan_blobs_and_keeps_referenced_ones(imported):
+def test_fsck_repair_removes_leftovers_of_any_age_and_keeps_referenced_blobs(
+    imported,
+):
     archive, written = imported
     orphan = FilesystemStorage(archive.storage_root).put(io.BytesIO(b"sisa unggahan"))
-    _age(archive.blob_path(b"sisa unggahan"), 2 * 3600)
+    temp = archive.storage_root / ".tmp" / "put-crashed"
+    temp.write_bytes(b"separuh" * 1000)
 
     repaired = archive.ok("fsck", "--repair")
 
-    assert f"repaired: removed orphan blob {orphan.key}" in repaired.stdout
+    # No upload holds the storage's write lease: nothing can be in flight.
+    assert f"repaired: removed orphan blob {orphan.key} (13 B)" in repaired.stdout
+    assert f"repaired: removed temp file {temp} (6.8 KB)" in repaired.stdout
     assert not archive.blob_path(b"sisa unggahan").exists()
+    assert archive.temp_files() == []
     assert all(archive.blob_path(content).exists() for content in written.values())
-    assert "0 damaged, 0 orphan(s)" in archive.ok("fsck").stdout
+    assert "0 damaged, 0 orphan(s), 0 temp file(s)" in archive.ok("fsck").stdout
 
 
-def test_fsck_repair_keeps_a_fresh_orphan_that_may_be_an_upload_in_flight(imported):
+def test_fsck_reports_a_temp_file_with_its_size_and_fails(imported):
     archive, _ = imported
-    orphan = FilesystemStorage(archive.storage_root).put(io.BytesIO(b"baru diunggah"))
+    temp = archive.storage_root / ".tmp" / "put-crashed"
+    temp.write_bytes(b"x" * (3 * 1024 * 1024))
 
-    repaired = archive.ok("fsck", "--repair")
+    result = archive.run("fsck")
 
-    assert f"kept orphan blob {orphan.key}" in repaired.stdout
+    assert result.exit_code == 1
+    assert f"temp: temp file {temp} (3.0 MB) left by an interrupted upload" in (
+        result.stderr
+    )
+
+
+def test_fsck_leaves_what_an_upload_in_progress_may_be_writing(imported):
+    archive, _ = imported
+    storage = FilesystemStorage(archive.storage_root)
+    fresh = storage.put(io.BytesIO(b"baru diunggah"))
+    old = storage.put(io.BytesIO(b"sisa lama"))
+    _age(archive.blob_path(b"sisa lama"), 2 * 3600)
+    writing = archive.storage_root / ".tmp" / "put-running"
+    writing.write_bytes(b"sedang ditulis")
+
+    # Another process's upload: between writing its blob and committing its row.
+    with storage.write_lease():
+        checked = archive.run("fsck")
+        repaired = archive.run("fsck", "--repair")
+
+    assert f"orphan blob {old.key}" in checked.stderr
+    assert fresh.key not in checked.stderr and str(writing) not in checked.stderr
+    assert "uploads were in progress" in checked.stderr
+    assert "nothing removed: uploads are in progress" in repaired.stdout
+    assert repaired.exit_code == 1
     assert archive.blob_path(b"baru diunggah").exists()
+    assert archive.blob_path(b"sisa lama").exists()
+    assert writing.exists()
+    # Once it has finished (here: left), the clean-up goes through.
+    assert "removed orphan blob" in archive.ok("fsck", "--repair").stdout
+    assert not writing.exists()
 
 
-def test_fsck_repair_removes_stale_temp_files_and_keeps_fresh_ones(imported):
+def test_a_killed_uploads_lease_is_released_with_its_process(imported, tmp_path):
     archive, _ = imported
-    temp = archive.storage_root / ".tmp"
-    stale, fresh = temp / "put-crashed", temp / "put-running"
-    stale.write_bytes(b"separuh")
-    fresh.write_bytes(b"sedang ditulis")
-    an_hour_ago = time.time() - AN_HOUR_AND_A_BIT
-    os.utime(stale, (an_hour_ago, an_hour_ago))
-
-    archive.ok("fsck")
-    assert stale.exists()
-    repaired = archive.ok("fsck", "--repair")
-
-    assert f"repaired: removed stale temp file {stale}" in repaired.stdout
-    assert archive.temp_files() == [fresh]
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from dms.storage import FilesystemStorage; "
+            f"s = FilesystemStorage({str(archive.storage_root)!r}); "
+            "l = s.write_lease(); l.__enter__(); print('held', flush=True); "
+            "time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        storage = FilesystemStorage(archive.storage_root)
+        with pytest.raises(StorageBusy), storage.write_lease(exclusive=True):
+            pass
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
+        holder.stdout.close()
+    with storage.write_lease(exclusive=True):
+        pass  # kill -9 leaves no lock behind
 
 
 # --- demo ----------------------------------------------------------------------------
