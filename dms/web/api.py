@@ -21,6 +21,7 @@ from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
 from dms.web.downloads import count_public_download, send_version
 from dms.web.openapi import openapi_document
+from dms.web.security import search_slot
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -99,7 +100,7 @@ def list_documents():
 
 def _search_documents():
     query = search_query(request.args, _archive().settings.max_per_page)
-    with _archive().reading() as session:
+    with search_slot(), _archive().reading() as session:
         actor = current_actor(session)
         page = search_documents(
             session, current_app.extensions["dms.search"], actor=actor, query=query
