@@ -293,7 +293,8 @@ def normalize_citations(text: str) -> str:
     "No. 14 Tahun 2008" becomes "14/2008", the compound indexed for both forms, and
     a regulation type before a number matches its abbreviation or its full name:
     "PP 61/2010" becomes '(pp OR "peraturan pemerintah") 61/2010'. Quoted phrases
-    are left as typed.
+    are left as typed. This is the text form of what dms.indexing.query.parse
+    builds into its model (same patterns); searches use the parser.
     """
     segments = text.split('"')
     for i in range(0, len(segments), 2):
