@@ -13,7 +13,7 @@ BROWSER_TESTS := tests/browser
 AXE_STAMP := $(BROWSER_TESTS)/node_modules/.installed
 
 .PHONY: install system-deps browser-deps run test test-pg lint format bench bench-download \
-	bench-search bench-reports screenshots translations clean
+	bench-search bench-reports bench-search-attack screenshots translations clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@command -v file >/dev/null && ldconfig -p | grep -q libmagic.so.1 \
@@ -67,7 +67,7 @@ format: install
 	$(BIN)/ruff format dms tests bench
 	$(BIN)/ruff check --fix dms tests bench
 
-bench: bench-download bench-search bench-reports  ## every benchmark (see bench/README.md)
+bench: bench-download bench-search bench-reports bench-search-attack  ## every benchmark (see bench/README.md)
 
 bench-download: install  ## download throughput and server memory
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
@@ -77,6 +77,9 @@ bench-search: install  ## ingest, index rebuild and search latency (about an hou
 
 bench-reports: install  ## a province's year of requests: annual report and monitoring figures
 	$(BIN)/python -m bench.reports $(REPORTS_BENCH_ARGS)
+
+bench-search-attack: install  ## ordinary searches while one address floods hostile queries (about 2 min)
+	$(BIN)/python -m bench.search_attack $(ATTACK_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -138,7 +138,10 @@ def _warn_of_a_stale_calendar(archive) -> None:
 def _search_index(archive):
     from dms.indexing.index import SearchIndex
 
-    return SearchIndex(archive.settings.index_dir)
+    settings = archive.settings
+    return SearchIndex(
+        settings.index_dir, time_limit=settings.search_time_limit_seconds
+    )
 
 
 def _rebuild(archive, procs: int = 1) -> int:

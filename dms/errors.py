@@ -7,6 +7,8 @@ class DomainError(Exception):
     """Base of every error a user can be shown; `code` is stable for API clients."""
 
     code = "error"
+    # Seconds after which trying again may work (the Retry-After header), if any.
+    retry_after: int | None = None
 
     def __init__(self, message: str):
         super().__init__(message)
@@ -59,10 +61,18 @@ class UnsupportedFileType(DomainError):
     code = "unsupported_file_type"
 
 
+class TooManyRequests(DomainError):
+    """The caller has too many requests of this kind running; retry shortly."""
+
+    code = "too_many_requests"
+    retry_after = 5
+
+
 class Unavailable(DomainError):
     """A part of the system is down or not ready; trying again later may work."""
 
     code = "unavailable"
+    retry_after = 30
 
 
 class SearchUnavailable(Unavailable):
@@ -73,3 +83,10 @@ class DamagedVersion(Unavailable):
     """The stored bytes are missing or fail their SHA-256: never served as intact."""
 
     code = "version_damaged"
+
+
+class SearchTimedOut(SearchUnavailable):
+    """A search ran past its time limit and was stopped."""
+
+    code = "search_timeout"
+    retry_after = 10

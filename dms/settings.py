@@ -36,6 +36,10 @@ class Settings:
     # Identity documents and proxy letters attached to a request for information.
     request_max_upload_mb: int
     max_per_page: int
+    # Seconds one search may run before it is stopped (503, Retry-After).
+    search_time_limit_seconds: float
+    # Searches one client address may run at once; more answer 429.
+    search_concurrency_per_address: int
     # DOMAIN.md §4 decision: cuti bersama is not a working day (configurable).
     cuti_bersama_day_off: bool
     # Where a receipt time becomes a calendar date for working-day deadlines.
@@ -146,6 +150,10 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         max_upload_mb=_positive_int(values, "max_upload_mb"),
         request_max_upload_mb=_positive_int(values, "request_max_upload_mb"),
         max_per_page=_positive_int(values, "max_per_page"),
+        search_time_limit_seconds=_positive_number(values, "search_time_limit_seconds"),
+        search_concurrency_per_address=_positive_int(
+            values, "search_concurrency_per_address"
+        ),
         cuti_bersama_day_off=_bool(values, "cuti_bersama_day_off"),
         timezone=_timezone(values, "timezone"),
         cookie_secure=_bool(values, "cookie_secure"),
@@ -210,6 +218,16 @@ def _positive_int(values: dict[str, Any], key: str) -> int:
         ) from None
     if number <= 0:
         raise SettingsError(f"{key} must be positive, not {number}")
+    return number
+
+
+def _positive_number(values: dict[str, Any], key: str) -> float:
+    try:
+        number = float(values[key])
+    except (TypeError, ValueError):
+        raise SettingsError(f"{key} must be a number, not {values[key]!r}") from None
+    if not 0 < number < float("inf"):
+        raise SettingsError(f"{key} must be positive, not {values[key]!r}")
     return number
 
 

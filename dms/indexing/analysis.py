@@ -35,9 +35,21 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.qparser import FieldsPlugin, MultifieldParser
-from whoosh.query import Phrase, Query
+from whoosh.query import And, AndNot, Every, NullQuery, Or, Prefix, Query, Term
+from whoosh.query import Phrase as WhooshPhrase
 from whoosh.support.charset import accent_map
+
+from dms.indexing.query import (
+    NUMBER_CITATION,
+    REGULATION_ABBREVIATIONS,
+    REGULATION_PATTERN,
+    AnyOf,
+    CitizenQuery,
+    Clause,
+    Phrase,
+    Word,
+    parse,
+)
 
 STEM_CACHE_SIZE = 50_000
 
@@ -75,34 +87,10 @@ _PART_SEPARATOR = re.compile(r"[/\-]")
 _THOUSANDS = re.compile(r"(\d{1,3}(?:\.\d{3})+)(?:,\d+)?")
 _DOTTED_NUMBER = re.compile(r"[\d.,]+")
 _STEMMABLE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_NUMBER_CITATION = re.compile(
-    r"\b(?:(?:no|nomor)\b\.?:?\s*)?(\d[\w./\-]*)\s+tahun\s+(\d{4})\b", re.IGNORECASE
-)
 
 
-REGULATION_ABBREVIATIONS: Mapping[str, str] = {
-    "uu": "undang-undang",
-    "perppu": "peraturan pemerintah pengganti undang-undang",
-    "pp": "peraturan pemerintah",
-    "perpres": "peraturan presiden",
-    "keppres": "keputusan presiden",
-    "permen": "peraturan menteri",
-    "kepmen": "keputusan menteri",
-    "perda": "peraturan daerah",
-    "perki": "peraturan komisi informasi",
-    "sk": "surat keputusan",
-    "se": "surat edaran",
-}
 _FULL_NAMES = {full: short for short, full in REGULATION_ABBREVIATIONS.items()}
-_REGULATION_TYPE = re.compile(
-    r"\b(?:"
-    + "|".join(
-        re.escape(name).replace(r"\ ", r"\s+")
-        for name in sorted([*_FULL_NAMES, *REGULATION_ABBREVIATIONS], key=len)[::-1]
-    )
-    + r")\b(?=\s+\d)",
-    re.IGNORECASE,
-)
+_REGULATION_TYPE = re.compile(REGULATION_PATTERN, re.IGNORECASE)
 
 
 def _compound_parts(word: str) -> list[str]:
@@ -305,11 +293,12 @@ def normalize_citations(text: str) -> str:
     "No. 14 Tahun 2008" becomes "14/2008", the compound indexed for both forms, and
     a regulation type before a number matches its abbreviation or its full name:
     "PP 61/2010" becomes '(pp OR "peraturan pemerintah") 61/2010'. Quoted phrases
-    are left as typed.
+    are left as typed. This is the text form of what dms.indexing.query.parse
+    builds into its model (same patterns); searches use the parser.
     """
     segments = text.split('"')
     for i in range(0, len(segments), 2):
-        cited = _NUMBER_CITATION.sub(r"\1/\2", segments[i])
+        cited = NUMBER_CITATION.sub(r"\1/\2", segments[i])
         segments[i] = _REGULATION_TYPE.sub(_either_name, cited)
     return '"'.join(segments)
 
@@ -320,22 +309,63 @@ def _either_name(match: re.Match) -> str:
     return f'({abbreviation} OR "{REGULATION_ABBREVIATIONS[abbreviation]}")'
 
 
-def build_query(text: str, schema: fields.Schema) -> Query:
-    """The user's words, all required, each matched in any exact or stemmed field.
+def build_query(query: CitizenQuery | str, schema: fields.Schema) -> Query:
+    """The Whoosh form of a citizen's query (see dms.indexing.query).
 
-    Every word becomes an OR over the fields weighted by FIELD_BOOSTS, so an exact
-    match outranks a stem match. "field:" syntax is disabled: filters are applied
-    by the caller, never typed by the user.
+    Every word becomes an OR over the text fields weighted by FIELD_BOOSTS, so an
+    exact match outranks a stem match; required clauses are ANDed, excluded ones
+    subtracted. Only terms, phrases and prefixes of MIN_PREFIX_CHARS or more are
+    built: never a range, a fuzzy term or a field the user named. Text is
+    parsed first (QueryRefused when the parser refuses it). Words that analyse
+    to nothing (stopwords only) find nothing; no words at all find everything.
     """
+    if isinstance(query, str):
+        query = parse(query)
+    if query.empty:
+        return Every()  # no words at all: every document the filters allow
     names = [name for name in FIELD_BOOSTS if name in schema]
-    boosts = {name: FIELD_BOOSTS[name] for name in names}
-    parser = MultifieldParser(names, schema, fieldboosts=boosts)
-    parser.remove_plugin_class(FieldsPlugin)
-    return parser.parse(normalize_citations(text)).accept(_boost_phrase)
+    required = _built(query.required, schema, names)
+    excluded = _built(query.excluded, schema, names)
+    if not required and not excluded:
+        return NullQuery
+    positive = _joined(And, required) if required else Every()
+    if not excluded:
+        return positive
+    return AndNot(positive, _joined(Or, excluded))
 
 
-def _boost_phrase(query: Query) -> Query:
-    # MultifieldParser boosts terms but leaves phrases at 1.0.
-    if isinstance(query, Phrase):
-        query.boost = FIELD_BOOSTS.get(query.fieldname, 1.0)
-    return query
+def _built(clauses, schema, names) -> list[Query]:
+    built = (_clause(clause, schema, names) for clause in clauses)
+    return [query for query in built if query is not None]
+
+
+def _joined(kind, queries: list[Query]) -> Query:
+    return queries[0] if len(queries) == 1 else kind(queries)
+
+
+def _clause(clause: Clause, schema: fields.Schema, names: list[str]) -> Query | None:
+    """One clause over every text field; None when nothing of it is searchable."""
+    if isinstance(clause, AnyOf):
+        options = _built(clause.options, schema, names)
+        return _joined(Or, options) if options else None
+    per_field = [
+        query
+        for name in names
+        if (query := _in_field(clause, name, schema[name])) is not None
+    ]
+    return _joined(Or, per_field) if per_field else None
+
+
+def _in_field(clause: Word | Phrase, name: str, field) -> Query | None:
+    boost = FIELD_BOOSTS[name]
+    if isinstance(clause, Word) and clause.prefix:
+        return Prefix(name, clause.text.lower().translate(accent_map), boost=boost)
+    texts = list(field.process_text(clause.text, mode="query"))
+    if not texts:
+        return None  # a stopword or punctuation only
+    if len(texts) == 1:
+        return Term(name, texts[0], boost=boost)
+    if isinstance(clause, Phrase):
+        return WhooshPhrase(name, texts, boost=boost)
+    # One typed word the analyzer splits ("[a", "foo,bar"): every piece required.
+    return And([Term(name, text, boost=boost) for text in texts])

@@ -40,7 +40,6 @@ import itertools
 import json
 import os
 import random
-import re
 import shutil
 import threading
 import time
@@ -51,20 +50,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from whoosh import index, sorting
+from whoosh import collectors, index, sorting
 from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.query import And, Every, NullQuery, Or, Query, Term
+from whoosh.query import And, Or, Query, Term
 from whoosh.searching import Searcher
 
 from dms.indexing.analysis import build_query, exact_analyzer, text_fields
+from dms.indexing.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS, QueryRefused, parse  # noqa: F401
 from dms.indexing.snippets import Wanted, marked, snippet, wanted_terms
 
 SCHEMA_VERSION = 1
 BODY_EXCERPT_CHARS = 20_000
-MAX_QUERY_CHARS = 500
-MAX_QUERY_TERMS = 30
 MAX_PER_PAGE = 100
 LOCK_TIMEOUT_SECONDS = 30.0
 SUBWRITER_MB = 48
@@ -75,12 +73,9 @@ EXEMPT_CATEGORY = "dikecualikan"
 _META_FILE = "dms-index.json"
 _CURRENT = "current"
 _GENERATION_PREFIX = "gen-"
-_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
-# "-word" or '-"a phrase"' at the start of a word: Whoosh's parser spells it NOT.
-_EXCLUSION = re.compile(r'(?:(?<=\s)|^)-(?=[\w"(])')
-_REQUIRED = re.compile(r'(?:(?<=\s)|^)\+(?=[\w"(])')
-_WORDS = re.compile(r'"[^"]*"|\S+')
-_WILDCARD = re.compile(r"[*?]")
+_OPERATORS = frozenset({"AND", "OR", "NOT"})
+# How many matches are collected between two looks at the clock.
+_DEADLINE_EVERY = 64
 
 
 class SearchIndexError(Exception):
@@ -91,12 +86,12 @@ class IndexBusy(SearchIndexError):
     """The writer lock stayed taken longer than the configured timeout."""
 
 
-class QueryRefused(SearchIndexError):
-    """A query too long or too costly to run; ``message`` is for the user."""
+class SearchTimedOut(SearchIndexError):
+    """A search ran past the index's time limit and was stopped."""
 
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, seconds: float):
+        super().__init__(f"the search ran longer than {seconds:g} s and was stopped")
+        self.seconds = seconds
 
 
 @dataclass(frozen=True)
@@ -233,9 +228,16 @@ def schema() -> Schema:
 class SearchIndex:
     """The archive's full-text index in one folder (see the module docstring)."""
 
-    def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT_SECONDS):
+    def __init__(
+        self,
+        path: Path,
+        lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+        time_limit: float | None = None,
+    ):
         self.path = Path(path)
         self.lock_timeout = lock_timeout
+        # Seconds one search may run before SearchTimedOut; None: no limit.
+        self.time_limit = time_limit
         self._local = threading.local()
         # Every thread's searcher, so that all of them are closed with this object
         # (they hold plain file handles: see _searcher).
@@ -354,27 +356,39 @@ class SearchIndex:
         caller's database says so while their new entry is on its way): they are
         masked before counting, like the scope.
         """
+        deadline = _Deadline(self.time_limit)
         searcher = self._searcher()
         text_query = parse_text(query.text, searcher.schema)
         allowed = _combine(scope.filter_query(), _user_filters(query))
         excluded = frozenset(str(doc_id) for doc_id in exclude_ids)
-        results = searcher.search(
-            text_query,
-            filter=allowed,
-            mask=Or([Term("id", key) for key in sorted(excluded)])
+        # Built without filter and mask, then wrapped: the FilterCollector must be
+        # outermost so that it sees every match first, the deadline under it.
+        collector = collectors.FilterCollector(
+            _DeadlineCollector(
+                searcher.collector(
+                    limit=query.page * query.per_page,
+                    groupedby={name: sorting.FieldFacet(name) for name in FACET_FIELDS},
+                    maptype=sorting.Count,
+                    **_ordering(query.sort),
+                ),
+                deadline,
+            ),
+            allow=allowed,
+            restrict=Or([Term("id", key) for key in sorted(excluded)])
             if excluded
             else None,
-            limit=query.page * query.per_page,
-            groupedby={name: sorting.FieldFacet(name) for name in FACET_FIELDS},
-            maptype=sorting.Count,
-            **_ordering(query.sort),
         )
+        searcher.search_with_collector(text_query, collector)
+        results = collector.results()
         start = (query.page - 1) * query.per_page
         hits = results[start : start + query.per_page]
         wanted = wanted_terms(text_query)
+        deadline.check()
+        items = [_hit(hit, query.sort, wanted) for hit in hits]
+        deadline.check()
         return SearchResult(
             total=len(results),
-            items=[_hit(hit, query.sort, wanted) for hit in hits],
+            items=items,
             facets=_facets(results),
             suggestion=_suggest(searcher, query.text, excluded),
         )
@@ -570,35 +584,53 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 def parse_text(text: str, schema: Schema) -> Query:
     """The user's words as a Whoosh query; QueryRefused if too long or too costly."""
-    text = text.strip()
-    _refuse_pathological(text)
-    if not text:
-        return Every()
-    prepared = _REQUIRED.sub("", _EXCLUSION.sub("NOT ", text))
-    parsed = build_query(prepared, schema)
-    return NullQuery if parsed is None else parsed
+    return build_query(parse(text), schema)
 
 
-def _refuse_pathological(text: str) -> None:
-    if len(text) > MAX_QUERY_CHARS:
-        raise QueryRefused(
-            f"Kata kunci terlalu panjang (lebih dari {MAX_QUERY_CHARS} karakter). "
-            "Silakan persingkat pencarian Anda."
-        )
-    words = [word for word in _WORDS.findall(text) if word not in _OPERATORS]
-    if len(words) > MAX_QUERY_TERMS:
-        raise QueryRefused(
-            f"Pencarian memuat terlalu banyak kata (lebih dari {MAX_QUERY_TERMS}). "
-            "Silakan gunakan kata kunci yang lebih sedikit."
-        )
-    for word in words:
-        if not word.startswith('"') and _WILDCARD.search(word):
-            literal = _WILDCARD.sub("", word.lstrip("+-"))
-            if len(literal) < 2 or _WILDCARD.match(word.lstrip("+-")):
-                raise QueryRefused(
-                    "Tanda bintang (*) atau tanya (?) hanya bisa dipakai di akhir kata "
-                    "yang memuat sedikitnya dua huruf, misalnya: anggar*."
-                )
+class _Deadline:
+    """The moment a search must have finished by; ``check`` raises past it."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.at = None if seconds is None else time.monotonic() + seconds
+
+    def check(self) -> None:
+        if self.at is not None and time.monotonic() > self.at:
+            raise SearchTimedOut(self.seconds)
+
+
+class _DeadlineCollector(collectors.WrappingCollector):
+    """Stops collecting at the deadline, like Whoosh's TimeLimitCollector but
+    without its timer thread per search and its SIGALRM, which only the main
+    thread may install (a server's searches run in worker threads).
+
+    It must sit under the FilterCollector (TimeLimitCollector's own loop calls
+    its child's ``matches`` and ``collect`` directly, so above a FilterCollector
+    it would skip the scope filter). The clock is read before and after each
+    segment's matcher is built (where a costly query expands its terms) and
+    every few matches, whether the filter keeps them or not.
+    """
+
+    def __init__(self, child, deadline: _Deadline):
+        self.child = child
+        self.deadline = deadline
+
+    def set_subsearcher(self, subsearcher, offset):
+        self.deadline.check()
+        super().set_subsearcher(subsearcher, offset)
+        self.deadline.check()
+
+    def matches(self):
+        check = self.deadline.check
+        for count, sub_docnum in enumerate(self.child.matches(), start=1):
+            if count % _DEADLINE_EVERY == 0:
+                check()
+            yield sub_docnum
+
+    def collect_matches(self):
+        collect = self.child.collect
+        for sub_docnum in self.matches():
+            collect(sub_docnum)
 
 
 def _user_filters(query: SearchQuery) -> list[Query]:

@@ -25,7 +25,7 @@ from dms.documents.models import (
     Document,
     User,
 )
-from dms.errors import BadInput, SearchUnavailable, ValidationError
+from dms.errors import BadInput, SearchTimedOut, SearchUnavailable, ValidationError
 from dms.indexing import tracking
 from dms.indexing.index import (
     SORTS,
@@ -36,6 +36,7 @@ from dms.indexing.index import (
     SearchIndexError,
     SearchQuery,
 )
+from dms.indexing.index import SearchTimedOut as IndexTimedOut
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ def search_documents(
         result = index.search(query, scope_for(actor), exclude_ids=masked)
     except QueryRefused as exc:
         raise BadInput(exc.message) from None
+    except IndexTimedOut as exc:
+        raise SearchTimedOut(
+            "Pencarian ini memakan waktu terlalu lama dan dihentikan. "
+            "Silakan coba lagi sebentar lagi atau persempit kata kuncinya."
+        ) from exc
     except (SearchIndexError, OSError) as exc:
         raise SearchUnavailable(
             "Pencarian sedang tidak tersedia (indeks belum siap). "

@@ -29,7 +29,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     archive = Archive.open(settings)
     archive.request_url = _request_url
     app.extensions["dms"] = archive
-    search_index = SearchIndex(settings.index_dir)
+    search_index = SearchIndex(
+        settings.index_dir, time_limit=settings.search_time_limit_seconds
+    )
     search_index.ensure()  # an older schema's index is rebuilt by the worker
     app.extensions["dms.search"] = search_index
     app.extensions["dms.jobs"] = Jobs(archive, search_index).attach()
@@ -91,6 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app,
         cookie_secure=settings.cookie_secure,
         ratelimit_storage_url=settings.ratelimit_storage_url,
+        searches_per_address=settings.search_concurrency_per_address,
     )
 
     @app.context_processor

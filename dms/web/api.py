@@ -23,6 +23,7 @@ from dms.indexing.search import search_documents
 from dms.web.auth import login_limit
 from dms.web.downloads import count_public_download, send_version
 from dms.web.openapi import openapi_document
+from dms.web.security import search_slot
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -31,6 +32,9 @@ MAX_ID = 2**31 - 1
 MAX_PAGE = 100_000
 # Bodies of everything but the two upload endpoints are small JSON objects.
 MAX_JSON_BYTES = 64 * 1024
+# No request body of ours nests deeper than a few levels; 64 KiB of "[" would
+# otherwise exhaust Python's recursion limit in the parser or in later code.
+MAX_JSON_DEPTH = 32
 UPLOAD_ENDPOINTS = {"api.create_document", "api.add_version"}
 
 
@@ -112,7 +116,7 @@ def list_documents():
 
 def _search_documents():
     query = search_query(request.args, _archive().settings.max_per_page)
-    with _archive().reading() as session:
+    with search_slot(), _archive().reading() as session:
         actor = current_actor(session)
         page = search_documents(
             session, current_app.extensions["dms.search"], actor=actor, query=query
@@ -247,10 +251,50 @@ def _bool_field(form, name: str) -> bool | None:
 
 
 def _json_object() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    body = json_body()
     if not isinstance(body, dict):
         raise BadInput("Kirim isi permintaan sebagai objek JSON.")
     return body
+
+
+def json_body() -> Any:
+    """The request's JSON; None when absent or not JSON. BadInput when it nests
+    deeper than MAX_JSON_DEPTH or holds text that is not valid Unicode (a lone
+    surrogate such as "\\ud800", which no database or UTF-8 file can store)."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise BadInput(_TOO_DEEP) from None
+    _check_json(body)
+    return body
+
+
+_TOO_DEEP = f"Isi JSON bersarang terlalu dalam (lebih dari {MAX_JSON_DEPTH} tingkat)."
+
+
+def _check_json(body: Any) -> None:
+    pending = [(body, 0)]
+    while pending:
+        value, depth = pending.pop()
+        if isinstance(value, str):
+            _check_text(value)
+        elif isinstance(value, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                raise BadInput(_TOO_DEEP)
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    _check_text(key)
+                pending.append((item, depth + 1))
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(
+            "Teks memuat karakter yang tidak sah (surrogate Unicode tanpa pasangan)."
+        ) from None
 
 
 @bp.get("/documents/<id:document_id>")
@@ -331,7 +375,7 @@ def download(document_id: int, number: int | None = None):
 def publish(document_id: int):
     """Optional JSON {"version": n}: the version the approver reviewed."""
     actor_id = _authenticated_user_id()
-    body = request.get_json(silent=True) if request.content_length else None
+    body = json_body() if request.content_length else None
     version = (body or {}).get("version") if isinstance(body, dict) else None
     if version is not None and (
         isinstance(version, bool) or not isinstance(version, int)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from flask import Response, current_app, request
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 # Ranged reads stream chunks from storage; whole local files go through the WSGI
 # server's file wrapper (waitress reads it in blocks of this size, or sendfile).
 FILE_BUFFER = 1024 * 1024
+# "bytes=-0": the last zero bytes. Valid syntax (RFC 9110 §14.1.1) that werkzeug
+# reads as malformed, but no byte can satisfy it: 416, not the whole file.
+_ZERO_SUFFIX = re.compile(r"\s*bytes\s*=\s*-0+\s*", re.IGNORECASE)
 
 
 def send_version(download: Download) -> Response:
@@ -146,13 +150,15 @@ def _body(download: Download, start: int, length: int):
 def _requested_range(etag: str, size: int) -> tuple[int, int] | None:
     """(start, stop) of a satisfiable single range; None to send everything."""
     byte_range = request.range
-    if byte_range is None or byte_range.units != "bytes" or len(byte_range.ranges) != 1:
-        return None  # absent, malformed, other unit or multi-range: send it all
     if_range = request.headers.get("If-Range")
     if if_range is not None and if_range.strip() != f'"{etag}"':
         # Only a strong match of our ETag keeps the range; a date, a weak or an
         # old ETag means the client's copy may differ.
         return None
+    if byte_range is None and _ZERO_SUFFIX.fullmatch(request.headers.get("Range", "")):
+        raise RequestedRangeNotSatisfiable(length=size)
+    if byte_range is None or byte_range.units != "bytes" or len(byte_range.ranges) != 1:
+        return None  # absent, malformed, other unit or multi-range: send it all
     found = byte_range.range_for_length(size)
     if found is None:
         raise RequestedRangeNotSatisfiable(length=size)

@@ -22,6 +22,7 @@ STATUS = {
     errors.ValidationError: 422,
     errors.BadInput: 400,
     errors.FileTooLarge: 413,
+    errors.TooManyRequests: 429,
     errors.UnsupportedFileType: 415,
     errors.Unavailable: 503,
 }
@@ -74,12 +75,11 @@ BUSY_MESSAGE = "Server sedang sibuk menyimpan perubahan lain; coba lagi sebentar
 
 def _domain_error(exc: errors.DomainError):
     status = next(s for cls, s in STATUS.items() if isinstance(exc, cls))
-    if status == 503:
-        response = error_response(status, exc.code, exc.message)
-        response.headers["Retry-After"] = "30"
-        return response
     extra = {"field": exc.field} if getattr(exc, "field", None) else {}
-    return error_response(status, exc.code, exc.message, **extra)
+    response = error_response(status, exc.code, exc.message, **extra)
+    if exc.retry_after is not None:
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _http_error(exc: HTTPException):

@@ -22,6 +22,10 @@ ERROR_STATUSES = {
     "503": "Search index not ready (try again later, Retry-After), or the "
     "version's stored bytes are damaged (version_damaged)",
 }
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again",
+    "schema": {"type": "integer"},
+}
 DIP_PROPERTIES = {
     "dip_unit": "Unit that holds the information",
     "dip_responsible": "Person responsible for producing it",
@@ -334,8 +338,11 @@ def _paths() -> dict[str, Any]:
         _query(
             "q",
             {"type": "string", "maxLength": 500},
-            'Full-text query: all words required; "a phrase"; OR; -word to '
-            "exclude; at most 30 words (400 otherwise)",
+            'Full-text query: all words required; "a phrase"; OR between words '
+            'or phrases; -word or -"a phrase" to exclude; a trailing * on a word '
+            "of 3+ letters (anggar*). Other punctuation ([a TO z], field:, ^, ~, "
+            "?) is plain text; NOT, a dangling OR, a misplaced * and more than 30 "
+            "words or 500 characters get 400",
         ),
         _query("category", {"enum": list(CATEGORIES)}, "Filter by category"),
         _query("org", {"type": "string"}, "Filter by organisation slug"),
@@ -360,7 +367,21 @@ def _paths() -> dict[str, Any]:
                 "parameters": list_parameters,
                 "responses": {
                     "200": _json("A page", _ref("DocumentList")),
-                    **_errors("400", "422", "503"),
+                    **_errors("400", "422"),
+                    "429": {
+                        "description": "Too many searches running at once from "
+                        "your address (search_concurrency_per_address); retry "
+                        "after Retry-After seconds",
+                        "headers": {"Retry-After": RETRY_AFTER},
+                        "content": {"application/json": {"schema": _ref("Error")}},
+                    },
+                    "503": {
+                        "description": "Search index not ready, or the search ran "
+                        "past search_time_limit_seconds and was stopped (code "
+                        "search_timeout); retry after Retry-After seconds",
+                        "headers": {"Retry-After": RETRY_AFTER},
+                        "content": {"application/json": {"schema": _ref("Error")}},
+                    },
                 },
             },
             "post": {

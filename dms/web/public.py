@@ -17,6 +17,7 @@ from dms.web.portal import (
     public_facets,
     stale_ids,
 )
+from dms.web.security import search_slot
 
 bp = Blueprint("public", __name__)
 
@@ -72,7 +73,7 @@ def _asks_anything(query: SearchQuery) -> bool:
 
 def _run(query: SearchQuery):
     """The page of results, and the names of the organisations in its facet."""
-    with current_app.extensions["dms"].reading() as session:
+    with search_slot(), current_app.extensions["dms"].reading() as session:
         page = search_documents(
             session, current_app.extensions["dms.search"], actor=None, query=query
         )

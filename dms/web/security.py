@@ -3,12 +3,17 @@ limiting, and the response headers (CSP without inline script)."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+
+from dms.errors import TooManyRequests
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
@@ -38,6 +43,54 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+class ConcurrencyLimit:
+    """At most ``limit`` requests of one kind running at once per client address.
+
+    Flask-Limiter counts requests per period; it cannot tell that eight slow
+    searches from one address are holding all eight server threads right now.
+    This counter can: a request over the limit is answered at once (429 with
+    Retry-After) instead of queueing. One process only: each web server counts
+    its own threads, which is what is being protected. An address's entry goes
+    when its last request ends, so the table holds only running requests.
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def slot(self, address: str, message: str) -> Iterator[None]:
+        with self._lock:
+            running = self._running.get(address, 0)
+            if running >= self.limit:
+                raise TooManyRequests(message)
+            self._running[address] = running + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                running = self._running.pop(address) - 1
+                if running:
+                    self._running[address] = running
+
+    def running(self, address: str) -> int:
+        with self._lock:
+            return self._running.get(address, 0)
+
+
+SEARCH_BUSY_MESSAGE = (
+    "Terlalu banyak pencarian dari alamat Anda yang sedang berjalan. "
+    "Silakan tunggu sebentar lalu coba lagi."
+)
+
+
+def search_slot():
+    """A place for one search by this request's client address (429 when full)."""
+    limit: ConcurrencyLimit = current_app.extensions["dms.search_slots"]
+    return limit.slot(get_remote_address(), SEARCH_BUSY_MESSAGE)
+
+
 def same_site_path(target: str | None) -> str:
     """`target` if it is a path on this site (a safe place to send someone back
     to after a form), else "": never another host, never a scheme."""
@@ -47,7 +100,13 @@ def same_site_path(target: str | None) -> str:
     return target or ""
 
 
-def init_app(app: Flask, *, cookie_secure: bool, ratelimit_storage_url: str) -> None:
+def init_app(
+    app: Flask,
+    *,
+    cookie_secure: bool,
+    ratelimit_storage_url: str,
+    searches_per_address: int,
+) -> None:
     app.config.update(
         SESSION_COOKIE_NAME="dms_session",
         SESSION_COOKIE_HTTPONLY=True,
@@ -59,6 +118,7 @@ def init_app(app: Flask, *, cookie_secure: bool, ratelimit_storage_url: str) -> 
         RATELIMIT_STORAGE_URI=ratelimit_storage_url,
         RATELIMIT_HEADERS_ENABLED=True,
     )
+    app.extensions["dms.search_slots"] = ConcurrencyLimit(searches_per_address)
     csrf.init_app(app)
     limiter.init_app(app)
     for name in TOKEN_BLUEPRINTS:

@@ -122,6 +122,17 @@ def test_a_refused_query_fails_in_one_line(ready):
     assert result.stderr.startswith("dms: Tanda bintang")
 
 
+def test_not_and_a_search_past_its_time_limit_fail_in_one_line(ready):
+    refused = ready.run("search", "NOT NOT a")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("dms: Operator NOT tidak didukung")
+    stopped = ready.run(
+        "search", "anggaran", DMS_SEARCH_TIME_LIMIT_SECONDS="0.000000001"
+    )
+    assert stopped.exit_code == 1
+    assert stopped.stderr.startswith("dms: Pencarian ini memakan waktu terlalu lama")
+
+
 def redis_url() -> str:
     """A Redis database of the tests' own: DMS_TEST_REDIS_DB (default 15), so two
     test runs at once (CI runs SQLite and PostgreSQL side by side) never share

@@ -18,6 +18,7 @@ from dms.indexing.index import (
     SearchIndex,
     SearchIndexError,
     SearchQuery,
+    SearchTimedOut,
 )
 
 BASE = datetime(2025, 1, 1, 8, 0)
@@ -345,3 +346,21 @@ def test_overlong_or_pathological_queries_are_refused_politely(index, text):
 
 def test_a_trailing_wildcard_on_a_real_prefix_is_allowed(index):
     assert sorted(texts(search(index, "pengum*"))) == [1]
+
+
+def test_a_search_past_the_time_limit_is_stopped(index):
+    hurried = SearchIndex(index.path, time_limit=1e-9)
+    for text in ("", "anggaran", "pengum*"):
+        with pytest.raises(SearchTimedOut):
+            search(hurried, text, scope=EVERYONE)
+
+
+def test_the_time_limit_keeps_the_scope_filter(index):
+    # The deadline wraps the collector under the scope filter, never above it.
+    timed = SearchIndex(index.path, time_limit=60.0)
+    for word in ("zamrudjingga", "kuarsaplasma", "perbatasan"):
+        assert search(timed, word).total == 0
+        assert (
+            search(timed, word, scope=EVERYONE).total
+            == search(index, word, scope=EVERYONE).total
+        )

@@ -68,6 +68,11 @@ def test_the_settings_are_frozen(tmp_path):
         ({"DMS_TIMEZONE": ""}, "IANA time zone"),
         ({"DMS_PUBLIC_URL": "ppid.example.go.id"}, "http:// or https://"),
         ({"DMS_PUBLIC_REQUEST_LOG": "mungkin"}, "true or false"),
+        ({"DMS_SEARCH_TIME_LIMIT_SECONDS": "sebentar"}, "a number"),
+        ({"DMS_SEARCH_TIME_LIMIT_SECONDS": "0"}, "positive"),
+        ({"DMS_SEARCH_TIME_LIMIT_SECONDS": "inf"}, "positive"),
+        ({"DMS_SEARCH_TIME_LIMIT_SECONDS": "nan"}, "positive"),
+        ({"DMS_SEARCH_CONCURRENCY_PER_ADDRESS": "0"}, "positive"),
     ],
 )
 def test_bad_configuration_is_refused_with_a_clear_message(tmp_path, env, message):
@@ -156,3 +161,20 @@ def test_a_timezone_that_is_not_a_string_in_a_config_file_is_refused(tmp_path):
         load_settings(
             env={"DMS_INSTANCE_DIR": str(tmp_path), "DMS_CONFIG": str(config)}
         )
+
+
+def test_searches_have_a_time_limit_and_a_per_address_concurrency_by_default(
+    tmp_path,
+):
+    settings = load_settings(env={"DMS_INSTANCE_DIR": str(tmp_path)})
+    assert settings.search_time_limit_seconds == 5.0
+    assert settings.search_concurrency_per_address == 2
+    tuned = load_settings(
+        env={
+            "DMS_INSTANCE_DIR": str(tmp_path),
+            "DMS_SEARCH_TIME_LIMIT_SECONDS": "1.5",
+            "DMS_SEARCH_CONCURRENCY_PER_ADDRESS": "4",
+        }
+    )
+    assert tuned.search_time_limit_seconds == 1.5
+    assert tuned.search_concurrency_per_address == 4

@@ -133,3 +133,69 @@ def test_an_unsatisfiable_range_is_explained_in_indonesian(client, cast):
 
     assert response.status_code == 416
     assert "rentang" in response.get_json()["error"]["message"].lower()
+
+
+DEEP_JSON = "[" * 5_000 + "]" * 5_000  # 10 KB, far past Python's recursion limit
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/auth/token", "/api/v1/requests", "/api/v1/objections"]
+)
+@pytest.mark.parametrize(
+    "body",
+    [
+        DEEP_JSON,
+        '{"a":' * 3_000 + "1" + "}" * 3_000,
+        '{"a": ' + "[" * 40 + "]" * 40 + "}",
+    ],
+    ids=["deep-list", "deep-object", "past-the-depth-limit"],
+)
+def test_a_deeply_nested_json_body_gets_a_clear_400(client, cast, path, body):
+    response = client.post(path, data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_request"
+    assert "bersarang" in error["message"]
+
+
+def test_a_lone_surrogate_in_a_title_gets_a_clear_400(client, cast):
+    document = upload(client, cast, "utama").get_json()
+
+    response = client.patch(
+        f"/api/v1/documents/{document['id']}",
+        data='{"title": "Laporan \\ud800"}',
+        content_type="application/json",
+        headers=cast.auth("utama"),
+    )
+
+    assert response.status_code == 400
+    assert "surrogate" in response.get_json()["error"]["message"]
+    unchanged = client.get(
+        f"/api/v1/documents/{document['id']}", headers=cast.auth("utama")
+    )
+    assert unchanged.get_json()["title"] == document["title"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"username": "\\udfff", "password": "x"}', '{"\\ud800": 1}'],
+    ids=["in-a-value", "in-a-key"],
+)
+def test_a_lone_surrogate_at_login_gets_a_clear_400(client, cast, body):
+    response = client.post(
+        "/api/v1/auth/token", data=body, content_type="application/json"
+    )
+
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"
+
+
+def test_a_zero_length_suffix_range_is_not_satisfiable(client, cast):
+    content = a_pdf()
+    document = upload(client, cast, "utama", publish="true", content=content).get_json()
+
+    response = client.get(document["download_url"], headers={"Range": "bytes=-0"})
+
+    assert response.status_code == 416
+    assert response.headers["Content-Range"] == f"bytes */{len(content)}"

@@ -349,3 +349,87 @@ def test_a_partly_exempt_original_never_shows_while_its_redacted_version_does(
         "/api/v1/documents", query_string={"q": "Kartolo"}, headers=cast.auth("dinkes")
     ).get_json()
     assert [item["id"] for item in staff["items"]] == [original["id"]]
+
+
+# -- hostile queries, the time limit and searches at once (issue 14) ------------
+
+
+@pytest.mark.parametrize("path", ["/api/v1/documents", "/cari"])
+@pytest.mark.parametrize("query", ["NOT NOT a", "anggaran NOT draf", "banjir OR"])
+def test_operators_outside_the_citizens_syntax_get_a_clear_400(client, path, query):
+    response = client.get(path, query_string={"q": query})
+
+    assert response.status_code == 400
+    assert "misalnya" in response.get_data(as_text=True)
+
+
+def test_range_syntax_is_searched_as_plain_words(client, cast):
+    doc = a_document(client, cast, text="Jadwal Zamrud Safir", publish="true")
+
+    assert ids(search(client, "[zamrud safir]")) == [doc["id"]]
+    assert ids(search(client, "{zamrud} (safir)")) == [doc["id"]]
+    # Ten ranges took 9.5 s on 237 documents: now thirty plain words.
+    assert ids(search(client, " ".join(["[a TO z]"] * 10))) == []
+
+
+@pytest.fixture
+def served_with(test_config):
+    """An app built with extra settings (the shared app fixture takes none)."""
+    from dms.web import create_app
+
+    apps = []
+
+    def build(**settings):
+        app = create_app({**test_config, **settings})
+        app.config["TESTING"] = True
+        app.extensions["dms"].storage.ensure_ready()
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["dms"].close()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/documents", "/cari"])
+def test_a_search_past_its_time_limit_answers_503_with_retry_after(served_with, path):
+    app = served_with(search_time_limit_seconds="0.000000001")
+    client = app.test_client()
+
+    response = client.get(path, query_string={"q": "anggaran"})
+
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    if path.startswith("/api/"):
+        assert response.get_json()["error"]["code"] == "search_timeout"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/documents", "/cari"])
+def test_searches_at_once_from_one_address_are_limited(served_with, path):
+    app = served_with(search_concurrency_per_address=2)
+    client = app.test_client()
+    slots = app.extensions["dms.search_slots"]
+    query = {"q": "anggaran"}
+
+    with slots.slot("127.0.0.1", "busy"), slots.slot("127.0.0.1", "busy"):
+        refused = client.get(path, query_string=query)
+        elsewhere = client.get(
+            path, query_string=query, environ_base={"REMOTE_ADDR": "10.0.0.7"}
+        )
+    after = client.get(path, query_string=query)
+
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    if path.startswith("/api/"):
+        assert refused.get_json()["error"]["code"] == "too_many_requests"
+    assert elsewhere.status_code == 200
+    assert after.status_code == 200
+    assert slots.running("127.0.0.1") == 0
+
+
+def test_the_openapi_document_describes_the_search_refusals(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    responses = spec["paths"]["/documents"]["get"]["responses"]
+    assert {"400", "429", "503"} <= set(responses)
+    assert "Retry-After" in responses["429"]["headers"]
+    assert "Retry-After" in responses["503"]["headers"]

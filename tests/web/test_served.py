@@ -71,6 +71,7 @@ def test_ranges_head_and_304_through_waitress(served, cast):
     cached = session.get(url, headers={"If-None-Match": etag})
     tail = session.get(url, headers={"Range": "bytes=-17"})
     beyond = session.get(url, headers={"Range": f"bytes={len(content)}-"})
+    nothing = session.get(url, headers={"Range": "bytes=-0"})
 
     assert ranged.status_code == 206 and ranged.content == content[1000:3000]
     assert head.status_code == 200 and head.content == b""
@@ -78,6 +79,8 @@ def test_ranges_head_and_304_through_waitress(served, cast):
     assert cached.status_code == 304
     assert tail.content == content[-17:]
     assert beyond.status_code == 416
+    assert nothing.status_code == 416
+    assert nothing.headers["Content-Range"] == f"bytes */{len(content)}"
 
 
 def test_waitress_refuses_a_body_over_the_limit_before_the_app(served, cast, archive):
@@ -95,3 +98,42 @@ def test_waitress_refuses_a_body_over_the_limit_before_the_app(served, cast, arc
     assert response.status_code == 413
     assert list(archive.storage.keys()) == []
     assert session.get(f"{base}/healthz").json() == {"status": "ok"}
+
+
+def _search_from(base: str, source: str, headers=None):
+    """An anonymous API search over a connection from the loopback `source`."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=30, source_address=(source, 0)
+    )
+    try:
+        connection.request("GET", "/api/v1/documents?q=laporan", headers=headers or {})
+        response = connection.getresponse()
+        response.read()
+        return response.status, response.getheader("Retry-After")
+    finally:
+        connection.close()
+
+
+def test_searches_are_limited_by_the_connecting_address_not_a_header(served, app):
+    _session, base = served
+    slots = app.extensions["dms.search_slots"]
+    full = [slots.slot("127.0.0.1", "busy") for _ in range(slots.limit)]
+    for slot in full:
+        slot.__enter__()
+    try:
+        refused = _search_from(base, "127.0.0.1")
+        spoofed = _search_from(base, "127.0.0.1", {"X-Forwarded-For": "10.1.2.3"})
+        other = _search_from(base, "127.0.0.2")
+    finally:
+        for slot in full:
+            slot.__exit__(None, None, None)
+    again = _search_from(base, "127.0.0.1")
+
+    assert refused[0] == 429 and int(refused[1]) > 0
+    assert spoofed[0] == 429
+    assert other[0] == 200
+    assert again[0] == 200

@@ -1,0 +1,111 @@
+"""The citizens' query language: what it accepts, what it refuses, what it builds."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.fields import Schema
+from whoosh.query import AndNot, Phrase, Prefix, Term
+
+from dms.indexing.analysis import build_query, text_fields
+from dms.indexing.query import (
+    AnyOf,
+    CitizenQuery,
+    QueryRefused,
+    Word,
+    parse,
+)
+from dms.indexing.query import Phrase as QueryPhrase
+
+SCHEMA = Schema(**text_fields())
+SAFE_LEAVES = (Term, Phrase, Prefix)
+
+
+def leaves(text):
+    return list(build_query(text, SCHEMA).leaves())
+
+
+def test_words_phrases_exclusions_and_or_make_the_model():
+    assert parse('banjir OR longsor "tanggap darurat" -draf -"surat lama"') == (
+        CitizenQuery(
+            required=(
+                AnyOf((Word("banjir"), Word("longsor"))),
+                QueryPhrase("tanggap darurat"),
+            ),
+            excluded=(Word("draf"), QueryPhrase("surat lama")),
+        )
+    )
+
+
+def test_a_trailing_star_on_three_letters_is_a_prefix():
+    assert parse("ang*") == CitizenQuery(required=(Word("ang", prefix=True),))
+    assert leaves("Anggar*") and all(
+        isinstance(q, Prefix) and q.text == "anggar" for q in leaves("Anggar*")
+    )
+
+
+def test_a_regulation_type_matches_its_abbreviation_or_full_name():
+    assert parse("PP 61/2010").required == (
+        AnyOf((Word("pp"), QueryPhrase("peraturan pemerintah"))),
+        Word("61/2010"),
+    )
+    assert parse("No. 14 Tahun 2008").required == (Word("14/2008"),)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[a TO z]",
+        "{a TO z}",
+        " ".join(["[a TO z]"] * 10),
+        "title:x^9 (a OR b)~2",
+        "anggaran? lapor?n",
+        "'kutip tunggal'",
+    ],
+)
+def test_other_syntax_is_plain_words_never_a_range_or_a_wildcard(text):
+    built = leaves(text)
+    assert all(isinstance(q, SAFE_LEAVES) for q in built)
+    assert not any(isinstance(q, Prefix) for q in built) or "*" in text
+    assert {q.fieldname for q in built} <= set(SCHEMA.names())
+
+
+def test_a_range_becomes_its_words():
+    assert parse("[a TO z]").required == (Word("[a"), Word("TO"), Word("z]"))
+    assert {q.text for q in leaves("[a TO z]") if q.fieldname == "title_exact"} == {
+        "a",
+        "to",
+        "z",
+    }
+
+
+def test_and_adds_nothing_and_exclusion_alone_subtracts_from_everything():
+    assert parse("banjir AND longsor") == parse("banjir longsor")
+    assert isinstance(build_query("-draf", SCHEMA), AndNot)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NOT NOT a",
+        "anggaran NOT draf",
+        "OR banjir",
+        "banjir OR",
+        "banjir OR OR longsor",
+        "banjir OR -longsor",
+        "-banjir OR longsor",
+        "an*",
+        "*ggaran",
+        "ang*ran",
+        "ang**",
+        "(ang*",
+        "*",
+        "*:*",
+        "x" * 501,
+        "kata " * 31,
+        '"' + "kata " * 31 + '"',
+    ],
+)
+def test_everything_else_is_refused_with_a_message(text):
+    with pytest.raises(QueryRefused) as refused:
+        parse(text)
+    assert "Silakan" in refused.value.message or "misalnya" in refused.value.message
