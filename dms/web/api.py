@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, g, jsonify, request, url_for
 from werkzeug.routing import IntegerConverter
-from werkzeug.routing import ValidationError as NoRouteMatch
 
 from dms.classification import exemptions, rules
 from dms.classification.categories import BERKALA, is_exempt
@@ -39,13 +38,13 @@ UPLOAD_ENDPOINTS = {"api.create_document", "api.add_version"}
 
 
 class IdConverter(IntegerConverter):
-    """A positive 32-bit id; anything larger matches no route (404, like absent)."""
+    """A positive 32-bit id. A larger one becomes 0, which no row has: the view
+    answers 404 like for an absent id. (Refusing the match instead made werkzeug
+    answer 405 for every method but GET, from the other rules of the path.)"""
 
     def to_python(self, value: str) -> int:
         number = super().to_python(value)
-        if not 0 < number <= MAX_ID:
-            raise NoRouteMatch()
-        return number
+        return number if 0 < number <= MAX_ID else 0
 
 
 def _archive():

@@ -708,7 +708,10 @@ def exemption_paths() -> dict[str, Any]:
                     _query("org", {"type": "string"}, "Organisation slug"),
                     _query("document", {"type": "integer"}, "Document id"),
                 ],
-                "responses": {"200": {"description": "items and total"}},
+                "responses": {
+                    "200": {"description": "items and total"},
+                    **_errors("422"),
+                },
             }
         },
         "/consequence-tests/{id}": {
@@ -826,6 +829,47 @@ def _all_paths() -> dict[str, Any]:
     return paths
 
 
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head")
+# Operations limited per client address (Flask-Limiter; tests compare this set
+# with the views the limiter marks, so a new limit cannot go undocumented).
+RATE_LIMITED = {
+    ("post", "/auth/token"),
+    ("post", "/requests"),
+    ("get", "/requests/{number}"),
+    ("get", "/requests/{number}/notice.pdf"),
+    ("get", "/requests/{number}/attachments/{attachment}"),
+    ("post", "/objections"),
+    ("get", "/objections/{number}"),
+}
+
+
+def _completed(paths: dict[str, Any]) -> dict[str, Any]:
+    """Add the statuses any operation of its shape can answer: 401 for a bearer
+    token that is invalid, expired or revoked (anonymous callers send none), 404
+    with a path parameter (absent, hidden, or not a valid id or year), 400 with a
+    body or a query (malformed JSON, NUL bytes, lone surrogates, bad values), 429
+    where the address is rate-limited."""
+    for path, item in paths.items():
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if operation is None:
+                continue
+            parameters = [*item.get("parameters", []), *operation.get("parameters", [])]
+            codes = [] if path == "/openapi.json" else ["401"]
+            if "{" in path:
+                codes.append("404")
+            if "requestBody" in operation or any(
+                p.get("in") == "query" for p in parameters
+            ):
+                codes.append("400")
+            if (method, path) in RATE_LIMITED:
+                codes.append("429")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(code, _errors(code)[code])
+    return paths
+
+
 def openapi_document() -> dict[str, Any]:
     """The whole description, built fresh (it is small)."""
     return {
@@ -837,7 +881,7 @@ def openapi_document() -> dict[str, Any]:
             "No Authorization header means an anonymous citizen.",
         },
         "servers": [{"url": "/api/v1"}],
-        "paths": _all_paths(),
+        "paths": _completed(_all_paths()),
         "components": {
             "schemas": {**_schemas(), **_test_schemas()},
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},

@@ -199,3 +199,19 @@ def test_a_zero_length_suffix_range_is_not_satisfiable(client, cast):
 
     assert response.status_code == 416
     assert response.headers["Content-Range"] == f"bytes */{len(content)}"
+
+
+@pytest.mark.parametrize("method", ["get", "patch", "delete", "post"])
+def test_an_id_beyond_32_bits_is_absent_whatever_the_method(client, cast, method):
+    paths = {
+        "get": "/api/v1/documents/2147483648",
+        "patch": "/api/v1/documents/2147483648",
+        "delete": "/api/v1/documents/144115188075855871/pending-changes",
+        "post": "/api/v1/documents/144115188075855871/publish",
+    }
+    response = getattr(client, method)(
+        paths[method], json={"title": "Judul"}, headers=cast.auth("utama")
+    )
+
+    # Not 405: the path exists for these methods; the document does not.
+    assert response.status_code == 404
