@@ -15,6 +15,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Spacer
 
 from dms.classification.registers import indonesian_date
+from dms.documents.accounts import ppid_title
 from dms.requests.models import InformationRequest
 from dms.requests.receipt import (
     DELIVERY_LABELS,
@@ -51,7 +52,7 @@ def _story(found, body: str, timezone: str, portal_url: str) -> list:
     answered = found.answered_at.astimezone(zone).date()
     received = found.received_at.astimezone(zone).date()
     story = [
-        Paragraph(f"PPID {_p(body).upper()}", heading),
+        Paragraph(_p(ppid_title(body)).upper(), heading),
         Paragraph("PEMBERITAHUAN TERTULIS", heading),
         Paragraph(f"Atas permohonan nomor <b>{_p(found.number)}</b>", centred),
         Spacer(1, 0.5 * cm),

@@ -1,0 +1,31 @@
+"""Deciders see what they decide: the official who signs a penetapan carries
+a NIP and a position (jabatan).
+
+Revision ID: 0009
+Revises: 0007
+Create Date: 2026-12-03
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.add_column(
+            sa.Column("nip", sa.String(32), nullable=False, server_default="")
+        )
+        batch.add_column(
+            sa.Column("position", sa.String(255), nullable=False, server_default="")
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("position")
+        batch.drop_column("nip")
