@@ -287,7 +287,9 @@ class Objection(Base):
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("information_requests.id"), index=True
     )
+    # The first of its grounds; `grounds` holds all of them, in order ("ace").
     ground: Mapped[str] = mapped_column(String(1))
+    grounds: Mapped[str] = mapped_column(String(7), default="", server_default="")
     reasons: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     channel: Mapped[str] = mapped_column(String(16))
@@ -313,6 +315,12 @@ class Objection(Base):
     disputes: Mapped[list[Dispute]] = relationship(
         back_populates="objection", order_by="Dispute.id"
     )
+
+    @property
+    def ground_list(self) -> list[str]:
+        """Every Ps. 35(1) ground the objection names (rows from before 0009
+        name one, in `ground`)."""
+        return list(self.grounds or self.ground)
 
 
 DISPUTE_STATES = ("filed", "hearing", "decided", "withdrawn")

@@ -33,7 +33,10 @@ GROUND_OPTIONS = dict(
     zip(
         GROUNDS,
         (
-            _l("a. Permohonan ditolak dengan alasan informasi dikecualikan"),
+            _l(
+                "a. Permohonan ditolak (seluruhnya atau sebagian) dengan alasan "
+                "informasi dikecualikan"
+            ),
             _l("b. Informasi berkala tidak disediakan"),
             _l("c. Permohonan tidak ditanggapi"),
             _l("d. Permohonan ditanggapi tidak sebagaimana yang diminta"),
@@ -87,7 +90,7 @@ def submit():
             filed = file_objection(
                 db,
                 actor=None,
-                fields=request.form,
+                fields=objection_fields(request.form),
                 calendar=working_calendar(db, archive.settings),
                 request_number=number,
                 request_secret=request.form.get("kunci") or None,
@@ -98,6 +101,12 @@ def submit():
         return _form_page(request.form, error), error.status
     session[NEW_OBJECTION] = {"number": objection_number, "secret": filed.secret}
     return redirect(url_for("keberatan.submitted"), 303)
+
+
+def objection_fields(form: MultiDict) -> dict:
+    """The form's fields for file_objection: every ticked `ground` box is one
+    of the objection's grounds."""
+    return {**form.to_dict(), "ground": None, "grounds": form.getlist("ground")}
 
 
 def _form_page(values: MultiDict, error: FormError | None) -> str:

@@ -46,7 +46,12 @@ from dms.requests.models import (
 from dms.requests.service import RequestUpload, submit_request
 from dms.web.auth import roles_required
 from dms.web.downloads import send_version
-from dms.web.keberatan import DECISION_UI, GROUND_OPTIONS, OBJECTION_STATE_LABELS
+from dms.web.keberatan import (
+    DECISION_UI,
+    GROUND_OPTIONS,
+    OBJECTION_STATE_LABELS,
+    objection_fields,
+)
 from dms.web.permohonan import (
     DELIVERY_LABELS,
     HOW_TO_OBTAIN_LABELS,
@@ -380,7 +385,7 @@ def record_objection(number: str):
             filed = objections.file_objection(
                 db,
                 actor=_actor(db),
-                fields=request.form,
+                fields=objection_fields(request.form),
                 calendar=working_calendar(db, archive.settings),
                 request_number=number,
             )

@@ -190,6 +190,7 @@ def objection_json(found, *, personal: bool | None) -> dict[str, Any]:
         "request": found.request.number if found.request else None,
         "ground": found.ground,
         "ground_label": objections.GROUND_LABELS[found.ground],
+        "grounds": found.ground_list,
         "reasons": found.reasons,
         "state": found.state,
         "received_at": found.received_at.isoformat(),
@@ -264,11 +265,20 @@ def openapi_paths() -> dict[str, Any]:
             "post": {
                 "summary": "File an objection (keberatan): with the request's "
                 "number and secret, or on ground b with the objector's identity; "
-                "anonymous callers answer the challenge",
+                "anonymous callers answer the challenge. Name one `ground` or "
+                "several `grounds` (both may be given: their union counts). "
+                "Officers recording a letter may give `received_on` (at most 30 "
+                "days back): the 30 working days for the answer run from it",
                 "requestBody": _body(
-                    ["ground", "reasons"],
+                    ["reasons"],
                     {
                         "ground": {"enum": list("abcdefg")},
+                        "grounds": {
+                            "type": "array",
+                            "items": {"enum": list("abcdefg")},
+                            "minItems": 1,
+                        },
+                        "received_on": day,
                         "reasons": text,
                         "request": text,
                         "request_secret": text,

@@ -11,10 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from dms.audit import AuditEvent
+from dms.db import utcnow
 from dms.documents.models import User
 from dms.errors import ValidationError
 from dms.mail import OutboxMessage
 from dms.requests.calendar import working_calendar
+from dms.requests.models import InformationRequest, Objection
 from dms.requests.objections import file_objection
 from tests.helpers import make_exempt, upload
 from tests.requests_helpers import NIK, a_request, wib
@@ -368,3 +370,165 @@ def test_a_handler_records_an_objection_brought_by_letter(client, cast, archive)
     assert recorded.status_code == 303
     objection_page = client.get(recorded.headers["Location"]).get_data(as_text=True)
     assert "Siti Aminah" in objection_page and number in objection_page
+
+
+# --- several grounds, ground a for a partial grant, the letter's date -----------------
+
+
+def test_an_objection_names_several_grounds_and_each_is_counted(client, cast, archive):
+    from dms.monitoring.requests_stats import request_statistics
+
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+
+    filed = object_to(client, number, secret, ground=None, grounds=["d", "a", "d"])
+
+    assert filed.status_code == 201, filed.get_json()
+    body = filed.get_json()
+    assert body["grounds"] == ["a", "d"] and body["ground"] == "a"
+    seen = client.get(body["url"], headers=cast.auth("atasan")).get_json()
+    assert seen["grounds"] == ["a", "d"]
+    with archive.reading() as session:
+        today = archive.settings.local_today()
+        stats = request_statistics(
+            session,
+            working_calendar(session, archive.settings),
+            year=today.year,
+            today=today,
+        )
+        counted = stats.objections_by_ground[today.month]
+    assert (counted["a"], counted["d"]) == (1, 1)
+
+
+def test_the_single_ground_field_still_works_and_merges_with_grounds(
+    client, cast, archive
+):
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+
+    filed = object_to(client, number, secret, ground="d", grounds=["a"])
+
+    assert filed.status_code == 201, filed.get_json()
+    assert filed.get_json()["grounds"] == ["a", "d"]
+
+
+@pytest.mark.parametrize(
+    "grounds", [["a", "z"], "ad", [], ["a", "c"]], ids=["unknown", "text", "none", "c"]
+)
+def test_bad_or_unarisen_grounds_are_refused_and_nothing_is_stored(
+    client, cast, archive, grounds
+):
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+
+    refused = object_to(client, number, secret, ground=None, grounds=grounds)
+
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["error"]["field"] in ("ground", "grounds")
+    with archive.reading() as session:
+        assert session.scalars(select(Objection)).all() == []
+
+
+def test_ground_a_is_open_to_a_request_granted_in_part(client, cast, archive):
+    number, secret = file_now(archive)
+    answered = client.post(
+        f"/api/v1/requests/{number}/answer",
+        json={
+            "outcome": "granted_partly",
+            "answer_text": "Lampiran data pribadi dihitamkan.",
+        },
+        headers=cast.auth("utama"),
+    )
+    assert answered.status_code == 200, answered.get_json()
+
+    filed = object_to(client, number, secret, ground="a")
+
+    assert filed.status_code == 201, filed.get_json()
+
+
+def answered_days_ago(archive, number: str, days: int) -> None:
+    with archive.transaction() as session:
+        found = session.scalar(
+            select(InformationRequest).where(InformationRequest.number == number)
+        )
+        found.answered_at = utcnow() - timedelta(days=days)
+
+
+def test_a_letter_records_the_day_it_arrived_and_the_deadline_runs_from_it(
+    client, cast, archive
+):
+    number, _secret, _test, _doc = refused_request(client, cast, archive)
+    answered_days_ago(archive, number, 10)
+    arrived = archive.settings.local_today() - timedelta(days=5)
+
+    filed = client.post(
+        "/api/v1/objections",
+        json={
+            "request": number,
+            "grounds": ["a"],
+            "channel": "letter",
+            "received_on": arrived.isoformat(),
+            "reasons": "Surat keberatan yang tiba lima hari lalu.",
+        },
+        headers=cast.auth("utama"),
+    )
+
+    assert filed.status_code == 201, filed.get_json()
+    with archive.reading() as session:
+        days = working_calendar(session, archive.settings)
+        objection = session.scalar(select(Objection))
+        assert days.received_on(objection.received_at) == arrived
+        assert objection.due_on == days.due_date(arrived, 30)
+        assert objection.created_at > objection.received_at
+
+
+@pytest.mark.parametrize("days_back", [31, -1, 11], ids=["too-old", "future", "early"])
+def test_a_letter_date_too_old_in_the_future_or_before_the_ground_is_refused(
+    client, cast, archive, days_back
+):
+    number, _secret, _test, _doc = refused_request(client, cast, archive)
+    answered_days_ago(archive, number, 10)
+    arrived = archive.settings.local_today() - timedelta(days=days_back)
+
+    refused = client.post(
+        "/api/v1/objections",
+        json={
+            "request": number,
+            "ground": "a",
+            "channel": "letter",
+            "received_on": arrived.isoformat(),
+            "reasons": "Surat keberatan dengan tanggal yang salah.",
+        },
+        headers=cast.auth("utama"),
+    )
+
+    assert refused.status_code == 422, refused.get_json()
+    with archive.reading() as session:
+        assert session.scalars(select(Objection)).all() == []
+
+
+def test_the_officer_form_records_several_grounds_and_the_letter_date(
+    client, cast, archive
+):
+    number, _secret, _test, _doc = refused_request(client, cast, archive)
+    answered_days_ago(archive, number, 3)
+    arrived = archive.settings.local_today() - timedelta(days=2)
+    log_in(client, "utama")
+    page = f"/ruang-kerja/permohonan/{number}"
+    assert 'name="received_on"' in client.get(page).get_data(as_text=True)
+
+    recorded = client.post(
+        f"{page}/keberatan",
+        data={
+            "csrf_token": csrf_token(client, page),
+            "channel": "letter",
+            "ground": ["a", "d"],
+            "received_on": arrived.isoformat(),
+            "reasons": "Surat keberatan atas dua alasan.",
+        },
+    )
+
+    assert recorded.status_code == 303
+    shown = client.get(recorded.headers["Location"]).get_data(as_text=True)
+    assert "informasi dikecualikan" in shown
+    assert "tidak sebagaimana yang diminta" in shown
+    with archive.reading() as session:
+        objection = session.scalar(select(Objection))
+        assert objection.grounds == "ad"

@@ -1,5 +1,5 @@
 """Deciders see what they decide: the official who signs a penetapan carries
-a NIP and a position (jabatan).
+a NIP and a position (jabatan); an objection may name several Ps. 35 grounds.
 
 Revision ID: 0009
 Revises: 0007
@@ -23,9 +23,16 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("position", sa.String(255), nullable=False, server_default="")
         )
+    with op.batch_alter_table("objections") as batch:
+        batch.add_column(
+            sa.Column("grounds", sa.String(7), nullable=False, server_default="")
+        )
+    op.execute("UPDATE objections SET grounds = ground")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("objections") as batch:
+        batch.drop_column("grounds")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("position")
         batch.drop_column("nip")
