@@ -303,6 +303,8 @@ class Objection(Base):
     state: Mapped[str] = mapped_column(String(16), default="submitted")
     # Frozen at receipt: 30 working days for the atasan PPID's decision.
     due_on: Mapped[date] = mapped_column(Date)
+    # The last day the atasan PPID was reminded of it (once a day at most).
+    reminded_on: Mapped[date | None] = mapped_column(Date)
     decision: Mapped[str | None] = mapped_column(String(16))
     decision_text: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

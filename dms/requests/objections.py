@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dms import audit
@@ -56,7 +56,13 @@ from dms.requests.service import (
     check_status,
     hash_secret,
 )
-from dms.requests.workflow import MAX_TEXT, find_test, get_request, handles
+from dms.requests.workflow import (
+    MAX_TEXT,
+    deadline_flags,
+    find_test,
+    get_request,
+    handles,
+)
 
 SEQUENCE = "keberatan"
 OBJECTION_PATTERN = re.compile(r"KEB-\d{4}-\d{6}")
@@ -366,6 +372,49 @@ def list_objections(session: Session, *, actor, year: int | None = None):
     if year:
         query = query.where(Objection.year == year)
     return [o for o in session.scalars(query) if may_read_objection(actor, o)]
+
+
+# --- deadlines and reminders ---------------------------------------------------------
+
+
+def objection_flags(
+    objection: Objection, calendar: WorkingCalendar, today: date
+) -> set:
+    """'overdue', 'due_soon' or 'answered_late', as for requests: the atasan
+    PPID answers within 30 working days."""
+    decided = objection.decided_at
+    return deadline_flags(
+        objection.due_on,
+        is_open=objection.state == "submitted",
+        answered_on=calendar.received_on(decided) if decided else None,
+        calendar=calendar,
+        today=today,
+    )
+
+
+def remind_objections(
+    session: Session, *, calendar: WorkingCalendar, today: date
+) -> list[str]:
+    """Email the atasan PPID about every open objection due soon or overdue,
+    once a day; the numbers reminded of."""
+    waiting = session.scalars(
+        select(Objection)
+        .where(
+            Objection.state == "submitted",
+            or_(Objection.reminded_on.is_(None), Objection.reminded_on < today),
+        )
+        .order_by(Objection.id)
+    ).all()
+    reminded = []
+    for objection in waiting:
+        state = objection_flags(objection, calendar, today)
+        if not state:
+            continue
+        overdue = "overdue" in state
+        if notify.objection_reminder(session, objection, overdue=overdue, today=today):
+            reminded.append(objection.number)
+        objection.reminded_on = today
+    return reminded
 
 
 # --- the atasan PPID's decision ------------------------------------------------------

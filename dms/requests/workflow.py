@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -184,16 +184,30 @@ def list_requests(
 def flags(found: InformationRequest, calendar: WorkingCalendar, today: date) -> set:
     """'overdue' when open past its deadline; 'due_soon' within two working days;
     'answered_late' when the answer came after the deadline."""
-    due = found.effective_due_on
-    if found.overdue_on(today):
+    answered = found.answered_at
+    return deadline_flags(
+        found.effective_due_on,
+        is_open=found.state in OPEN_STATES,
+        answered_on=calendar.received_on(answered) if answered else None,
+        calendar=calendar,
+        today=today,
+    )
+
+
+def deadline_flags(
+    due: date,
+    *,
+    is_open: bool,
+    answered_on: date | None,
+    calendar: WorkingCalendar,
+    today: date,
+) -> set:
+    """The flags of anything answered by a deadline (requests, objections)."""
+    if is_open and today > due:
         return {"overdue"}
-    if found.state in OPEN_STATES:
-        if calendar.count(today, due) <= DUE_SOON_DAYS:
-            return {"due_soon"}
-        return set()
-    if found.answered_at is not None and (
-        calendar.received_on(found.answered_at) > due
-    ):
+    if is_open:
+        return {"due_soon"} if calendar.count(today, due) <= DUE_SOON_DAYS else set()
+    if answered_on is not None and answered_on > due:
         return {"answered_late"}
     return set()
 
@@ -547,6 +561,8 @@ def close(
 @dataclass
 class ReminderReport:
     reminded: list[str]
+    # Objections the atasan PPID was reminded of (dms.requests.objections).
+    objections: list[str] = field(default_factory=list)
 
 
 def remind(
@@ -577,13 +593,15 @@ def remind(
 
 
 def remind_requests(archive, today: date | None = None) -> ReminderReport:
-    """The daily job: reminders in one transaction."""
+    """The daily job: reminders of requests and objections in one transaction."""
+    from dms.requests.objections import remind_objections
+
+    today = today or archive.settings.local_today()
     with archive.transaction() as session:
-        return remind(
-            session,
-            calendar=working_calendar(session, archive.settings),
-            today=today or archive.settings.local_today(),
-        )
+        calendar = working_calendar(session, archive.settings)
+        report = remind(session, calendar=calendar, today=today)
+        report.objections = remind_objections(session, calendar=calendar, today=today)
+        return report
 
 
 # --- helpers --------------------------------------------------------------------------

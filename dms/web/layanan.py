@@ -403,9 +403,13 @@ def record_objection(number: str):
 @bp.get("/keberatan")
 @roles_required(*READERS)
 def objection_list():
-    with _archive().reading() as db:
+    archive = _archive()
+    with archive.reading() as db:
         found = objections.list_objections(db, actor=_actor(db))
-        return render_template("layanan/objections.html", objections=found)
+        days = working_calendar(db, archive.settings)
+        today = archive.settings.local_today()
+        rows = [(o, objections.objection_flags(o, days, today)) for o in found]
+        return render_template("layanan/objections.html", rows=rows)
 
 
 @bp.get("/keberatan/<number>")
@@ -423,6 +427,9 @@ def objection_page(number: str, error: FormError | None = None, status: int = 20
             error=error,
             values=request.form if error else MultiDict(),
             late={d.id: objections.filed_late(d, days) for d in found.disputes},
+            flags=objections.objection_flags(
+                found, days, archive.settings.local_today()
+            ),
             decision_options=DECISION_OPTIONS,
             dispute_options=DISPUTE_OPTIONS,
             hearing_options=HEARING_OPTIONS,

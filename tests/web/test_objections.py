@@ -532,3 +532,65 @@ def test_the_officer_form_records_several_grounds_and_the_letter_date(
     with archive.reading() as session:
         objection = session.scalar(select(Objection))
         assert objection.grounds == "ad"
+
+
+# --- the atasan's deadlines: flags and reminders ---------------------------------
+
+
+def test_open_objections_are_flagged_and_the_atasan_reminded_once_a_day(
+    client, cast, archive
+):
+    from dms.requests import workflow
+    from dms.requests.objections import objection_flags
+    from tests.web.test_request_workflow import EMAILS, outbox
+
+    give_emails(archive)
+    today = archive.settings.local_today()
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+    late = object_to(client, number, secret, ground="a").get_json()["number"]
+    calm = object_to(client, number, secret, ground="d").get_json()["number"]
+    with archive.transaction() as session:
+        days = working_calendar(session, archive.settings)
+        found = {o.number: o for o in session.scalars(select(Objection))}
+        assert objection_flags(found[calm], days, today) == set()
+        soon = days.subtract(found[calm].due_on, 2)
+        assert objection_flags(found[calm], days, soon) == {"due_soon"}
+        found[late].due_on = today - timedelta(days=1)
+
+    first = workflow.remind_requests(archive, today=today)
+    again = workflow.remind_requests(archive, today=today)
+
+    assert first.objections == [late] and again.objections == []
+    reminders = [m for m in outbox(archive) if m.subject.startswith("TERLAMBAT")]
+    assert [(m.recipient, late in m.subject) for m in reminders] == [
+        (EMAILS["atasan"], True)
+    ]
+    tomorrow = workflow.remind_requests(archive, today=today + timedelta(days=1))
+    assert tomorrow.objections == [late]
+    log_in(client, "atasan")
+    listing = client.get("/ruang-kerja/keberatan").get_data(as_text=True)
+    row = listing.split(late)[2].split("</tr>")[0]
+    assert "Terlambat" in row
+    assert "Terlambat" in client.get(f"/ruang-kerja/keberatan/{late}").get_data(
+        as_text=True
+    )
+
+
+def test_a_decided_objection_is_neither_flagged_nor_reminded(client, cast, archive):
+    from dms.requests import workflow
+
+    give_emails(archive)
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+    objection = object_to(client, number, secret, ground="a").get_json()["number"]
+    decided = client.post(
+        f"/api/v1/objections/{objection}/decide",
+        json={"decision": "rejected", "decision_text": "Pengecualian sah."},
+        headers=cast.auth("atasan"),
+    )
+    assert decided.status_code == 200, decided.get_json()
+    with archive.transaction() as session:
+        session.scalar(select(Objection)).due_on = date(2020, 1, 1)
+
+    report = workflow.remind_requests(archive, today=archive.settings.local_today())
+
+    assert report.objections == []

@@ -1,5 +1,6 @@
 """Deciders see what they decide: the official who signs a penetapan carries
-a NIP and a position (jabatan); an objection may name several Ps. 35 grounds.
+a NIP and a position (jabatan); an objection may name several Ps. 35 grounds,
+and the atasan PPID is reminded of open objections once a day.
 
 Revision ID: 0009
 Revises: 0007
@@ -27,11 +28,13 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("grounds", sa.String(7), nullable=False, server_default="")
         )
+        batch.add_column(sa.Column("reminded_on", sa.Date(), nullable=True))
     op.execute("UPDATE objections SET grounds = ground")
 
 
 def downgrade() -> None:
     with op.batch_alter_table("objections") as batch:
+        batch.drop_column("reminded_on")
         batch.drop_column("grounds")
     with op.batch_alter_table("users") as batch:
         batch.drop_column("position")
