@@ -111,9 +111,14 @@ def _rows(found: InformationRequest, portal_url: str) -> list[tuple[str, str]]:
         ]
     test = found_test(found)
     if test is not None:
+        basis = (
+            "Dasar pengecualian bagian informasi yang tidak diberikan"
+            if found.outcome == "granted_partly"
+            else "Dasar pengecualian"
+        )
         rows += [
             (
-                "Dasar pengecualian",
+                basis,
                 f"UU 14/2008 Pasal 17 huruf {test.ground_letter}"
                 + (f" angka {test.ground_subitem}" if test.ground_subitem else "")
                 + (f"; {test.other_statute}" if test.other_statute else ""),

@@ -74,7 +74,8 @@ OUTCOME_LABELS = {
     "not_documented": "belum didokumentasikan",
     "not_public_information": "bukan permohonan informasi publik",
 }
-GRANTED = ("granted", "granted_partly")
+GRANTED_PARTLY = "granted_partly"
+GRANTED = ("granted", GRANTED_PARTLY)
 
 
 # --- who handles what -----------------------------------------------------------------
@@ -476,16 +477,20 @@ def _public_documents(session: Session, documents: Iterable[Any]) -> list[Docume
 
 
 def _refusal_test(session: Session, actor, outcome: str, value: Any):
-    """The approved consequence test behind a refusal as exempt, or None. Only a
-    test whose document the officer may see in full is found; any other is
-    'not found' with the same message, whatever it says."""
-    if not outcome.startswith("refused_exempt_"):
+    """The approved consequence test behind a refusal as exempt, or behind the
+    withheld part of a partial grant (its notice states the Ps. 17 basis); None
+    for other outcomes. Only a test whose document the officer may see in full
+    is found; any other is 'not found' with the same message."""
+    partly = outcome == GRANTED_PARTLY
+    if not (partly or outcome.startswith("refused_exempt_")):
         return None
-    letter = outcome[-1]
     if value in (None, ""):
         raise ValidationError(
-            "Penolakan karena dikecualikan harus merujuk lembar uji konsekuensi "
-            "yang telah disetujui.",
+            "Pengabulan sebagian harus merujuk lembar uji konsekuensi yang telah "
+            "disetujui untuk bagian yang dikecualikan (Pasal 17)."
+            if partly
+            else "Penolakan karena dikecualikan harus merujuk lembar uji "
+            "konsekuensi yang telah disetujui.",
             "consequence_test",
         )
     test = find_test(session, value, "consequence_test")
@@ -496,7 +501,8 @@ def _refusal_test(session: Session, actor, outcome: str, value: Any):
         or not sees_unpublished(actor, test.document)
     ):
         raise ValidationError(TEST_NOT_FOUND, "consequence_test")
-    if test.ground_letter != letter:
+    letter = outcome[-1]
+    if not partly and test.ground_letter != letter:
         raise ValidationError(
             f"Uji konsekuensi {test.number} berdasar Pasal 17 huruf "
             f"{test.ground_letter}, bukan huruf {letter}.",

@@ -426,21 +426,66 @@ def test_bad_or_unarisen_grounds_are_refused_and_nothing_is_stored(
         assert session.scalars(select(Objection)).all() == []
 
 
-def test_ground_a_is_open_to_a_request_granted_in_part(client, cast, archive):
+def partly_granted(client, cast, archive, **answer):
+    """A request granted in part, its exempt rest withheld under Ps. 17 huruf h;
+    (number, secret, the answer's response)."""
+    document_id = upload(client, cast, "dinkes", title="Data pasien").get_json()["id"]
+    test_id = make_exempt(client, cast, document_id)
+    test_number = client.get(
+        f"/api/v1/consequence-tests/{test_id}", headers=cast.auth("utama")
+    ).get_json()["number"]
     number, secret = file_now(archive)
+    body = {
+        "outcome": "granted_partly",
+        "answer_text": "Lampiran data pribadi dihitamkan.",
+        "consequence_test": test_number,
+        **answer,
+    }
     answered = client.post(
-        f"/api/v1/requests/{number}/answer",
-        json={
-            "outcome": "granted_partly",
-            "answer_text": "Lampiran data pribadi dihitamkan.",
-        },
-        headers=cast.auth("utama"),
+        f"/api/v1/requests/{number}/answer", json=body, headers=cast.auth("utama")
     )
+    return number, secret, answered
+
+
+def test_ground_a_is_open_to_a_request_granted_in_part(client, cast, archive):
+    number, secret, answered = partly_granted(client, cast, archive)
     assert answered.status_code == 200, answered.get_json()
 
     filed = object_to(client, number, secret, ground="a")
 
     assert filed.status_code == 201, filed.get_json()
+
+
+def test_the_notice_of_a_partial_grant_states_the_basis_of_the_withheld_part(
+    client, cast, archive
+):
+    from io import BytesIO
+
+    from pdfminer.high_level import extract_text
+
+    number, secret, answered = partly_granted(client, cast, archive)
+    assert answered.status_code == 200, answered.get_json()
+
+    notice = client.get(f"/permohonan/{number}/pemberitahuan.pdf?kunci={secret}")
+
+    text = " ".join(extract_text(BytesIO(notice.data)).split())
+    assert "dikabulkan sebagian" in text
+    assert "Dasar pengecualian bagian informasi yang tidak diberikan" in text
+    assert "UU 14/2008 Pasal 17 huruf h angka 2" in text
+
+
+def test_a_partial_grant_without_its_approved_test_is_refused(client, cast, archive):
+    number, _secret, answered = partly_granted(
+        client, cast, archive, consequence_test=None
+    )
+
+    assert answered.status_code == 422
+    assert answered.get_json()["error"]["field"] == "consequence_test"
+    with archive.reading() as session:
+        found = session.scalar(
+            select(InformationRequest).where(InformationRequest.number == number)
+        )
+        assert found.state == "submitted" and found.outcome is None
 
 
 def answered_days_ago(archive, number: str, days: int) -> None:
