@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dms.db import Base, UTCDateTime, one_of, utcnow
+from dms.documents.models import User
 
 NATIONAL = "national"
 CUTI_BERSAMA = "cuti_bersama"
@@ -314,6 +315,8 @@ class Objection(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     request: Mapped[InformationRequest | None] = relationship()
+    # The atasan PPID who answered: the tanggapan is signed in their name.
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     disputes: Mapped[list[Dispute]] = relationship(
         back_populates="objection", order_by="Dispute.id"
     )

@@ -51,6 +51,7 @@ from dms.web.keberatan import (
     GROUND_OPTIONS,
     OBJECTION_STATE_LABELS,
     objection_fields,
+    send_tanggapan,
 )
 from dms.web.permohonan import (
     DELIVERY_LABELS,
@@ -437,6 +438,15 @@ def objection_page(number: str, error: FormError | None = None, status: int = 20
             today=archive.settings.local_today(),
         )
     return page, status
+
+
+@bp.get("/keberatan/<number>/tanggapan.pdf")
+@roles_required(*READERS)
+def objection_tanggapan(number: str):
+    archive = _archive()
+    with archive.reading() as db:
+        found = objections.get_objection(db, actor=_actor(db), number=number)
+        return send_tanggapan(archive, db, found)
 
 
 def _on_objection(number: str, form: str, apply):

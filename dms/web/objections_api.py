@@ -85,6 +85,25 @@ def get_objection(registration: str):
         )
 
 
+@bp.get("/objections/<registration>/response.pdf")
+@check_limit()
+def response_pdf(registration: str):
+    """The atasan PPID's written answer (tanggapan): officers with a token, or
+    the objector with ?secret=."""
+    from dms.web.keberatan import send_tanggapan
+
+    archive = _archive()
+    with archive.reading() as db:
+        actor = current_actor(db)
+        if actor is None:
+            found = objections.objection_status(
+                db, number=registration, secret=request.args.get("secret", "")
+            )
+        else:
+            found = objections.get_objection(db, actor=actor, number=registration)
+        return send_tanggapan(archive, db, found)
+
+
 @bp.post("/objections/<registration>/decide")
 def decide(registration: str):
     number = registration
@@ -200,6 +219,10 @@ def objection_json(found, *, personal: bool | None) -> dict[str, Any]:
         "decided_at": found.decided_at.isoformat() if found.decided_at else None,
         "url": url_for("objections_api.get_objection", registration=found.number),
     }
+    if found.decided_at:
+        body["response_url"] = url_for(
+            "objections_api.response_pdf", registration=found.number
+        )
     if personal is not None:
         body["objector"] = {"name": found.name}
     if personal:
@@ -306,6 +329,25 @@ def openapi_paths() -> dict[str, Any]:
                 "summary": "An objection: officers with a token, or ?secret=",
                 "parameters": [OBJECTION_NUMBER],
                 "responses": {"200": found, **_errors("404")},
+            }
+        },
+        "/objections/{number}/response.pdf": {
+            "get": {
+                "summary": "The atasan PPID's written answer (tanggapan) as a PDF "
+                "letter, dated on the local day of the decision and signed with "
+                "the atasan's name, NIP and position: officers with a token, or "
+                "the objector with ?secret=; 404 before the decision",
+                "parameters": [
+                    OBJECTION_NUMBER,
+                    {"name": "secret", "in": "query", "schema": text},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The PDF",
+                        "content": {"application/pdf": {}},
+                    },
+                    **_errors("404"),
+                },
             }
         },
         "/objections/{number}/decide": {

@@ -639,3 +639,74 @@ def test_a_decided_objection_is_neither_flagged_nor_reminded(client, cast, archi
     report = workflow.remind_requests(archive, today=archive.settings.local_today())
 
     assert report.objections == []
+
+
+# --- the tanggapan letter ----------------------------------------------------------
+
+
+def test_the_atasans_answer_produces_a_signed_and_dated_tanggapan_letter(
+    client, cast, archive
+):
+    from io import BytesIO
+    from zoneinfo import ZoneInfo
+
+    from pdfminer.high_level import extract_text
+
+    from dms.classification.registers import indonesian_date
+    from dms.documents import accounts
+    from dms.documents.access import SYSTEM
+
+    nip, position = "197001011990031001", "Sekretaris Daerah"
+    with archive.transaction() as session:
+        accounts.set_official(
+            session, actor=SYSTEM, username="atasan", nip=nip, position=position
+        )
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+    filed = object_to(client, number, secret, ground=None, grounds=["a", "d"])
+    objection, objection_secret = filed.get_json()["number"], filed.get_json()["secret"]
+    public = f"/keberatan/status/{objection}/tanggapan.pdf?kunci={objection_secret}"
+    api = f"/api/v1/objections/{objection}/response.pdf"
+    assert client.get(public).status_code == 404  # not answered yet
+    decided = client.post(
+        f"/api/v1/objections/{objection}/decide",
+        json={"decision": "rejected", "decision_text": "Pengecualian huruf h sah."},
+        headers=cast.auth("atasan"),
+    )
+    assert decided.status_code == 200
+    assert decided.get_json()["response_url"] == api
+    with archive.reading() as session:
+        decided_at = session.scalar(select(Objection)).decided_at
+    local = decided_at.astimezone(ZoneInfo(archive.settings.timezone)).date()
+
+    letter = client.get(public)
+
+    assert letter.status_code == 200 and letter.mimetype == "application/pdf"
+    text = " ".join(extract_text(BytesIO(letter.data)).split())
+    for expected in (
+        "ATASAN PPID UTAMA",
+        "TANGGAPAN ATAS KEBERATAN",
+        objection,
+        number,
+        "keberatan ditolak",
+        "Pengecualian huruf h sah.",
+        "huruf a:",
+        "huruf d:",
+        indonesian_date(local),
+        nip,
+        position,
+        "Komisi Informasi",
+        "************0001",
+    ):
+        assert expected in text, expected
+    assert NIK not in text and "PPID PPID" not in text
+    status = client.get(f"/keberatan/status/{objection}?kunci={objection_secret}")
+    assert "tanggapan.pdf" in status.get_data(as_text=True)
+    assert client.get(f"{api}?secret={objection_secret}").status_code == 200
+    assert client.get(f"{api}?secret=salah").status_code == 404
+    assert client.get(api, headers=cast.auth("utama")).status_code == 200
+    assert client.get(api, headers=cast.auth("bpbd")).status_code == 404
+    log_in(client, "atasan")
+    page = client.get(f"/ruang-kerja/keberatan/{objection}").get_data(as_text=True)
+    assert f"/ruang-kerja/keberatan/{objection}/tanggapan.pdf" in page
+    officer = client.get(f"/ruang-kerja/keberatan/{objection}/tanggapan.pdf")
+    assert officer.status_code == 200 and officer.data[:5] == b"%PDF-"
