@@ -60,12 +60,8 @@ def list_objections():
     with _archive().reading() as db:
         actor = _officer(db)
         found = objections.list_objections(db, actor=actor)
-        return jsonify(
-            objections=[
-                objection_json(o, personal=objections.sees_objector(actor, o))
-                for o in found
-            ]
-        )
+        deadlines = _deadlines(db)
+        return jsonify(objections=[_officer_json(actor, o, *deadlines) for o in found])
 
 
 @bp.get("/objections/<registration>")
@@ -80,9 +76,7 @@ def get_objection(registration: str):
             )
             return jsonify(objection_json(found, personal=None))
         found = objections.get_objection(db, actor=actor, number=number)
-        return jsonify(
-            objection_json(found, personal=objections.sees_objector(actor, found))
-        )
+        return jsonify(_officer_json(actor, found, *_deadlines(db)))
 
 
 @bp.get("/objections/<registration>/response.pdf")
@@ -183,15 +177,10 @@ def _step(action, status: int = 200):
     archive = _archive()
     with archive.transaction() as db:
         actor = _officer(db)
-        found = action(
-            db,
-            actor,
-            working_calendar(db, archive.settings),
-            archive.settings.local_today(),
-        )
+        days, today = _deadlines(db)
+        found = action(db, actor, days, today)
         db.flush()
-        personal = objections.sees_objector(actor, found)
-        return jsonify(objection_json(found, personal=personal)), status
+        return jsonify(_officer_json(actor, found, days, today)), status
 
 
 def _officer(db):
@@ -199,6 +188,19 @@ def _officer(db):
     if actor is None:
         raise Unauthenticated("Masuk dengan token petugas PPID.")
     return actor
+
+
+def _deadlines(db):
+    """The working-day calendar and the local today, for the deadline flags."""
+    settings = _archive().settings
+    return working_calendar(db, settings), settings.local_today()
+
+
+def _officer_json(actor, found, days, today) -> dict[str, Any]:
+    """What an officer sees, with the deadline flags of the atasan's answer."""
+    body = objection_json(found, personal=objections.sees_objector(actor, found))
+    body["flags"] = sorted(objections.objection_flags(found, days, today))
+    return body
 
 
 def objection_json(found, *, personal: bool | None) -> dict[str, Any]:
@@ -320,7 +322,8 @@ def openapi_paths() -> dict[str, Any]:
                 },
             },
             "get": {
-                "summary": "Officers: the objections they may read",
+                "summary": "Officers: the objections they may read, each with "
+                "its deadline `flags` (overdue, due_soon, answered_late)",
                 "responses": {"200": found, **_errors("401")},
             },
         },

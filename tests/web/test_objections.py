@@ -602,6 +602,10 @@ def test_open_objections_are_flagged_and_the_atasan_reminded_once_a_day(
         assert objection_flags(found[calm], days, soon) == {"due_soon"}
         found[late].due_on = today - timedelta(days=1)
 
+    listed = client.get("/api/v1/objections", headers=cast.auth("atasan"))
+    flagged = {o["number"]: o["flags"] for o in listed.get_json()["objections"]}
+    assert flagged == {late: ["overdue"], calm: []}
+
     first = workflow.remind_requests(archive, today=today)
     again = workflow.remind_requests(archive, today=today)
 
