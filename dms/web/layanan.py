@@ -547,7 +547,7 @@ def service_summary() -> dict[str, int]:
         ).all()
         flagged = [workflow.flags(r, days, today) for r in found]
         waiting = [
-            o
+            objections.objection_flags(o, days, today)
             for o in objections.list_objections(db, actor=actor)
             if o.state == "submitted"
         ]
@@ -556,7 +556,8 @@ def service_summary() -> dict[str, int]:
             "overdue": sum("overdue" in f for f in flagged),
             "due_soon": sum("due_soon" in f for f in flagged),
             "objections": len(waiting),
-            "objections_overdue": sum(o.due_on < today for o in waiting),
+            "objections_overdue": sum("overdue" in f for f in waiting),
+            "objections_due_soon": sum("due_soon" in f for f in waiting),
         }
 
 

@@ -617,6 +617,9 @@ def test_open_objections_are_flagged_and_the_atasan_reminded_once_a_day(
     tomorrow = workflow.remind_requests(archive, today=today + timedelta(days=1))
     assert tomorrow.objections == [late]
     log_in(client, "atasan")
+    dashboard = client.get("/ruang-kerja").get_data(as_text=True)
+    assert "Keberatan menunggu tanggapan: <strong>2</strong>" in dashboard
+    assert "1 melewati batas waktu" in dashboard
     listing = client.get("/ruang-kerja/keberatan").get_data(as_text=True)
     row = listing.split(late)[2].split("</tr>")[0]
     assert "Terlambat" in row
