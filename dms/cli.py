@@ -299,7 +299,11 @@ def user() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin")
 @click.option("--name", "display_name", default="")
 @click.option("--email", default="")
-def user_add(username, role, org_slug, password_stdin, display_name, email) -> None:
+@click.option("--nip", default="", help="The official's NIP (18 digits)")
+@click.option("--position", default="", help="The official's position (jabatan)")
+def user_add(
+    username, role, org_slug, password_stdin, display_name, email, nip, position
+) -> None:
     """Add a user (without --password-stdin the user signs in with API tokens only)."""
     from dms.documents import accounts
     from dms.documents.access import SYSTEM
@@ -315,8 +319,26 @@ def user_add(username, role, org_slug, password_stdin, display_name, email) -> N
             password=password,
             display_name=display_name,
             email=email,
+            nip=nip,
+            position=position,
         )
     click.echo(f"dms: user {username} added as {role}")
+
+
+@user.command("official")
+@click.argument("username")
+@click.option("--nip", default="", help="18 digits; empty clears it")
+@click.option("--position", default="", help="The position (jabatan)")
+def user_official(username: str, nip: str, position: str) -> None:
+    """Set the NIP and position an official signs a penetapan with."""
+    from dms.documents import accounts
+    from dms.documents.access import SYSTEM
+
+    with _archive() as archive, archive.transaction() as session:
+        accounts.set_official(
+            session, actor=SYSTEM, username=username, nip=nip, position=position
+        )
+    click.echo(f"dms: user {username} signs as {position or '-'} (NIP {nip or '-'})")
 
 
 @main.group()

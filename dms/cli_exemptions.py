@@ -90,7 +90,8 @@ def penetapan(test_id: int, output: Path) -> None:
     from dms.documents.access import SYSTEM
 
     with _archive() as archive, archive.reading() as session:
-        pdf = penetapan_pdf(get_test(session, actor=SYSTEM, test_id=test_id))
+        test = get_test(session, actor=SYSTEM, test_id=test_id)
+        pdf = penetapan_pdf(test, timezone=archive.settings.timezone)
     try:
         output.write_bytes(pdf.getvalue())
     except OSError as exc:

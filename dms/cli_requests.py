@@ -107,6 +107,9 @@ def remind() -> None:
     click.echo(f"dms: {len(report.reminded)} permohonan diingatkan")
     for number in report.reminded:
         click.echo(f"  {number}")
+    click.echo(f"dms: {len(report.objections)} keberatan diingatkan")
+    for number in report.objections:
+        click.echo(f"  {number}")
 
 
 COMMANDS: list[click.Command] = [requests_group]

@@ -51,6 +51,14 @@ USERS = [
     ("bpkad", PPID_PELAKSANA, "bpkad", "Agus Wijaya (PPID BPKAD)"),
 ]
 
+# The atasan PPID signs the penetapan with a NIP and a position (jabatan).
+DEMO_OFFICIALS = {
+    "atasan": {
+        "nip": "197001011990031001",
+        "position": "Sekretaris Daerah Provinsi Nusa Mandiri",
+    },
+}
+
 
 @dataclass(frozen=True)
 class DemoDocument:
@@ -258,6 +266,7 @@ def load_demo(archive: Archive, echo=print) -> None:
                     password=DEMO_PASSWORD,
                     display_name=display_name,
                     email=f"{username}@demo.invalid",
+                    **DEMO_OFFICIALS.get(username, {}),
                 )
     added = sum(_add_document(archive, doc) for doc in DOCUMENTS)
     _add_second_version(archive)

@@ -161,6 +161,8 @@ class Jobs:
         report = remind_requests(self.archive)
         if report.reminded:
             log.info("reminded officers of %d request(s)", len(report.reminded))
+        if report.objections:
+            log.info("reminded the atasan of %d objection(s)", len(report.objections))
         return report
 
     def _publish_semester_summary(self):

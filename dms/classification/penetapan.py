@@ -1,14 +1,19 @@
 """The penetapan (Perki 1/2017 Ps. 4(4)) as a PDF, generated from an approved test.
 
 It states at least the classification, the PPID official who decided, the public
-body and unit, the period, the reasons, place and date.
+body and unit, the period, the reasons, place and date. It is dated on the day
+of approval in the archive's time zone and signed by the atasan PPID who
+approved (name, NIP, position). Before the approval the atasan reads a draft of
+it, marked DRAFT and dated on the local today.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date
 from xml.sax.saxutils import escape
+from zoneinfo import ZoneInfo
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
@@ -20,6 +25,7 @@ from dms.classification.models import (
     EXEMPT_PART,
     EXEMPT_WHOLE,
     PERIOD_INDEFINITE,
+    RECORDED,
     ConsequenceTest,
 )
 from dms.classification.registers import (
@@ -27,7 +33,10 @@ from dms.classification.registers import (
     indonesian_date,
     legal_basis,
 )
+from dms.documents.accounts import ppid_title
 from dms.errors import InvalidTransition
+
+DRAFT_MARK = "DRAFT"
 
 CLASSIFICATIONS = {
     EXEMPT_WHOLE: "Informasi yang dikecualikan (seluruhnya)",
@@ -46,26 +55,94 @@ def period_text(test: ConsequenceTest) -> str:
     return exemption_period(test)
 
 
-def penetapan_pdf(test: ConsequenceTest) -> io.BytesIO:
-    """The penetapan of an approved test, as PDF bytes."""
+@dataclass(frozen=True)
+class Sheet:
+    """What the penetapan is printed from besides the test itself."""
+
+    dated: date
+    # The atasan PPID who signs: the approver, or the reader of a draft.
+    official: object | None
+    draft: bool
+    body: str
+    title: str
+    unit: str
+
+
+def penetapan_pdf(test: ConsequenceTest, *, timezone: str) -> io.BytesIO:
+    """The penetapan of an approved test, dated on the local day of approval."""
     if test.state != APPROVED:
         raise InvalidTransition(
             "Penetapan baru tersedia setelah uji konsekuensi disetujui."
         )
+    dated = test.decided_at.astimezone(ZoneInfo(timezone)).date()
+    sheet = Sheet(
+        dated=dated,
+        official=test.decided_by,
+        draft=False,
+        body=test.subject_body,
+        title=test.subject_title or test.document.title,
+        unit=test.subject_unit,
+    )
+    return _pdf(test, sheet)
+
+
+def draft_penetapan_pdf(
+    test: ConsequenceTest, *, today: date, official=None
+) -> io.BytesIO:
+    """The penetapan as it would read if `official` approved the recorded test
+    `today` (the archive's local date), marked DRAFT."""
+    if test.state != RECORDED:
+        raise InvalidTransition(
+            "Draf penetapan tersedia untuk uji yang sudah dicatat dan menunggu "
+            "keputusan atasan PPID."
+        )
+    from dms.classification.exemptions import public_body_name
+
+    document = test.document
+    sheet = Sheet(
+        dated=today,
+        official=official,
+        draft=True,
+        body=public_body_name(document),
+        title=document.title,
+        unit=document.dip_unit or document.organisation.name,
+    )
+    return _pdf(test, sheet)
+
+
+def _pdf(test: ConsequenceTest, sheet: Sheet) -> io.BytesIO:
     buffer = io.BytesIO()
-    sheet = SimpleDocTemplate(
+    prefix = f"{DRAFT_MARK} " if sheet.draft else ""
+    document = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=2.5 * cm,
         rightMargin=2 * cm,
         topMargin=2 * cm,
         bottomMargin=2 * cm,
-        title=f"Penetapan {test.number}",
-        author=_body_name(test),
+        title=f"{prefix}Penetapan {test.number}",
+        author=ppid_title(sheet.body),
     )
-    sheet.build(_story(test))
+    mark = _watermark if sheet.draft else _no_mark
+    document.build(_story(test, sheet), onFirstPage=mark, onLaterPages=mark)
     buffer.seek(0)
     return buffer
+
+
+def _watermark(canvas, document) -> None:
+    """A large grey DRAFT across every page of a draft."""
+    canvas.saveState()
+    canvas.setFont("Helvetica-Bold", 96)
+    canvas.setFillGray(0.85)
+    width, height = A4
+    canvas.translate(width / 2, height / 2)
+    canvas.rotate(45)
+    canvas.drawCentredString(0, 0, DRAFT_MARK)
+    canvas.restoreState()
+
+
+def _no_mark(canvas, document) -> None:
+    return None
 
 
 def _styles():
@@ -77,12 +154,14 @@ def _styles():
     return base["Normal"], centred, heading
 
 
-def _story(test: ConsequenceTest) -> list:
+def _story(test: ConsequenceTest, sheet: Sheet) -> list:
     normal, centred, heading = _styles()
-    body = _body_name(test)
-    decided = test.decided_at.date() if test.decided_at else date.today()
-    story = [
-        Paragraph(f"PENETAPAN PPID {_p(body).upper()}", heading),
+    ppid = _p(ppid_title(sheet.body))
+    story = []
+    if sheet.draft:
+        story.append(Paragraph(f"{DRAFT_MARK} — belum disetujui atasan PPID", heading))
+    story += [
+        Paragraph(f"PENETAPAN {ppid.upper()}", heading),
         Paragraph(f"NOMOR {_p(test.number or '-')}", centred),
         Paragraph("TENTANG", centred),
         Paragraph("PENETAPAN KLASIFIKASI INFORMASI PUBLIK", heading),
@@ -90,28 +169,29 @@ def _story(test: ConsequenceTest) -> list:
         Paragraph(
             "Menimbang hasil uji konsekuensi "
             f"tanggal {_p(_day(test.test_date))} di {_p(test.place)} sesuai UU 14/2008 "
-            "Pasal 17 dan Pasal 19, PP 61/2010, serta Perki 1/2017, PPID "
-            f"{_p(body)} menetapkan:",
+            "Pasal 17 dan Pasal 19, PP 61/2010, serta Perki 1/2017, "
+            f"{ppid} menetapkan:",
             normal,
         ),
         Spacer(1, 0.3 * cm),
-        _table(test, normal),
+        _table(test, sheet, normal),
         Spacer(1, 0.6 * cm),
         Paragraph(
             f"Ditetapkan di {_p(test.place)} pada tanggal "
-            f"{_p(indonesian_date(decided))}.",
+            f"{_p(indonesian_date(sheet.dated))}.",
             normal,
         ),
         Spacer(1, 0.3 * cm),
-        Paragraph(_signatures(test), normal),
+        Paragraph(_signatures(test, sheet), normal),
+        Spacer(1, 0.6 * cm),
+        Paragraph(_official_block(sheet.official), normal),
     ]
     return story
 
 
-def _table(test: ConsequenceTest, normal) -> Table:
-    document = test.document
+def _table(test: ConsequenceTest, sheet: Sheet, normal) -> Table:
     rows = [
-        ("Informasi", test.subject_title or document.title),
+        ("Informasi", sheet.title),
         ("Informasi yang diuji", test.specific_information),
         ("Sumber dokumen", test.source_documents),
         ("Klasifikasi", CLASSIFICATIONS.get(test.decision or "", "-")),
@@ -119,8 +199,8 @@ def _table(test: ConsequenceTest, normal) -> Table:
         ("Konsekuensi apabila dibuka", test.consequence_if_opened),
         ("Pertimbangan kepentingan publik", test.consequence_if_closed),
         ("Jangka waktu pengecualian", period_text(test)),
-        ("Badan publik", _body_name(test)),
-        ("Unit yang menguasai", test.subject_unit),
+        ("Badan publik", sheet.body),
+        ("Unit yang menguasai", sheet.unit),
         ("Peserta pengujian", "; ".join(test.participants or []) or "-"),
     ]
     data = [
@@ -139,9 +219,9 @@ def _table(test: ConsequenceTest, normal) -> Table:
     return table
 
 
-def _signatures(test: ConsequenceTest) -> str:
+def _signatures(test: ConsequenceTest, sheet: Sheet) -> str:
     recorder = _person(test.recorded_by)
-    approver = _person(test.decided_by)
+    approver = "(belum)" if sheet.draft else _person(test.decided_by)
     return (
         f"Dicatat oleh PPID: <b>{_p(recorder)}</b><br/>"
         f"Disetujui oleh atasan PPID: <b>{_p(approver)}</b>"
@@ -154,8 +234,15 @@ def _person(user) -> str:
     return user.display_name or user.username
 
 
-def _body_name(test: ConsequenceTest) -> str:
-    return test.subject_body
+def _official_block(user) -> str:
+    """Where the atasan PPID signs: position, name and NIP."""
+    if user is None:
+        return "Atasan PPID<br/><br/><br/><b>(nama)</b><br/>NIP -"
+    position = user.position or "Atasan PPID"
+    return (
+        f"{_p(position)}<br/><br/><br/><b>{_p(_person(user))}</b><br/>"
+        f"NIP {_p(user.nip or '-')}"
+    )
 
 
 def _day(value: date | None) -> str:

@@ -101,6 +101,8 @@ def add_user(
     password: str | None = None,
     display_name: str = "",
     email: str = "",
+    nip: str = "",
+    position: str = "",
 ) -> User:
     """Add a user with a role; a Pelaksana must belong to an organisation."""
     if not USERNAME_PATTERN.match(username or ""):
@@ -115,12 +117,15 @@ def add_user(
     if find_user(session, username) is not None:
         raise Conflict(f"Pengguna '{username}' sudah ada.")
     organisation = _user_organisation(session, role, org_slug)
+    nip, position = _official(nip, position)
     user = User(
         username=username,
         role=role,
         organisation=organisation,
         display_name=display_name or username,
         email=email,
+        nip=nip,
+        position=position,
         password_hash=_hash_password(password) if password else "",
     )
     session.add(user)
@@ -132,6 +137,44 @@ def add_user(
         after={"username": username, "role": role, "org": org_slug},
     )
     return user
+
+
+def set_official(
+    session: Session, *, actor, username: str, nip: str, position: str
+) -> User:
+    """The NIP and position (jabatan) an official signs with; the administrator
+    (or the operator at the command line) keeps them."""
+    if actor is not SYSTEM and (
+        actor is None or not actor.is_active or actor.role != ADMIN
+    ):
+        raise Forbidden("Hanya administrator yang dapat mengubah data pejabat.")
+    user = find_user(session, username) if USERNAME_PATTERN.match(username) else None
+    if user is None:
+        raise NotFound(f"Pengguna '{username[:64]}' tidak ditemukan.")
+    nip, position = _official(nip, position)
+    before = {"nip": user.nip, "position": user.position}
+    if before != {"nip": nip, "position": position}:
+        user.nip, user.position = nip, position
+        audit.record(
+            session,
+            actor,
+            "user.official",
+            user,
+            before=before,
+            after={"nip": nip, "position": position},
+        )
+    return user
+
+
+def _official(nip: str | None, position: str | None) -> tuple[str, str]:
+    """A NIP is 18 digits (spaces between its groups are dropped)."""
+    digits = "".join((nip or "").split())
+    if digits and not (digits.isascii() and digits.isdigit() and len(digits) == 18):
+        raise ValidationError("NIP terdiri atas 18 angka.", "nip")
+    position = " ".join((position or "").split())
+    if len(position) > 255:
+        raise ValidationError("Jabatan paling banyak 255 karakter.", "position")
+    return digits, position
 
 
 def _user_organisation(session, role: str, org_slug: str | None):
@@ -464,3 +507,12 @@ def deactivate_user(session: Session, *, actor, username: str) -> User:
             after={"is_active": False, "tokens_revoked": revoked},
         )
     return user
+
+
+def ppid_title(body: str) -> str:
+    """The PPID of a public body, naming it once: "PPID Dinas X", but "PPID Utama
+    Provinsi Y" as it is (organisation names often carry the word already)."""
+    body = " ".join((body or "").split())
+    if re.search(r"\bPPID\b", body, re.IGNORECASE):
+        return body
+    return f"PPID {body}".strip()

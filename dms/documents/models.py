@@ -81,6 +81,9 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(255), default="")
     email: Mapped[str] = mapped_column(String(255), default="")
+    # An official's NIP and position (jabatan), printed where they sign.
+    nip: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    position: Mapped[str] = mapped_column(String(255), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     role: Mapped[str] = mapped_column(String(32))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))

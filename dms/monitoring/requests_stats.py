@@ -431,7 +431,8 @@ def _objections(session: Session, period: _Period):
 def _count_objection(rows, by_ground, objection: Objection, calendar) -> None:
     month = objection.received_at.astimezone(calendar.zone).month
     rows[month].objections += 1
-    by_ground[month][objection.ground] += 1
+    # An objection on several grounds counts once under each of them.
+    by_ground[month].update(objection.ground_list)
     if objection.decided_at is not None:
         rows[month].objections_decided += 1
         rows[month].objection_working_days += calendar.count(

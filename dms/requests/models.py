@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dms.db import Base, UTCDateTime, one_of, utcnow
+from dms.documents.models import User
 
 NATIONAL = "national"
 CUTI_BERSAMA = "cuti_bersama"
@@ -287,7 +288,9 @@ class Objection(Base):
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("information_requests.id"), index=True
     )
+    # The first of its grounds; `grounds` holds all of them, in order ("ace").
     ground: Mapped[str] = mapped_column(String(1))
+    grounds: Mapped[str] = mapped_column(String(7), default="", server_default="")
     reasons: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     channel: Mapped[str] = mapped_column(String(16))
@@ -301,6 +304,8 @@ class Objection(Base):
     state: Mapped[str] = mapped_column(String(16), default="submitted")
     # Frozen at receipt: 30 working days for the atasan PPID's decision.
     due_on: Mapped[date] = mapped_column(Date)
+    # The last day the atasan PPID was reminded of it (once a day at most).
+    reminded_on: Mapped[date | None] = mapped_column(Date)
     decision: Mapped[str | None] = mapped_column(String(16))
     decision_text: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -310,9 +315,17 @@ class Objection(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     request: Mapped[InformationRequest | None] = relationship()
+    # The atasan PPID who answered: the tanggapan is signed in their name.
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
     disputes: Mapped[list[Dispute]] = relationship(
         back_populates="objection", order_by="Dispute.id"
     )
+
+    @property
+    def ground_list(self) -> list[str]:
+        """Every Ps. 35(1) ground the objection names (rows from before 0009
+        name one, in `ground`)."""
+        return list(self.grounds or self.ground)
 
 
 DISPUTE_STATES = ("filed", "hearing", "decided", "withdrawn")

@@ -15,6 +15,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Spacer
 
 from dms.classification.registers import indonesian_date
+from dms.documents.accounts import ppid_title
 from dms.requests.models import InformationRequest
 from dms.requests.receipt import (
     DELIVERY_LABELS,
@@ -51,7 +52,7 @@ def _story(found, body: str, timezone: str, portal_url: str) -> list:
     answered = found.answered_at.astimezone(zone).date()
     received = found.received_at.astimezone(zone).date()
     story = [
-        Paragraph(f"PPID {_p(body).upper()}", heading),
+        Paragraph(_p(ppid_title(body)).upper(), heading),
         Paragraph("PEMBERITAHUAN TERTULIS", heading),
         Paragraph(f"Atas permohonan nomor <b>{_p(found.number)}</b>", centred),
         Spacer(1, 0.5 * cm),
@@ -110,9 +111,14 @@ def _rows(found: InformationRequest, portal_url: str) -> list[tuple[str, str]]:
         ]
     test = found_test(found)
     if test is not None:
+        basis = (
+            "Dasar pengecualian bagian informasi yang tidak diberikan"
+            if found.outcome == "granted_partly"
+            else "Dasar pengecualian"
+        )
         rows += [
             (
-                "Dasar pengecualian",
+                basis,
                 f"UU 14/2008 Pasal 17 huruf {test.ground_letter}"
                 + (f" angka {test.ground_subitem}" if test.ground_subitem else "")
                 + (f"; {test.other_statute}" if test.other_statute else ""),

@@ -169,6 +169,28 @@ def reminder(session: Session, found, *, overdue: bool, today: date) -> int:
     )
 
 
+def objection_reminder(session: Session, objection, *, overdue: bool, today: date):
+    """To the atasan PPID: an objection due soon, or overdue; how many sent."""
+    when = _date(objection.due_on)
+    subject = (
+        f"TERLAMBAT: keberatan {objection.number} melewati batas waktu {when}"
+        if overdue
+        else f"Pengingat: keberatan {objection.number} jatuh tempo {when}"
+    )
+    return _send_all(
+        session,
+        _officers(session, roles=(ATASAN_PPID,)),
+        subject,
+        (
+            f"Keberatan {objection.number} belum ditanggapi. Batas waktu tanggapan "
+            f"tertulis atasan PPID: {when} (30 hari kerja).\n\n"
+            f"Tanggapi di: {site_url()}/ruang-kerja/keberatan/{objection.number}"
+            + SIGNATURE
+        ),
+        f"objection.remind {objection.number} {today.isoformat()}",
+    )
+
+
 def objection_filed(session: Session, objection, secret: str) -> None:
     status = f"{site_url(session)}/keberatan/status/{objection.number}?kunci={secret}"
     enqueue(

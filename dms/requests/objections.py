@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dms import audit
@@ -52,10 +52,17 @@ from dms.requests.service import (
     _check_contacts,
     _identity,
     _text,
+    backdated_receipt,
     check_status,
     hash_secret,
 )
-from dms.requests.workflow import MAX_TEXT, find_test, get_request, handles
+from dms.requests.workflow import (
+    MAX_TEXT,
+    deadline_flags,
+    find_test,
+    get_request,
+    handles,
+)
 
 SEQUENCE = "keberatan"
 OBJECTION_PATTERN = re.compile(r"KEB-\d{4}-\d{6}")
@@ -121,17 +128,16 @@ def file_objection(
     """File an objection: by the requester (the request's number and secret), by
     an officer recording one brought in person or by letter, or on ground b
     without a request (the objector identifies themself)."""
-    now = now or utcnow()
-    today = calendar.received_on(now)
+    entered = now = now or utcnow()
     if actor is not None and (
         not actor.is_active or actor.role not in (PPID_UTAMA, PPID_PELAKSANA)
     ):
         raise Forbidden("Hanya petugas PPID yang dapat mencatat keberatan warga.")
-    ground = fields.get("ground")
-    if ground not in GROUNDS:
-        raise ValidationError(
-            "Pilih alasan keberatan (Pasal 35 ayat 1 huruf a sampai g).", "ground"
-        )
+    if actor is not None and fields.get("received_on") not in (None, ""):
+        # A letter: the atasan's 30 working days run from the day it arrived.
+        now = backdated_receipt(fields["received_on"], now, calendar.zone)
+    today = calendar.received_on(now)
+    grounds = _grounds(fields)
     reasons = _text(fields, "reasons", "Uraian keberatan", MAX_TEXT, True)
     if len(reasons) < 10:
         raise ValidationError(
@@ -141,7 +147,7 @@ def file_objection(
     if channel not in CHANNELS or (actor is None and channel != "web"):
         raise ValidationError("Saluran tidak dikenal.", "channel")
     request = _the_request(session, actor, request_number, request_secret)
-    if request is None and ground != NO_REQUEST_GROUND:
+    if request is None and grounds != [NO_REQUEST_GROUND]:
         raise ValidationError(
             "Keberatan dengan alasan ini harus merujuk nomor permohonan; hanya "
             "alasan huruf b (informasi berkala tidak disediakan) yang dapat "
@@ -149,13 +155,8 @@ def file_objection(
             "request",
         )
     if request is not None:
-        arose = _check_ground(request, ground, calendar, today)
-        if today > calendar.add(arose, OBJECTION_DAYS):
-            raise ValidationError(
-                "Keberatan harus diajukan paling lambat 30 hari kerja setelah "
-                f"alasannya timbul ({indonesian_date(arose)}).",
-                "ground",
-            )
+        for ground in grounds:
+            _check_in_time(request, ground, calendar, today)
         objector = {
             "name": request.name,
             "identity_number": request.identity_number,
@@ -172,7 +173,8 @@ def file_objection(
         number=f"KEB-{year}-{next_number(session, SEQUENCE, year):06d}",
         year=year,
         request_id=request.id if request else None,
-        ground=ground,
+        ground=grounds[0],
+        grounds="".join(grounds),
         reasons=reasons,
         received_at=now,
         channel=channel,
@@ -181,8 +183,8 @@ def file_objection(
         due_on=calendar.due_date(now, OBJECTION_DAYS),
         decision_text="",
         entered_by_id=getattr(actor, "id", None),
-        created_at=now,
-        updated_at=now,
+        created_at=entered,
+        updated_at=entered,
     )
     session.add(objection)
     audit.record(
@@ -193,12 +195,49 @@ def file_objection(
         after={
             "number": objection.number,
             "request": request.number if request else None,
-            "ground": ground,
+            "grounds": objection.grounds,
+            "received_on": today.isoformat(),
             "due_on": objection.due_on.isoformat(),
         },
     )
     notify.objection_filed(session, objection, secret)
     return Filed(objection, secret)
+
+
+def _grounds(fields: Mapping[str, Any]) -> list[str]:
+    """The Ps. 35(1) grounds: `grounds` (a list of letters) and/or, as before,
+    one `ground`; in the law's order, each once."""
+    named = fields.get("grounds")
+    if named in (None, ""):
+        named = []
+    if not isinstance(named, list | tuple):
+        raise ValidationError(
+            "Alasan keberatan (grounds) berupa daftar huruf a sampai g.", "grounds"
+        )
+    single = fields.get("ground")
+    chosen = [*named, *([single] if single not in (None, "") else [])]
+    if not chosen or any(ground not in GROUNDS for ground in chosen):
+        raise ValidationError(
+            "Pilih alasan keberatan (Pasal 35 ayat 1 huruf a sampai g).", "ground"
+        )
+    return [ground for ground in GROUNDS if ground in chosen]
+
+
+def _check_in_time(request, ground: str, calendar: WorkingCalendar, today: date):
+    """The ground has arisen, and not more than 30 working days ago."""
+    arose = _check_ground(request, ground, calendar, today)
+    if today < arose:
+        raise ValidationError(
+            f"Alasan huruf {ground} baru timbul pada {indonesian_date(arose)}; "
+            "keberatan tidak mungkin diterima sebelumnya. Periksa tanggal surat.",
+            "received_on",
+        )
+    if today > calendar.add(arose, OBJECTION_DAYS):
+        raise ValidationError(
+            f"Keberatan dengan alasan huruf {ground} harus diajukan paling lambat "
+            f"30 hari kerja setelah alasannya timbul ({indonesian_date(arose)}).",
+            "ground",
+        )
 
 
 def _the_request(session, actor, number, secret) -> InformationRequest | None:
@@ -236,10 +275,10 @@ def _check_ground(
             "ground",
         )
     answered_on = calendar.received_on(request.answered_at)
-    if ground == "a" and not (request.outcome or "").startswith("refused_exempt_"):
+    if ground == "a" and not _withheld_as_exempt(request):
         raise ValidationError(
-            "Alasan huruf a berlaku bila permohonan ditolak karena informasi "
-            "dikecualikan.",
+            "Alasan huruf a berlaku bila permohonan ditolak, seluruhnya atau "
+            "sebagian, karena informasi dikecualikan.",
             "ground",
         )
     if ground == "f" and not request.cost:
@@ -255,6 +294,12 @@ def _check_ground(
             "ground",
         )
     return answered_on
+
+
+def _withheld_as_exempt(request: InformationRequest) -> bool:
+    """Refused as exempt, or granted in part: the withheld rest is exempt."""
+    outcome = request.outcome or ""
+    return outcome.startswith("refused_exempt_") or outcome == "granted_partly"
 
 
 def _objector(fields: Mapping[str, Any], *, web: bool) -> dict[str, Any]:
@@ -327,6 +372,49 @@ def list_objections(session: Session, *, actor, year: int | None = None):
     if year:
         query = query.where(Objection.year == year)
     return [o for o in session.scalars(query) if may_read_objection(actor, o)]
+
+
+# --- deadlines and reminders ---------------------------------------------------------
+
+
+def objection_flags(
+    objection: Objection, calendar: WorkingCalendar, today: date
+) -> set:
+    """'overdue', 'due_soon' or 'answered_late', as for requests: the atasan
+    PPID answers within 30 working days."""
+    decided = objection.decided_at
+    return deadline_flags(
+        objection.due_on,
+        is_open=objection.state == "submitted",
+        answered_on=calendar.received_on(decided) if decided else None,
+        calendar=calendar,
+        today=today,
+    )
+
+
+def remind_objections(
+    session: Session, *, calendar: WorkingCalendar, today: date
+) -> list[str]:
+    """Email the atasan PPID about every open objection due soon or overdue,
+    once a day; the numbers reminded of."""
+    waiting = session.scalars(
+        select(Objection)
+        .where(
+            Objection.state == "submitted",
+            or_(Objection.reminded_on.is_(None), Objection.reminded_on < today),
+        )
+        .order_by(Objection.id)
+    ).all()
+    reminded = []
+    for objection in waiting:
+        state = objection_flags(objection, calendar, today)
+        if not state:
+            continue
+        overdue = "overdue" in state
+        if notify.objection_reminder(session, objection, overdue=overdue, today=today):
+            reminded.append(objection.number)
+        objection.reminded_on = today
+    return reminded
 
 
 # --- the atasan PPID's decision ------------------------------------------------------

@@ -16,6 +16,7 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from dms.classification.registers import indonesian_date
+from dms.documents.accounts import ppid_title
 from dms.requests.models import InformationRequest
 from dms.requests.service import masked_identity
 
@@ -74,7 +75,7 @@ def _story(request, body: str, status_url: str, timezone: str) -> list:
     centred = ParagraphStyle("centred", parent=normal, alignment=1)
     heading = ParagraphStyle("heading", parent=base["Heading3"], alignment=1)
     return [
-        Paragraph(f"PPID {_p(body).upper()}", heading),
+        Paragraph(_p(ppid_title(body)).upper(), heading),
         Paragraph("BUKTI PERMOHONAN INFORMASI PUBLIK", heading),
         Paragraph(f"Nomor pendaftaran: <b>{_p(request.number)}</b>", centred),
         Spacer(1, 0.5 * cm),

@@ -178,13 +178,18 @@ def _received_at(fields, actor, now: datetime, settings: Settings) -> datetime:
     raw = fields.get("received_on")
     if actor is None or raw in (None, ""):
         return now
+    return backdated_receipt(raw, now, ZoneInfo(settings.timezone))
+
+
+def backdated_receipt(raw: Any, now: datetime, zone: ZoneInfo) -> datetime:
+    """The moment a letter (call, email) an officer records arrived: its day,
+    at most 30 days back and not in the future; ValidationError otherwise."""
     try:
         day = date.fromisoformat(str(raw).strip())
     except ValueError:
         raise ValidationError(
             "Tanggal diterima harus berupa tanggal (YYYY-MM-DD).", "received_on"
         ) from None
-    zone = ZoneInfo(settings.timezone)
     today = now.astimezone(zone).date()
     if day > today or (today - day).days > BACKDATE_DAYS:
         raise ValidationError(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -74,7 +74,8 @@ OUTCOME_LABELS = {
     "not_documented": "belum didokumentasikan",
     "not_public_information": "bukan permohonan informasi publik",
 }
-GRANTED = ("granted", "granted_partly")
+GRANTED_PARTLY = "granted_partly"
+GRANTED = ("granted", GRANTED_PARTLY)
 
 
 # --- who handles what -----------------------------------------------------------------
@@ -184,16 +185,30 @@ def list_requests(
 def flags(found: InformationRequest, calendar: WorkingCalendar, today: date) -> set:
     """'overdue' when open past its deadline; 'due_soon' within two working days;
     'answered_late' when the answer came after the deadline."""
-    due = found.effective_due_on
-    if found.overdue_on(today):
+    answered = found.answered_at
+    return deadline_flags(
+        found.effective_due_on,
+        is_open=found.state in OPEN_STATES,
+        answered_on=calendar.received_on(answered) if answered else None,
+        calendar=calendar,
+        today=today,
+    )
+
+
+def deadline_flags(
+    due: date,
+    *,
+    is_open: bool,
+    answered_on: date | None,
+    calendar: WorkingCalendar,
+    today: date,
+) -> set:
+    """The flags of anything answered by a deadline (requests, objections)."""
+    if is_open and today > due:
         return {"overdue"}
-    if found.state in OPEN_STATES:
-        if calendar.count(today, due) <= DUE_SOON_DAYS:
-            return {"due_soon"}
-        return set()
-    if found.answered_at is not None and (
-        calendar.received_on(found.answered_at) > due
-    ):
+    if is_open:
+        return {"due_soon"} if calendar.count(today, due) <= DUE_SOON_DAYS else set()
+    if answered_on is not None and answered_on > due:
         return {"answered_late"}
     return set()
 
@@ -462,16 +477,20 @@ def _public_documents(session: Session, documents: Iterable[Any]) -> list[Docume
 
 
 def _refusal_test(session: Session, actor, outcome: str, value: Any):
-    """The approved consequence test behind a refusal as exempt, or None. Only a
-    test whose document the officer may see in full is found; any other is
-    'not found' with the same message, whatever it says."""
-    if not outcome.startswith("refused_exempt_"):
+    """The approved consequence test behind a refusal as exempt, or behind the
+    withheld part of a partial grant (its notice states the Ps. 17 basis); None
+    for other outcomes. Only a test whose document the officer may see in full
+    is found; any other is 'not found' with the same message."""
+    partly = outcome == GRANTED_PARTLY
+    if not (partly or outcome.startswith("refused_exempt_")):
         return None
-    letter = outcome[-1]
     if value in (None, ""):
         raise ValidationError(
-            "Penolakan karena dikecualikan harus merujuk lembar uji konsekuensi "
-            "yang telah disetujui.",
+            "Pengabulan sebagian harus merujuk lembar uji konsekuensi yang telah "
+            "disetujui untuk bagian yang dikecualikan (Pasal 17)."
+            if partly
+            else "Penolakan karena dikecualikan harus merujuk lembar uji "
+            "konsekuensi yang telah disetujui.",
             "consequence_test",
         )
     test = find_test(session, value, "consequence_test")
@@ -482,7 +501,8 @@ def _refusal_test(session: Session, actor, outcome: str, value: Any):
         or not sees_unpublished(actor, test.document)
     ):
         raise ValidationError(TEST_NOT_FOUND, "consequence_test")
-    if test.ground_letter != letter:
+    letter = outcome[-1]
+    if not partly and test.ground_letter != letter:
         raise ValidationError(
             f"Uji konsekuensi {test.number} berdasar Pasal 17 huruf "
             f"{test.ground_letter}, bukan huruf {letter}.",
@@ -547,6 +567,8 @@ def close(
 @dataclass
 class ReminderReport:
     reminded: list[str]
+    # Objections the atasan PPID was reminded of (dms.requests.objections).
+    objections: list[str] = field(default_factory=list)
 
 
 def remind(
@@ -577,13 +599,15 @@ def remind(
 
 
 def remind_requests(archive, today: date | None = None) -> ReminderReport:
-    """The daily job: reminders in one transaction."""
+    """The daily job: reminders of requests and objections in one transaction."""
+    from dms.requests.objections import remind_objections
+
+    today = today or archive.settings.local_today()
     with archive.transaction() as session:
-        return remind(
-            session,
-            calendar=working_calendar(session, archive.settings),
-            today=today or archive.settings.local_today(),
-        )
+        calendar = working_calendar(session, archive.settings)
+        report = remind(session, calendar=calendar, today=today)
+        report.objections = remind_objections(session, calendar=calendar, today=today)
+        return report
 
 
 # --- helpers --------------------------------------------------------------------------

@@ -154,10 +154,34 @@ def users():
             password=form.get("password", ""),
             display_name=form.get("display_name", "").strip(),
             email=form.get("email", "").strip(),
+            nip=form.get("nip", ""),
+            position=form.get("position", ""),
         )
         return _("Pengguna “%(username)s” ditambahkan.", username=user.username)
 
     message, error = _run("user", apply)
+    if error:
+        return _users_page(form, error)
+    flash(message)
+    return redirect(url_for(".users"))
+
+
+@bp.post("/pengguna/pejabat")
+@roles_required(ADMIN)
+def official():
+    form = request.form
+
+    def apply(session, actor):
+        user = accounts.set_official(
+            session,
+            actor=actor,
+            username=form.get("username", ""),
+            nip=form.get("nip", ""),
+            position=form.get("position", ""),
+        )
+        return _("Data pejabat “%(username)s” disimpan.", username=user.username)
+
+    message, error = _run("official", apply)
     if error:
         return _users_page(form, error)
     flash(message)
@@ -180,9 +204,14 @@ def deactivate(username: str):
 
 def _users_page(values: MultiDict, error: FormError | None):
     with _archive().reading() as session:
+        users = accounts.list_users(session)
         page = render_template(
             "admin/users.html",
-            users=accounts.list_users(session),
+            users=users,
+            user_options=[
+                (user.username, f"{user.display_name} ({user.username})")
+                for user in users
+            ],
             organisations=accounts.list_organisations(session),
             roles=ROLES,
             values=values,

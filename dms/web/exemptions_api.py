@@ -180,10 +180,11 @@ def open_exemption(test_id: int):
 def penetapan(test_id: int):
     from dms.classification.penetapan import penetapan_pdf
 
-    with _archive().reading() as session:
+    archive = _archive()
+    with archive.reading() as session:
         actor = current_actor(session)
         test = exemptions.get_test(session, actor=actor, test_id=test_id)
-        pdf = penetapan_pdf(test)
+        pdf = penetapan_pdf(test, timezone=archive.settings.timezone)
         name = f"penetapan-{test.number}.pdf"
     return send_file(pdf, mimetype="application/pdf", download_name=name)
 

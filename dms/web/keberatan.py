@@ -12,6 +12,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_file,
     session,
     url_for,
 )
@@ -22,6 +23,8 @@ from dms.requests import spam
 from dms.requests.calendar import working_calendar
 from dms.requests.models import GROUNDS
 from dms.requests.objections import file_objection, objection_status
+from dms.requests.service import body_name
+from dms.requests.tanggapan import tanggapan_pdf
 from dms.web.permohonan import REQUESTER_KIND_LABELS, check_spam, submit_limit
 from dms.web.workspace import FORM_ERRORS, FormError
 
@@ -33,7 +36,10 @@ GROUND_OPTIONS = dict(
     zip(
         GROUNDS,
         (
-            _l("a. Permohonan ditolak dengan alasan informasi dikecualikan"),
+            _l(
+                "a. Permohonan ditolak (seluruhnya atau sebagian) dengan alasan "
+                "informasi dikecualikan"
+            ),
             _l("b. Informasi berkala tidak disediakan"),
             _l("c. Permohonan tidak ditanggapi"),
             _l("d. Permohonan ditanggapi tidak sebagaimana yang diminta"),
@@ -87,7 +93,7 @@ def submit():
             filed = file_objection(
                 db,
                 actor=None,
-                fields=request.form,
+                fields=objection_fields(request.form),
                 calendar=working_calendar(db, archive.settings),
                 request_number=number,
                 request_secret=request.form.get("kunci") or None,
@@ -98,6 +104,12 @@ def submit():
         return _form_page(request.form, error), error.status
     session[NEW_OBJECTION] = {"number": objection_number, "secret": filed.secret}
     return redirect(url_for("keberatan.submitted"), 303)
+
+
+def objection_fields(form: MultiDict) -> dict:
+    """The form's fields for file_objection: every ticked `ground` box is one
+    of the objection's grounds."""
+    return {**form.to_dict(), "ground": None, "grounds": form.getlist("ground")}
 
 
 def _form_page(values: MultiDict, error: FormError | None) -> str:
@@ -146,6 +158,31 @@ def status(number: str):
             states=OBJECTION_STATE_LABELS,
             decisions=DECISION_UI,
         )
+
+
+@bp.get("/status/<number>/tanggapan.pdf")
+def tanggapan(number: str):
+    """The atasan PPID's written answer, for the objector (with the secret)."""
+    archive = _archive()
+    with archive.reading() as db:
+        found = objection_status(
+            db, number=number, secret=request.args.get("kunci", "")
+        )
+        return send_tanggapan(archive, db, found)
+
+
+def send_tanggapan(archive, db, found):
+    """The tanggapan of a decided objection as a PDF download (objector's page,
+    officers' page and API alike); 404 before the decision."""
+    pdf = tanggapan_pdf(found, body=body_name(db), timezone=archive.settings.timezone)
+    response = send_file(
+        pdf,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=f"tanggapan-{found.number}.pdf",
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def init_app(app: Flask) -> None:

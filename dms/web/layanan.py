@@ -46,7 +46,13 @@ from dms.requests.models import (
 from dms.requests.service import RequestUpload, submit_request
 from dms.web.auth import roles_required
 from dms.web.downloads import send_version
-from dms.web.keberatan import DECISION_UI, GROUND_OPTIONS, OBJECTION_STATE_LABELS
+from dms.web.keberatan import (
+    DECISION_UI,
+    GROUND_OPTIONS,
+    OBJECTION_STATE_LABELS,
+    objection_fields,
+    send_tanggapan,
+)
 from dms.web.permohonan import (
     DELIVERY_LABELS,
     HOW_TO_OBTAIN_LABELS,
@@ -380,7 +386,7 @@ def record_objection(number: str):
             filed = objections.file_objection(
                 db,
                 actor=_actor(db),
-                fields=request.form,
+                fields=objection_fields(request.form),
                 calendar=working_calendar(db, archive.settings),
                 request_number=number,
             )
@@ -398,9 +404,13 @@ def record_objection(number: str):
 @bp.get("/keberatan")
 @roles_required(*READERS)
 def objection_list():
-    with _archive().reading() as db:
+    archive = _archive()
+    with archive.reading() as db:
         found = objections.list_objections(db, actor=_actor(db))
-        return render_template("layanan/objections.html", objections=found)
+        days = working_calendar(db, archive.settings)
+        today = archive.settings.local_today()
+        rows = [(o, objections.objection_flags(o, days, today)) for o in found]
+        return render_template("layanan/objections.html", rows=rows)
 
 
 @bp.get("/keberatan/<number>")
@@ -418,6 +428,9 @@ def objection_page(number: str, error: FormError | None = None, status: int = 20
             error=error,
             values=request.form if error else MultiDict(),
             late={d.id: objections.filed_late(d, days) for d in found.disputes},
+            flags=objections.objection_flags(
+                found, days, archive.settings.local_today()
+            ),
             decision_options=DECISION_OPTIONS,
             dispute_options=DISPUTE_OPTIONS,
             hearing_options=HEARING_OPTIONS,
@@ -425,6 +438,15 @@ def objection_page(number: str, error: FormError | None = None, status: int = 20
             today=archive.settings.local_today(),
         )
     return page, status
+
+
+@bp.get("/keberatan/<number>/tanggapan.pdf")
+@roles_required(*READERS)
+def objection_tanggapan(number: str):
+    archive = _archive()
+    with archive.reading() as db:
+        found = objections.get_objection(db, actor=_actor(db), number=number)
+        return send_tanggapan(archive, db, found)
 
 
 def _on_objection(number: str, form: str, apply):
@@ -525,7 +547,7 @@ def service_summary() -> dict[str, int]:
         ).all()
         flagged = [workflow.flags(r, days, today) for r in found]
         waiting = [
-            o
+            objections.objection_flags(o, days, today)
             for o in objections.list_objections(db, actor=actor)
             if o.state == "submitted"
         ]
@@ -534,7 +556,8 @@ def service_summary() -> dict[str, int]:
             "overdue": sum("overdue" in f for f in flagged),
             "due_soon": sum("due_soon" in f for f in flagged),
             "objections": len(waiting),
-            "objections_overdue": sum(o.due_on < today for o in waiting),
+            "objections_overdue": sum("overdue" in f for f in waiting),
+            "objections_due_soon": sum("due_soon" in f for f in waiting),
         }
 
 

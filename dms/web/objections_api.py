@@ -60,12 +60,8 @@ def list_objections():
     with _archive().reading() as db:
         actor = _officer(db)
         found = objections.list_objections(db, actor=actor)
-        return jsonify(
-            objections=[
-                objection_json(o, personal=objections.sees_objector(actor, o))
-                for o in found
-            ]
-        )
+        deadlines = _deadlines(db)
+        return jsonify(objections=[_officer_json(actor, o, *deadlines) for o in found])
 
 
 @bp.get("/objections/<registration>")
@@ -80,9 +76,26 @@ def get_objection(registration: str):
             )
             return jsonify(objection_json(found, personal=None))
         found = objections.get_objection(db, actor=actor, number=number)
-        return jsonify(
-            objection_json(found, personal=objections.sees_objector(actor, found))
-        )
+        return jsonify(_officer_json(actor, found, *_deadlines(db)))
+
+
+@bp.get("/objections/<registration>/response.pdf")
+@check_limit()
+def response_pdf(registration: str):
+    """The atasan PPID's written answer (tanggapan): officers with a token, or
+    the objector with ?secret=."""
+    from dms.web.keberatan import send_tanggapan
+
+    archive = _archive()
+    with archive.reading() as db:
+        actor = current_actor(db)
+        if actor is None:
+            found = objections.objection_status(
+                db, number=registration, secret=request.args.get("secret", "")
+            )
+        else:
+            found = objections.get_objection(db, actor=actor, number=registration)
+        return send_tanggapan(archive, db, found)
 
 
 @bp.post("/objections/<registration>/decide")
@@ -164,15 +177,10 @@ def _step(action, status: int = 200):
     archive = _archive()
     with archive.transaction() as db:
         actor = _officer(db)
-        found = action(
-            db,
-            actor,
-            working_calendar(db, archive.settings),
-            archive.settings.local_today(),
-        )
+        days, today = _deadlines(db)
+        found = action(db, actor, days, today)
         db.flush()
-        personal = objections.sees_objector(actor, found)
-        return jsonify(objection_json(found, personal=personal)), status
+        return jsonify(_officer_json(actor, found, days, today)), status
 
 
 def _officer(db):
@@ -180,6 +188,19 @@ def _officer(db):
     if actor is None:
         raise Unauthenticated("Masuk dengan token petugas PPID.")
     return actor
+
+
+def _deadlines(db):
+    """The working-day calendar and the local today, for the deadline flags."""
+    settings = _archive().settings
+    return working_calendar(db, settings), settings.local_today()
+
+
+def _officer_json(actor, found, days, today) -> dict[str, Any]:
+    """What an officer sees, with the deadline flags of the atasan's answer."""
+    body = objection_json(found, personal=objections.sees_objector(actor, found))
+    body["flags"] = sorted(objections.objection_flags(found, days, today))
+    return body
 
 
 def objection_json(found, *, personal: bool | None) -> dict[str, Any]:
@@ -190,6 +211,7 @@ def objection_json(found, *, personal: bool | None) -> dict[str, Any]:
         "request": found.request.number if found.request else None,
         "ground": found.ground,
         "ground_label": objections.GROUND_LABELS[found.ground],
+        "grounds": found.ground_list,
         "reasons": found.reasons,
         "state": found.state,
         "received_at": found.received_at.isoformat(),
@@ -199,6 +221,10 @@ def objection_json(found, *, personal: bool | None) -> dict[str, Any]:
         "decided_at": found.decided_at.isoformat() if found.decided_at else None,
         "url": url_for("objections_api.get_objection", registration=found.number),
     }
+    if found.decided_at:
+        body["response_url"] = url_for(
+            "objections_api.response_pdf", registration=found.number
+        )
     if personal is not None:
         body["objector"] = {"name": found.name}
     if personal:
@@ -264,11 +290,20 @@ def openapi_paths() -> dict[str, Any]:
             "post": {
                 "summary": "File an objection (keberatan): with the request's "
                 "number and secret, or on ground b with the objector's identity; "
-                "anonymous callers answer the challenge",
+                "anonymous callers answer the challenge. Name one `ground` or "
+                "several `grounds` (both may be given: their union counts). "
+                "Officers recording a letter may give `received_on` (at most 30 "
+                "days back): the 30 working days for the answer run from it",
                 "requestBody": _body(
-                    ["ground", "reasons"],
+                    ["reasons"],
                     {
                         "ground": {"enum": list("abcdefg")},
+                        "grounds": {
+                            "type": "array",
+                            "items": {"enum": list("abcdefg")},
+                            "minItems": 1,
+                        },
+                        "received_on": day,
                         "reasons": text,
                         "request": text,
                         "request_secret": text,
@@ -287,7 +322,8 @@ def openapi_paths() -> dict[str, Any]:
                 },
             },
             "get": {
-                "summary": "Officers: the objections they may read",
+                "summary": "Officers: the objections they may read, each with "
+                "its deadline `flags` (overdue, due_soon, answered_late)",
                 "responses": {"200": found, **_errors("401")},
             },
         },
@@ -296,6 +332,25 @@ def openapi_paths() -> dict[str, Any]:
                 "summary": "An objection: officers with a token, or ?secret=",
                 "parameters": [OBJECTION_NUMBER],
                 "responses": {"200": found, **_errors("404")},
+            }
+        },
+        "/objections/{number}/response.pdf": {
+            "get": {
+                "summary": "The atasan PPID's written answer (tanggapan) as a PDF "
+                "letter, dated on the local day of the decision and signed with "
+                "the atasan's name, NIP and position: officers with a token, or "
+                "the objector with ?secret=; 404 before the decision",
+                "parameters": [
+                    OBJECTION_NUMBER,
+                    {"name": "secret", "in": "query", "schema": text},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The PDF",
+                        "content": {"application/pdf": {}},
+                    },
+                    **_errors("404"),
+                },
             }
         },
         "/objections/{number}/decide": {

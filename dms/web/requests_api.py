@@ -526,7 +526,9 @@ def _workflow_paths(found) -> dict[str, Any]:
             "documents": {"type": "array", "items": {"type": "integer"}},
             "consequence_test": {
                 "type": "string",
-                "description": "The approved test's number (refused_exempt_*)",
+                "description": "The approved test's number: required for "
+                "refused_exempt_* and for granted_partly (the Ps. 17 basis of the "
+                "withheld part, stated in the notice)",
             },
             "holder_name": text,
             "cost": {"type": "integer", "minimum": 0},

@@ -49,6 +49,8 @@ from dms.classification.models import (
     PERIOD_KINDS,
     RECORDED,
 )
+from dms.classification.penetapan import period_text
+from dms.classification.registers import legal_basis
 from dms.classification.suggest import suggest_for_document
 from dms.db import utcnow
 from dms.documents import accounts, services
@@ -864,6 +866,8 @@ def _test_page(test_id: int, error: FormError | None):
             period_kinds=PERIOD_KINDS,
             grounds=GROUNDS,
             today=archive.settings.local_today().isoformat(),
+            legal_basis=legal_basis(found),
+            period_text=period_text(found),
         )
     return page, error.status if error else 200
 
@@ -1016,13 +1020,45 @@ def _on_test(test_id: int, form: str, apply, file_field: bool = False):
 def penetapan(test_id: int):
     from dms.classification.penetapan import penetapan_pdf
 
-    with _archive().reading() as session:
+    archive = _archive()
+    with archive.reading() as session:
         found = exemptions.get_test(session, actor=_actor(session), test_id=test_id)
-        pdf = penetapan_pdf(found)
+        pdf = penetapan_pdf(found, timezone=archive.settings.timezone)
         name = f"penetapan-{found.number}.pdf"
     return send_file(
         pdf, mimetype="application/pdf", download_name=name, as_attachment=True
     )
+
+
+@bp.get("/uji/<id:test_id>/draf-penetapan.pdf")
+@roles_required(PPID_UTAMA, ATASAN_PPID)
+def draft_penetapan(test_id: int):
+    from dms.classification.penetapan import draft_penetapan_pdf
+
+    archive = _archive()
+    with archive.reading() as session:
+        actor = _actor(session)
+        found = exemptions.get_test(session, actor=actor, test_id=test_id)
+        pdf = draft_penetapan_pdf(
+            found,
+            today=archive.settings.local_today(),
+            official=actor if actor.role == ATASAN_PPID else None,
+        )
+        name = f"draf-penetapan-{found.number}.pdf"
+    return send_file(pdf, mimetype="application/pdf", download_name=name)
+
+
+@bp.get("/uji/<id:test_id>/dokumen")
+@roles_required(*OFFICERS)
+def tested_document(test_id: int):
+    from dms.classification.review import open_tested_document
+
+    archive = _archive()
+    with archive.transaction() as session:
+        found = open_tested_document(
+            session, archive.storage, actor=_actor(session), test_id=test_id
+        )
+    return send_version(found)
 
 
 def init_app(app: Flask) -> None:

@@ -1115,3 +1115,35 @@ def test_the_demo_dik_gives_basis_and_period_of_each_exemption_and_no_content(
         assert "Dasar hukum" in output or "legal_basis" in output
         for secret in EXEMPT_CONTENT:
             assert secret.lower() not in output.lower(), secret
+
+
+# --- officials: the NIP and position a penetapan is signed with ----------------------
+
+OFFICIAL_NIP = "197001011990031001"
+
+
+def official(ready, username: str) -> tuple[str, str]:
+    with ready.database() as db:
+        query = sql_select(User.nip, User.position).where(User.username == username)
+        return tuple(db.execute(query).one())
+
+
+def test_user_add_and_user_official_keep_the_nip_and_position(ready):
+    ready.ok(
+        "user", "add", "sekda", "--role", "atasan_ppid", "--org", "ppid-utama",
+        "--nip", "19700101 199003 1 001", "--position", "Sekretaris Daerah",
+    )  # fmt: skip
+    assert official(ready, "sekda") == (OFFICIAL_NIP, "Sekretaris Daerah")
+
+    ready.ok("user", "official", "sekda", "--nip", "", "--position", "Plh. Sekda")
+
+    assert official(ready, "sekda") == ("", "Plh. Sekda")
+
+
+def test_a_bad_nip_fails_with_a_message_and_adds_no_user(ready):
+    result = ready.run("user", "add", "sekda", "--role", "atasan_ppid", "--nip", "1")
+
+    assert result.exit_code != 0
+    assert "18 angka" in result.output
+    failed = ready.run("user", "official", "nobody", "--nip", OFFICIAL_NIP)
+    assert failed.exit_code != 0 and "'nobody'" in failed.output

@@ -11,10 +11,12 @@ import pytest
 from sqlalchemy import select
 
 from dms.audit import AuditEvent
+from dms.db import utcnow
 from dms.documents.models import User
 from dms.errors import ValidationError
 from dms.mail import OutboxMessage
 from dms.requests.calendar import working_calendar
+from dms.requests.models import InformationRequest, Objection
 from dms.requests.objections import file_objection
 from tests.helpers import local_today, make_exempt, upload
 from tests.requests_helpers import NIK, a_request, answer_to, wib
@@ -368,3 +370,350 @@ def test_a_handler_records_an_objection_brought_by_letter(client, cast, archive)
     assert recorded.status_code == 303
     objection_page = client.get(recorded.headers["Location"]).get_data(as_text=True)
     assert "Siti Aminah" in objection_page and number in objection_page
+
+
+# --- several grounds, ground a for a partial grant, the letter's date -----------------
+
+
+def test_an_objection_names_several_grounds_and_each_is_counted(client, cast, archive):
+    from dms.monitoring.requests_stats import request_statistics
+
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+
+    filed = object_to(client, number, secret, ground=None, grounds=["d", "a", "d"])
+
+    assert filed.status_code == 201, filed.get_json()
+    body = filed.get_json()
+    assert body["grounds"] == ["a", "d"] and body["ground"] == "a"
+    seen = client.get(body["url"], headers=cast.auth("atasan")).get_json()
+    assert seen["grounds"] == ["a", "d"]
+    with archive.reading() as session:
+        today = archive.settings.local_today()
+        stats = request_statistics(
+            session,
+            working_calendar(session, archive.settings),
+            year=today.year,
+            today=today,
+        )
+        counted = stats.objections_by_ground[today.month]
+    assert (counted["a"], counted["d"]) == (1, 1)
+
+
+def test_the_single_ground_field_still_works_and_merges_with_grounds(
+    client, cast, archive
+):
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+
+    filed = object_to(client, number, secret, ground="d", grounds=["a"])
+
+    assert filed.status_code == 201, filed.get_json()
+    assert filed.get_json()["grounds"] == ["a", "d"]
+
+
+@pytest.mark.parametrize(
+    "grounds", [["a", "z"], "ad", [], ["a", "c"]], ids=["unknown", "text", "none", "c"]
+)
+def test_bad_or_unarisen_grounds_are_refused_and_nothing_is_stored(
+    client, cast, archive, grounds
+):
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+
+    refused = object_to(client, number, secret, ground=None, grounds=grounds)
+
+    assert refused.status_code == 422, refused.get_json()
+    assert refused.get_json()["error"]["field"] in ("ground", "grounds")
+    with archive.reading() as session:
+        assert session.scalars(select(Objection)).all() == []
+
+
+def partly_granted(client, cast, archive, **answer):
+    """A request granted in part, its exempt rest withheld under Ps. 17 huruf h;
+    (number, secret, the answer's response)."""
+    document_id = upload(client, cast, "dinkes", title="Data pasien").get_json()["id"]
+    test_id = make_exempt(client, cast, document_id)
+    test_number = client.get(
+        f"/api/v1/consequence-tests/{test_id}", headers=cast.auth("utama")
+    ).get_json()["number"]
+    number, secret = file_now(archive)
+    body = {
+        "outcome": "granted_partly",
+        "answer_text": "Lampiran data pribadi dihitamkan.",
+        "consequence_test": test_number,
+        **answer,
+    }
+    answered = client.post(
+        f"/api/v1/requests/{number}/answer", json=body, headers=cast.auth("utama")
+    )
+    return number, secret, answered
+
+
+def test_ground_a_is_open_to_a_request_granted_in_part(client, cast, archive):
+    number, secret, answered = partly_granted(client, cast, archive)
+    assert answered.status_code == 200, answered.get_json()
+
+    filed = object_to(client, number, secret, ground="a")
+
+    assert filed.status_code == 201, filed.get_json()
+
+
+def test_the_notice_of_a_partial_grant_states_the_basis_of_the_withheld_part(
+    client, cast, archive
+):
+    from io import BytesIO
+
+    from pdfminer.high_level import extract_text
+
+    number, secret, answered = partly_granted(client, cast, archive)
+    assert answered.status_code == 200, answered.get_json()
+
+    notice = client.get(f"/permohonan/{number}/pemberitahuan.pdf?kunci={secret}")
+
+    text = " ".join(extract_text(BytesIO(notice.data)).split())
+    assert "dikabulkan sebagian" in text
+    assert "Dasar pengecualian bagian informasi yang tidak diberikan" in text
+    assert "UU 14/2008 Pasal 17 huruf h angka 2" in text
+
+
+def test_a_partial_grant_without_its_approved_test_is_refused(client, cast, archive):
+    number, _secret, answered = partly_granted(
+        client, cast, archive, consequence_test=None
+    )
+
+    assert answered.status_code == 422
+    assert answered.get_json()["error"]["field"] == "consequence_test"
+    with archive.reading() as session:
+        found = session.scalar(
+            select(InformationRequest).where(InformationRequest.number == number)
+        )
+        assert found.state == "submitted" and found.outcome is None
+
+
+def answered_days_ago(archive, number: str, days: int) -> None:
+    with archive.transaction() as session:
+        found = session.scalar(
+            select(InformationRequest).where(InformationRequest.number == number)
+        )
+        found.answered_at = utcnow() - timedelta(days=days)
+
+
+def test_a_letter_records_the_day_it_arrived_and_the_deadline_runs_from_it(
+    client, cast, archive
+):
+    number, _secret, _test, _doc = refused_request(client, cast, archive)
+    answered_days_ago(archive, number, 10)
+    arrived = archive.settings.local_today() - timedelta(days=5)
+
+    filed = client.post(
+        "/api/v1/objections",
+        json={
+            "request": number,
+            "grounds": ["a"],
+            "channel": "letter",
+            "received_on": arrived.isoformat(),
+            "reasons": "Surat keberatan yang tiba lima hari lalu.",
+        },
+        headers=cast.auth("utama"),
+    )
+
+    assert filed.status_code == 201, filed.get_json()
+    with archive.reading() as session:
+        days = working_calendar(session, archive.settings)
+        objection = session.scalar(select(Objection))
+        assert days.received_on(objection.received_at) == arrived
+        assert objection.due_on == days.due_date(arrived, 30)
+        assert objection.created_at > objection.received_at
+
+
+@pytest.mark.parametrize("days_back", [31, -1, 11], ids=["too-old", "future", "early"])
+def test_a_letter_date_too_old_in_the_future_or_before_the_ground_is_refused(
+    client, cast, archive, days_back
+):
+    number, _secret, _test, _doc = refused_request(client, cast, archive)
+    answered_days_ago(archive, number, 10)
+    arrived = archive.settings.local_today() - timedelta(days=days_back)
+
+    refused = client.post(
+        "/api/v1/objections",
+        json={
+            "request": number,
+            "ground": "a",
+            "channel": "letter",
+            "received_on": arrived.isoformat(),
+            "reasons": "Surat keberatan dengan tanggal yang salah.",
+        },
+        headers=cast.auth("utama"),
+    )
+
+    assert refused.status_code == 422, refused.get_json()
+    with archive.reading() as session:
+        assert session.scalars(select(Objection)).all() == []
+
+
+def test_the_officer_form_records_several_grounds_and_the_letter_date(
+    client, cast, archive
+):
+    number, _secret, _test, _doc = refused_request(client, cast, archive)
+    answered_days_ago(archive, number, 3)
+    arrived = archive.settings.local_today() - timedelta(days=2)
+    log_in(client, "utama")
+    page = f"/ruang-kerja/permohonan/{number}"
+    assert 'name="received_on"' in client.get(page).get_data(as_text=True)
+
+    recorded = client.post(
+        f"{page}/keberatan",
+        data={
+            "csrf_token": csrf_token(client, page),
+            "channel": "letter",
+            "ground": ["a", "d"],
+            "received_on": arrived.isoformat(),
+            "reasons": "Surat keberatan atas dua alasan.",
+        },
+    )
+
+    assert recorded.status_code == 303
+    shown = client.get(recorded.headers["Location"]).get_data(as_text=True)
+    assert "informasi dikecualikan" in shown
+    assert "tidak sebagaimana yang diminta" in shown
+    with archive.reading() as session:
+        objection = session.scalar(select(Objection))
+        assert objection.grounds == "ad"
+
+
+# --- the atasan's deadlines: flags and reminders ---------------------------------
+
+
+def test_open_objections_are_flagged_and_the_atasan_reminded_once_a_day(
+    client, cast, archive
+):
+    from dms.requests import workflow
+    from dms.requests.objections import objection_flags
+    from tests.web.test_request_workflow import EMAILS, outbox
+
+    give_emails(archive)
+    today = archive.settings.local_today()
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+    late = object_to(client, number, secret, ground="a").get_json()["number"]
+    calm = object_to(client, number, secret, ground="d").get_json()["number"]
+    with archive.transaction() as session:
+        days = working_calendar(session, archive.settings)
+        found = {o.number: o for o in session.scalars(select(Objection))}
+        assert objection_flags(found[calm], days, today) == set()
+        soon = days.subtract(found[calm].due_on, 2)
+        assert objection_flags(found[calm], days, soon) == {"due_soon"}
+        found[late].due_on = today - timedelta(days=1)
+
+    listed = client.get("/api/v1/objections", headers=cast.auth("atasan"))
+    flagged = {o["number"]: o["flags"] for o in listed.get_json()["objections"]}
+    assert flagged == {late: ["overdue"], calm: []}
+
+    first = workflow.remind_requests(archive, today=today)
+    again = workflow.remind_requests(archive, today=today)
+
+    assert first.objections == [late] and again.objections == []
+    reminders = [m for m in outbox(archive) if m.subject.startswith("TERLAMBAT")]
+    assert [(m.recipient, late in m.subject) for m in reminders] == [
+        (EMAILS["atasan"], True)
+    ]
+    tomorrow = workflow.remind_requests(archive, today=today + timedelta(days=1))
+    assert tomorrow.objections == [late]
+    log_in(client, "atasan")
+    dashboard = client.get("/ruang-kerja").get_data(as_text=True)
+    assert "Keberatan menunggu tanggapan: <strong>2</strong>" in dashboard
+    assert "1 melewati batas waktu" in dashboard
+    listing = client.get("/ruang-kerja/keberatan").get_data(as_text=True)
+    row = listing.split(late)[2].split("</tr>")[0]
+    assert "Terlambat" in row
+    assert "Terlambat" in client.get(f"/ruang-kerja/keberatan/{late}").get_data(
+        as_text=True
+    )
+
+
+def test_a_decided_objection_is_neither_flagged_nor_reminded(client, cast, archive):
+    from dms.requests import workflow
+
+    give_emails(archive)
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+    objection = object_to(client, number, secret, ground="a").get_json()["number"]
+    decided = client.post(
+        f"/api/v1/objections/{objection}/decide",
+        json={"decision": "rejected", "decision_text": "Pengecualian sah."},
+        headers=cast.auth("atasan"),
+    )
+    assert decided.status_code == 200, decided.get_json()
+    with archive.transaction() as session:
+        session.scalar(select(Objection)).due_on = date(2020, 1, 1)
+
+    report = workflow.remind_requests(archive, today=archive.settings.local_today())
+
+    assert report.objections == []
+
+
+# --- the tanggapan letter ----------------------------------------------------------
+
+
+def test_the_atasans_answer_produces_a_signed_and_dated_tanggapan_letter(
+    client, cast, archive
+):
+    from io import BytesIO
+    from zoneinfo import ZoneInfo
+
+    from pdfminer.high_level import extract_text
+
+    from dms.classification.registers import indonesian_date
+    from dms.documents import accounts
+    from dms.documents.access import SYSTEM
+
+    nip, position = "197001011990031001", "Sekretaris Daerah"
+    with archive.transaction() as session:
+        accounts.set_official(
+            session, actor=SYSTEM, username="atasan", nip=nip, position=position
+        )
+    number, secret, _test, _doc = refused_request(client, cast, archive)
+    filed = object_to(client, number, secret, ground=None, grounds=["a", "d"])
+    objection, objection_secret = filed.get_json()["number"], filed.get_json()["secret"]
+    public = f"/keberatan/status/{objection}/tanggapan.pdf?kunci={objection_secret}"
+    api = f"/api/v1/objections/{objection}/response.pdf"
+    assert client.get(public).status_code == 404  # not answered yet
+    decided = client.post(
+        f"/api/v1/objections/{objection}/decide",
+        json={"decision": "rejected", "decision_text": "Pengecualian huruf h sah."},
+        headers=cast.auth("atasan"),
+    )
+    assert decided.status_code == 200
+    assert decided.get_json()["response_url"] == api
+    with archive.reading() as session:
+        decided_at = session.scalar(select(Objection)).decided_at
+    local = decided_at.astimezone(ZoneInfo(archive.settings.timezone)).date()
+
+    letter = client.get(public)
+
+    assert letter.status_code == 200 and letter.mimetype == "application/pdf"
+    text = " ".join(extract_text(BytesIO(letter.data)).split())
+    for expected in (
+        "ATASAN PPID UTAMA",
+        "TANGGAPAN ATAS KEBERATAN",
+        objection,
+        number,
+        "keberatan ditolak",
+        "Pengecualian huruf h sah.",
+        "huruf a:",
+        "huruf d:",
+        indonesian_date(local),
+        nip,
+        position,
+        "Komisi Informasi",
+        "************0001",
+    ):
+        assert expected in text, expected
+    assert NIK not in text and "PPID PPID" not in text
+    status = client.get(f"/keberatan/status/{objection}?kunci={objection_secret}")
+    assert "tanggapan.pdf" in status.get_data(as_text=True)
+    assert client.get(f"{api}?secret={objection_secret}").status_code == 200
+    assert client.get(f"{api}?secret=salah").status_code == 404
+    assert client.get(api, headers=cast.auth("utama")).status_code == 200
+    assert client.get(api, headers=cast.auth("bpbd")).status_code == 404
+    log_in(client, "atasan")
+    page = client.get(f"/ruang-kerja/keberatan/{objection}").get_data(as_text=True)
+    assert f"/ruang-kerja/keberatan/{objection}/tanggapan.pdf" in page
+    officer = client.get(f"/ruang-kerja/keberatan/{objection}/tanggapan.pdf")
+    assert officer.status_code == 200 and officer.data[:5] == b"%PDF-"
