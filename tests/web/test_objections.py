@@ -5,7 +5,7 @@ to a recorded dispute whose decision opens the document; every step audited."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
