@@ -185,8 +185,7 @@ def objection_reminder(session: Session, objection, *, overdue: bool, today: dat
             f"Keberatan {objection.number} belum ditanggapi. Batas waktu tanggapan "
             f"tertulis atasan PPID: {when} (30 hari kerja).\n\n"
             f"Tanggapi di: {site_url(session)}/ruang-kerja/keberatan/"
-            f"{objection.number}"
-            + SIGNATURE
+            f"{objection.number}" + SIGNATURE
         ),
         f"objection.remind {objection.number} {today.isoformat()}",
     )
