@@ -840,6 +840,7 @@ RATE_LIMITED = {
     ("get", "/requests/{number}/attachments/{attachment}"),
     ("post", "/objections"),
     ("get", "/objections/{number}"),
+    ("get", "/objections/{number}/response.pdf"),
 }
 
 
