@@ -214,3 +214,14 @@ def test_serta_merta_an_opd_published_or_changed_is_listed_for_review(
     assert "Banjir Kecamatan Barat" in review
     assert "metadata diubah" in review
     assert "Gempa Kota Mandiri" not in review
+
+
+def test_the_queue_page_has_a_plain_title(app, cast):
+    utama = app.test_client()
+    assert log_in(utama, "utama").status_code == 302
+
+    page = utama.get("/ruang-kerja/persetujuan").get_data(as_text=True)
+
+    title = page[page.index("<title>") : page.index("</title>")]
+    assert "<section" not in title and "Antrean persetujuan" in title
+    assert page.count('id="tinjau-serta-merta"') == 1
