@@ -129,15 +129,15 @@ def _import_one(archive, path, organisation_id, org_slug, category, year, publis
 
 def _holders(session, organisation_id: int, digest: str) -> list[Document]:
     """The documents of this organisation that already hold these bytes."""
+    holding = select(DocumentVersion.document_id).where(
+        DocumentVersion.blob_sha256 == digest
+    )
     return list(
         session.scalars(
-            select(Document)
-            .join(DocumentVersion)
-            .where(
+            select(Document).where(
                 Document.organisation_id == organisation_id,
-                DocumentVersion.blob_sha256 == digest,
+                Document.id.in_(holding),
             )
-            .distinct()
         )
     )
 
