@@ -51,14 +51,16 @@ def live_demo(instance: Instance):
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     host, port = server.socket.getsockname()[:2]
-    yield f"http://{host}:{port}"
+    yield f"http://{host}:{port}", instance.root
     server.trigger.pull_trigger(lambda: [d.close() for d in list(server._map.values())])
     thread.join(timeout=10)
     server.task_dispatcher.shutdown()
     app.extensions["dms"].close()
 
 
-def schemathesis(base: str, *extra: str) -> subprocess.CompletedProcess:
+def schemathesis(live, *extra: str) -> subprocess.CompletedProcess:
+    """Run it from the test's folder: it keeps a cache where it runs."""
+    base, folder = live
     command = [
         str(SCHEMATHESIS) if SCHEMATHESIS.exists() else shutil.which("schemathesis"),
         "run",
@@ -81,6 +83,7 @@ def schemathesis(base: str, *extra: str) -> subprocess.CompletedProcess:
         timeout=RUN_SECONDS,
         stdin=subprocess.DEVNULL,
         env=env,
+        cwd=folder,
     )
 
 
@@ -96,7 +99,7 @@ def test_the_api_answers_an_anonymous_caller_as_it_describes(live_demo):
 
 def test_the_api_answers_the_ppid_utama_as_it_describes(live_demo):
     token = requests.post(
-        f"{live_demo}/api/v1/auth/token",
+        f"{live_demo[0]}/api/v1/auth/token",
         json={"username": "utama", "password": DEMO_PASSWORD},
         timeout=30,
     ).json()["token"]
