@@ -1,4 +1,4 @@
-"""dms exemption commands: the expiry job by hand, listing, opening, penetapan."""
+"""`dms exemption`: the expiry job by hand, listing, opening, penetapan."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from dms.classification.exemptions import OPENING_AUTHORITIES
+from dms.cli.context import Fail, Instance, pass_instance
 
 
 @click.group()
@@ -21,13 +22,12 @@ def exemption() -> None:
     default=None,
     help="Run as if today were this date (default: today in DMS_TIMEZONE)",
 )
-def expire(today) -> None:
+@pass_instance
+def expire(instance: Instance, today) -> None:
     """Flag exemptions ending within 30 working days; open the ended ones."""
     from dms.classification.exemptions import expire_exemptions
-    from dms.cli import _archive
 
-    with _archive() as archive:
-        report = expire_exemptions(archive, today.date() if today else None)
+    report = expire_exemptions(instance.archive, today.date() if today else None)
     click.echo(
         f"dms: {len(report.warned)} exemption(s) flagged as ending soon, "
         f"{len(report.opened)} document(s) opened"
@@ -38,13 +38,13 @@ def expire(today) -> None:
 @exemption.command("list")
 @click.option("--state", default=None, help="proposed, recorded, approved, ...")
 @click.option("--org", "org_slug", default=None)
-def list_(state: str | None, org_slug: str | None) -> None:
+@pass_instance
+def list_(instance: Instance, state: str | None, org_slug: str | None) -> None:
     """Every consequence test, newest first: id, number, state, exemption, title."""
     from dms.classification.exemptions import list_tests
-    from dms.cli import _archive
     from dms.documents.access import SYSTEM
 
-    with _archive() as archive, archive.reading() as session:
+    with instance.archive.reading() as session:
         for test in list_tests(session, actor=SYSTEM, state=state, org=org_slug):
             ends = test.expires_on.isoformat() if test.expires_on else "-"
             click.echo(
@@ -59,13 +59,20 @@ def list_(state: str | None, org_slug: str | None) -> None:
 @click.option("--reference", required=True, help="The decision's number")
 @click.option("--decided-on", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
 @click.option("--note", default="")
-def open_(test_id: int, authority: str, reference: str, decided_on, note: str):
+@pass_instance
+def open_(
+    instance: Instance,
+    test_id: int,
+    authority: str,
+    reference: str,
+    decided_on,
+    note: str,
+):
     """Open an exempt document by a Komisi Informasi or court decision."""
     from dms.classification.exemptions import open_by_decision
-    from dms.cli import _archive
     from dms.documents.access import SYSTEM
 
-    with _archive() as archive, archive.transaction() as session:
+    with instance.archive.transaction() as session:
         test = open_by_decision(
             session,
             actor=SYSTEM,
@@ -82,14 +89,15 @@ def open_(test_id: int, authority: str, reference: str, decided_on, note: str):
 @exemption.command("penetapan")
 @click.argument("test_id", type=int)
 @click.option("--output", "-o", required=True, type=click.Path(path_type=Path))
-def penetapan(test_id: int, output: Path) -> None:
+@pass_instance
+def penetapan(instance: Instance, test_id: int, output: Path) -> None:
     """Write the penetapan of an approved test as a PDF."""
     from dms.classification.exemptions import get_test
     from dms.classification.penetapan import penetapan_pdf
-    from dms.cli import Fail, _archive
     from dms.documents.access import SYSTEM
 
-    with _archive() as archive, archive.reading() as session:
+    archive = instance.archive
+    with archive.reading() as session:
         test = get_test(session, actor=SYSTEM, test_id=test_id)
         pdf = penetapan_pdf(test, timezone=archive.settings.timezone)
     try:

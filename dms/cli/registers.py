@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from dms.cli.context import Fail, Instance, pass_instance
+
 # dms.classification.exports.FORMATS and JSON; that module loads slowly (reportlab),
 # so it is imported only when a register is written.
 JSON = "json"
@@ -34,25 +36,37 @@ def _options(command):
 
 @click.command("dip")
 @_options
-def dip(org_slug: str | None, fmt: str | None, output: Path) -> None:
+@pass_instance
+def dip(
+    instance: Instance, org_slug: str | None, fmt: str | None, output: Path
+) -> None:
     """Write the DIP (Daftar Informasi Publik) as XLSX, PDF or JSON."""
-    _write("dip", org_slug, fmt, output)
+    _write(instance, "dip", org_slug, fmt, output)
 
 
 @click.command("dik")
 @_options
-def dik(org_slug: str | None, fmt: str | None, output: Path) -> None:
+@pass_instance
+def dik(
+    instance: Instance, org_slug: str | None, fmt: str | None, output: Path
+) -> None:
     """Write the DIK (Daftar Informasi yang Dikecualikan) as XLSX, PDF or JSON."""
-    _write("dik", org_slug, fmt, output)
+    _write(instance, "dik", org_slug, fmt, output)
 
 
-def _write(kind: str, org_slug: str | None, fmt: str | None, output: Path) -> None:
+def _write(
+    instance: Instance,
+    kind: str,
+    org_slug: str | None,
+    fmt: str | None,
+    output: Path,
+) -> None:
     from dms.classification import exports, registers
-    from dms.cli import Fail, _archive
 
     fmt = fmt or _format_of(output)
     builder = registers.dip_register if kind == "dip" else registers.dik_register
-    with _archive() as archive, archive.reading() as session:
+    archive = instance.archive
+    with archive.reading() as session:
         register = builder(
             session, timezone=archive.settings.timezone, org_slug=org_slug
         )
@@ -72,8 +86,6 @@ def _write(kind: str, org_slug: str | None, fmt: str | None, output: Path) -> No
 
 
 def _format_of(output: Path) -> str:
-    from dms.cli import Fail
-
     extension = output.suffix.lower().lstrip(".")
     if extension not in CHOICES:
         choices = "|".join(CHOICES)

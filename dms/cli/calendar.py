@@ -1,9 +1,10 @@
-"""dms calendar commands (registered on the dms group by dms.cli)."""
+"""`dms calendar`: the working-day calendar (registered on the dms group by dms.cli)."""
 
 from __future__ import annotations
 
 import click
 
+from dms.cli.context import Instance, pass_instance
 from dms.requests.models import DAY_KINDS, OTHER
 
 YEAR = click.IntRange(1970, 2100)
@@ -28,13 +29,14 @@ def calendar_group() -> None:
     help="For a year already seeded: add the package's new days (a newer holidays "
     "release, a new SKB); recorded days and the admin's edits are not changed",
 )
-def seed(years: tuple[int, ...], merge: bool) -> None:
+@pass_instance
+def seed(instance: Instance, years: tuple[int, ...], merge: bool) -> None:
     """Write the years' holidays from the holidays package (admin edits are kept)."""
-    from dms.cli import _archive
     from dms.documents.access import SYSTEM
     from dms.requests import calendar
 
-    with _archive() as archive, archive.transaction() as session:
+    archive = instance.archive
+    with archive.transaction() as session:
         for year in years or (_this_year(archive.settings),):
             if merge:
                 click.echo(_merged(calendar.merge_year(session, year, actor=SYSTEM)))
@@ -79,14 +81,15 @@ ORIGIN_LABELS = {
 
 @calendar_group.command("list")
 @click.option("--year", type=YEAR, default=None, help="Default: this year")
-def list_days(year: int | None) -> None:
+@pass_instance
+def list_days(instance: Instance, year: int | None) -> None:
     """Print the year's recorded weekdays, whether each is a working day and where
     it came from (paket: the holidays package; admin: the admin's own day;
     admin>paket: the admin's change of a package day)."""
-    from dms.cli import _archive
     from dms.requests import calendar
 
-    with _archive() as archive, archive.reading() as session:
+    archive = instance.archive
+    with archive.reading() as session:
         settings = archive.settings
         year = year or _this_year(settings)
         entries = calendar.list_days(
@@ -122,14 +125,14 @@ def list_days(year: int | None) -> None:
     is_flag=True,
     help="Record the date as a working day (e.g. a cancelled cuti bersama)",
 )
-def set_day(day: str, name: str, kind: str, working: bool) -> None:
+@pass_instance
+def set_day(instance: Instance, day: str, name: str, kind: str, working: bool) -> None:
     """Record DAY (YYYY-MM-DD, a weekday) as a day off, or as a working day."""
-    from dms.cli import _archive
     from dms.documents.access import SYSTEM
     from dms.requests import calendar
 
     when = calendar.parse_day(day)
-    with _archive() as archive, archive.transaction() as session:
+    with instance.archive.transaction() as session:
         calendar.set_day(
             session, actor=SYSTEM, day=when, name=name, kind=kind, day_off=not working
         )
@@ -139,14 +142,14 @@ def set_day(day: str, name: str, kind: str, working: bool) -> None:
 
 @calendar_group.command("remove")
 @click.argument("day")
-def remove_day(day: str) -> None:
+@pass_instance
+def remove_day(instance: Instance, day: str) -> None:
     """Make DAY a working day again (a seeded holiday stays as a correction)."""
-    from dms.cli import _archive
     from dms.documents.access import SYSTEM
     from dms.requests import calendar
 
     when = calendar.parse_day(day)
-    with _archive() as archive, archive.transaction() as session:
+    with instance.archive.transaction() as session:
         calendar.remove_day(session, actor=SYSTEM, day=when)
     click.echo(f"dms: {when.isoformat()} kini hari kerja")
 
@@ -160,12 +163,13 @@ def remove_day(day: str) -> None:
     show_default=True,
     help="Working days",
 )
-def due(received: str, days: int) -> None:
+@pass_instance
+def due(instance: Instance, received: str, days: int) -> None:
     """Print the due date DAYS working days after RECEIVED (a date or ISO time)."""
-    from dms.cli import _archive
     from dms.requests import calendar
 
-    with _archive() as archive, archive.reading() as session:
+    archive = instance.archive
+    with archive.reading() as session:
         settings = archive.settings
         when = calendar.parse_received(received, settings.timezone)
         click.echo(

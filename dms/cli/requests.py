@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from dms.cli.context import Fail, Instance, pass_instance
+
 FLAGS = ("overdue", "due_soon")
 
 
@@ -20,14 +22,17 @@ def requests_group() -> None:
 @click.option("--flag", type=click.Choice(FLAGS), help="Only overdue or due soon.")
 @click.option("--year", type=int, help="Registration year.")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
-def list_requests(flag: str | None, year: int | None, as_json: bool) -> None:
+@pass_instance
+def list_requests(
+    instance: Instance, flag: str | None, year: int | None, as_json: bool
+) -> None:
     """Every request with its state, deadline and flags (no personal data)."""
-    from dms.cli import _archive
     from dms.documents.access import SYSTEM
     from dms.requests import workflow
     from dms.requests.calendar import working_calendar
 
-    with _archive() as archive, archive.reading() as session:
+    archive = instance.archive
+    with archive.reading() as session:
         days = working_calendar(session, archive.settings)
         today = archive.settings.local_today()
         found = workflow.list_requests(
@@ -69,15 +74,16 @@ def list_requests(flag: str | None, year: int | None, as_json: bool) -> None:
     help="The CSV file to write ('-' for standard output).",
 )
 @click.option("--year", type=int, help="Registration year.")
-def export(output: Path, year: int | None) -> None:
+@pass_instance
+def export(instance: Instance, output: Path, year: int | None) -> None:
     """Write every request as CSV with personal data masked."""
-    from dms.cli import Fail, _archive
     from dms.documents.access import SYSTEM
     from dms.requests import workflow
     from dms.requests.calendar import working_calendar
     from dms.requests.exports import masked_csv
 
-    with _archive() as archive, archive.reading() as session:
+    archive = instance.archive
+    with archive.reading() as session:
         found = workflow.list_requests(
             session,
             actor=SYSTEM,
@@ -97,13 +103,12 @@ def export(output: Path, year: int | None) -> None:
 
 
 @requests_group.command("remind")
-def remind() -> None:
+@pass_instance
+def remind(instance: Instance) -> None:
     """Email the officers of requests due soon or overdue now (once a day)."""
-    from dms.cli import _archive
     from dms.requests.workflow import remind_requests
 
-    with _archive() as archive:
-        report = remind_requests(archive)
+    report = remind_requests(instance.archive)
     click.echo(f"dms: {len(report.reminded)} permohonan diingatkan")
     for number in report.reminded:
         click.echo(f"  {number}")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from dms.cli.context import Fail, Instance, pass_instance
+
 OUTPUT = click.option(
     "--output",
     "-o",
@@ -29,15 +31,16 @@ def report() -> None:
     "--format", "fmt", type=click.Choice(("pdf", "xlsx", "json")), default="json"
 )
 @OUTPUT
-def annual(year: int, fmt: str, output: Path | None) -> None:
+@pass_instance
+def annual(instance: Instance, year: int, fmt: str, output: Path | None) -> None:
     """Write the annual report (laporan layanan informasi publik) of a year."""
-    from dms.cli import _archive
     from dms.documents.access import SYSTEM
     from dms.monitoring import report_files
     from dms.monitoring.annual import annual_report
     from dms.requests.calendar import working_calendar
 
-    with _archive() as archive, archive.reading() as session:
+    archive = instance.archive
+    with archive.reading() as session:
         built = annual_report(
             session,
             working_calendar(session, archive.settings),
@@ -63,14 +66,17 @@ def annual(year: int, fmt: str, output: Path | None) -> None:
     "--format", "fmt", type=click.Choice(("csv", "json", "xlsx")), default="csv"
 )
 @OUTPUT
-def requests(year: int, semester: int | None, fmt: str, output: Path | None) -> None:
+@pass_instance
+def requests(
+    instance: Instance, year: int, semester: int | None, fmt: str, output: Path | None
+) -> None:
     """Write the monthly request statistics of a year or semester."""
-    from dms.cli import _archive
     from dms.monitoring import report_files
     from dms.monitoring.requests_stats import request_statistics
     from dms.requests.calendar import working_calendar
 
-    with _archive() as archive, archive.reading() as session:
+    archive = instance.archive
+    with archive.reading() as session:
         stats = request_statistics(
             session,
             working_calendar(session, archive.settings),
@@ -90,13 +96,12 @@ def requests(year: int, semester: int | None, fmt: str, output: Path | None) -> 
 @report.command("summary")
 @YEAR
 @click.option("--semester", type=click.IntRange(1, 2), required=True)
-def summary(year: int, semester: int) -> None:
+@pass_instance
+def summary(instance: Instance, year: int, semester: int) -> None:
     """Publish the semester's ringkasan akses informasi now (once only)."""
-    from dms.cli import _archive
     from dms.monitoring.summary import publish_summary
 
-    with _archive() as archive:
-        result = publish_summary(archive, year=year, semester=semester)
+    result = publish_summary(instance.archive, year=year, semester=semester)
     verb = "diterbitkan" if result.created else "sudah ada"
     click.echo(f"dms: {result.title}: {verb} (dokumen {result.document_id})")
 
@@ -106,8 +111,6 @@ def _json_bytes(body: dict) -> bytes:
 
 
 def _write(data: bytes, output: Path | None, fmt: str, title: str) -> None:
-    from dms.cli import Fail
-
     if output is None and fmt in ("pdf", "xlsx"):
         raise Fail(f"sebutkan --output FILE untuk format {fmt}")
     target = str(output) if output is not None else "-"

@@ -1,4 +1,4 @@
-"""dms mail commands (registered on the dms group by dms.cli)."""
+"""`dms mail`: the outbox and its delivery (registered on the dms group by dms.cli)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import sys
 from zoneinfo import ZoneInfo
 
 import click
+
+from dms.cli.context import Fail, Instance, pass_instance
 
 
 @click.group("mail")
@@ -17,12 +19,13 @@ def mail_group() -> None:
 @click.option("--unsent", is_flag=True, help="Only messages not sent (yet)")
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON")
-def list_mail(unsent: bool, limit: int, as_json: bool) -> None:
+@pass_instance
+def list_mail(instance: Instance, unsent: bool, limit: int, as_json: bool) -> None:
     """Print the outbox, newest first: recipient, subject, created, sent or not."""
     from dms import mail
-    from dms.cli import _archive
 
-    with _archive() as archive, archive.reading() as session:
+    archive = instance.archive
+    with archive.reading() as session:
         messages = mail.list_messages(session, unsent_only=unsent, limit=limit)
         zone = ZoneInfo(archive.settings.timezone)
     if as_json:
@@ -97,17 +100,15 @@ def _local(value, zone: ZoneInfo) -> str:
     show_default=True,
     help="Messages sent at most in this run",
 )
-def send_mail(limit: int) -> None:
+@pass_instance
+def send_mail(instance: Instance, limit: int) -> None:
     """Deliver the due messages now (the worker does this every minute)."""
     from dms import mail
-    from dms.cli import Fail, _archive
 
-    with _archive() as archive:
-        if not archive.settings.smtp_url:
-            raise Fail(
-                "smtp_url is not set (DMS_SMTP_URL): messages stay in the outbox"
-            )
-        report = mail.deliver_pending(archive, limit=limit)
+    archive = instance.archive
+    if not archive.settings.smtp_url:
+        raise Fail("smtp_url is not set (DMS_SMTP_URL): messages stay in the outbox")
+    report = mail.deliver_pending(archive, limit=limit)
     for message_id, recipient, error in report.failures:
         click.echo(f"failed: {message_id} to {recipient}: {error}", err=True)
     click.echo(f"dms: {report.sent} sent, {report.failed} failed")
