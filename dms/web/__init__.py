@@ -40,24 +40,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin,
         api,
         auth,
-        calendar_api,
         errors,
-        exemptions_api,
         feeds,
         i18n,
         keberatan,
         layanan,
         monitoring,
-        objections_api,
         opendata,
         permohonan,
         portal,
         public,
         registers,
         reports,
-        requests_api,
         security,
-        suggestions,
         workspace,
     )
 
@@ -65,16 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     public.init_app(app)
     api.init_app(app)
-    for blueprint in (
-        calendar_api,
-        exemptions_api,
-        feeds,
-        objections_api,
-        opendata,
-        registers,
-        requests_api,
-        suggestions,
-    ):
+    for blueprint in (feeds, opendata, registers):
         blueprint.init_app(app)
     for pages in (
         auth,
@@ -88,7 +74,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         reports,
     ):
         pages.init_app(app)
-    # After every blueprint: it exempts the token-authenticated ones from CSRF.
     security.init_app(
         app,
         cookie_secure=settings.cookie_secure,

@@ -136,9 +136,7 @@ def submit_limit():
 
 
 def _officer_api_call() -> bool:
-    return request.blueprint in ("requests_api", "objections_api") and bool(
-        request.headers.get("Authorization")
-    )
+    return "api" in request.blueprints and bool(request.headers.get("Authorization"))
 
 
 def check_limit():

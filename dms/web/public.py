@@ -55,7 +55,7 @@ def home():
 @bp.get("/cari")
 def search():
     """The citizens' search page: filters, facets, highlights; no JavaScript."""
-    from dms.web.api import search_query
+    from dms.web.api.documents import search_query
 
     args = {name: request.args[name] for name in SEARCH_ARGS if request.args.get(name)}
     try:
