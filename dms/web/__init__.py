@@ -36,44 +36,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["dms.search"] = search_index
     app.extensions["dms.jobs"] = Jobs(archive, search_index).attach()
 
-    from dms.web import (
-        admin,
-        api,
-        auth,
-        errors,
-        feeds,
-        i18n,
-        keberatan,
-        layanan,
-        monitoring,
-        opendata,
-        permohonan,
-        portal,
-        public,
-        registers,
-        reports,
-        security,
-        workspace,
-    )
+    from dms.web import admin, api, auth, errors, i18n, public, security, workspace
 
     i18n.init_app(app, settings.timezone)
     errors.init_app(app)
-    public.init_app(app)
     api.init_app(app)
-    for blueprint in (feeds, opendata, registers):
-        blueprint.init_app(app)
-    for pages in (
-        auth,
-        portal,
-        permohonan,
-        keberatan,
-        workspace,
-        layanan,
-        monitoring,
-        admin,
-        reports,
-    ):
-        pages.init_app(app)
+    auth.init_app(app)
+    # One room per audience: citizens, officers, administrators.
+    public.init_app(app)
+    workspace.init_app(app)
+    admin.init_app(app)
     security.init_app(
         app,
         cookie_secure=settings.cookie_secure,

@@ -13,7 +13,7 @@ from dms.errors import BadInput, Unauthenticated
 from dms.requests import objections
 from dms.requests.calendar import working_calendar
 from dms.web.api.base import current_actor, current_archive, json_object
-from dms.web.permohonan import check_limit, check_spam, submit_limit
+from dms.web.public.requests import check_limit, check_spam, submit_limit
 
 bp = Blueprint("objections", __name__)
 
@@ -75,7 +75,7 @@ def get_objection(registration: str):
 def response_pdf(registration: str):
     """The atasan PPID's written answer (tanggapan): officers with a token, or
     the objector with ?secret=."""
-    from dms.web.keberatan import send_tanggapan
+    from dms.web.public.objections import send_tanggapan
 
     archive = current_archive()
     with archive.reading() as db:

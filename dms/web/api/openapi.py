@@ -804,8 +804,8 @@ def exemption_paths() -> dict[str, Any]:
 
 
 def _all_paths() -> dict[str, Any]:
-    from dms.web import feeds
     from dms.web.api import AREAS
+    from dms.web.public import feeds
 
     paths = _paths()
     for module in (*AREAS, feeds):

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 
 from dms.classification.registers import DIK, DIP, REQUIRED_DIP_FIELDS, register_json
-from dms.web.registers import register_of
+from dms.web.public.registers import register_of
 
 bp = Blueprint("registers", __name__)
 

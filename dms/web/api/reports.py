@@ -15,7 +15,7 @@ from dms.monitoring import annual, report_files
 from dms.monitoring.requests_stats import GROUND_LABELS, REFUSAL_LABELS
 from dms.web.api.base import current_actor, current_archive, json_object
 from dms.web.api.openapi import error_responses, json_content, query_parameter
-from dms.web.reports import (
+from dms.web.workspace.reports import (
     FILE_FORMATS,
     annual_report_of,
     report_file,

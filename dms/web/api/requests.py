@@ -23,7 +23,7 @@ from dms.requests.service import (
 )
 from dms.web.api.base import body_limit, current_actor, current_archive, json_object
 from dms.web.api.openapi import error_responses, json_content, query_parameter
-from dms.web.permohonan import (
+from dms.web.public.requests import (
     check_limit,
     check_spam,
     status_url,
@@ -273,7 +273,7 @@ def _step(action):
 @check_limit()
 def notice(registration: str):
     """The written notice: for handling officers, or the requester (secret/email)."""
-    from dms.web.permohonan import send_notice
+    from dms.web.public.requests import send_notice
 
     archive = current_archive()
     with archive.reading() as db:
@@ -284,7 +284,7 @@ def notice(registration: str):
 @check_limit()
 def attachment(registration: str, attachment_id: int):
     """An answer's attachment, for the requester (secret/email) or an officer."""
-    from dms.web.permohonan import send_attachment
+    from dms.web.public.requests import send_attachment
 
     archive = current_archive()
     with archive.reading() as db:

@@ -46,14 +46,14 @@ from dms.requests.models import (
 from dms.requests.service import RequestUpload, submit_request
 from dms.web.auth import roles_required
 from dms.web.downloads import send_version
-from dms.web.keberatan import (
+from dms.web.public.objections import (
     DECISION_UI,
     GROUND_OPTIONS,
     OBJECTION_STATE_LABELS,
     objection_fields,
     send_tanggapan,
 )
-from dms.web.permohonan import (
+from dms.web.public.requests import (
     DELIVERY_LABELS,
     HOW_TO_OBTAIN_LABELS,
     OUTCOME_UI,
@@ -61,7 +61,7 @@ from dms.web.permohonan import (
     STATE_LABELS,
     uploaded_files,
 )
-from dms.web.workspace import FORM_ERRORS, FormError, _actor
+from dms.web.workspace.documents import FORM_ERRORS, FormError, _actor
 
 bp = Blueprint("layanan", __name__, url_prefix="/ruang-kerja")
 
@@ -144,7 +144,7 @@ def requests():
         )
         rows = [(r, workflow.flags(r, days, today)) for r in found]
         return render_template(
-            "layanan/requests.html",
+            "workspace/layanan/requests.html",
             rows=rows,
             state=state,
             flag=flag,
@@ -184,7 +184,7 @@ def new_request():
 
 def _new_request_page(values, error):
     return render_template(
-        "layanan/new_request.html",
+        "workspace/layanan/new_request.html",
         values=values,
         error=error,
         channels=[(c, CHANNEL_LABELS[c]) for c in CHANNELS if c != "web"],
@@ -207,7 +207,7 @@ def request_page(number: str, error: FormError | None = None, status: int = 200)
             select(Organisation).order_by(Organisation.name)
         ).all()
         page = render_template(
-            "layanan/request.html",
+            "workspace/layanan/request.html",
             found=found,
             flags=workflow.flags(found, days, today),
             handles=workflow.handles(actor, found),
@@ -341,7 +341,7 @@ def close(number: str):
 @bp.get("/permohonan/<number>/pemberitahuan.pdf")
 @roles_required(*READERS)
 def notice(number: str):
-    from dms.web.permohonan import send_notice
+    from dms.web.public.requests import send_notice
 
     archive = _archive()
     with archive.reading() as db:
@@ -368,7 +368,7 @@ def request_file(number: str, file_id: int):
 @bp.get("/permohonan/<number>/lampiran/<id:attachment_id>")
 @roles_required(*READERS)
 def attachment(number: str, attachment_id: int):
-    from dms.web.permohonan import send_attachment
+    from dms.web.public.requests import send_attachment
 
     archive = _archive()
     with archive.reading() as db:
@@ -410,7 +410,7 @@ def objection_list():
         days = working_calendar(db, archive.settings)
         today = archive.settings.local_today()
         rows = [(o, objections.objection_flags(o, days, today)) for o in found]
-        return render_template("layanan/objections.html", rows=rows)
+        return render_template("workspace/layanan/objections.html", rows=rows)
 
 
 @bp.get("/keberatan/<number>")
@@ -422,7 +422,7 @@ def objection_page(number: str, error: FormError | None = None, status: int = 20
         found = objections.get_objection(db, actor=actor, number=number)
         days = working_calendar(db, archive.settings)
         page = render_template(
-            "layanan/objection.html",
+            "workspace/layanan/objection.html",
             found=found,
             actor=actor,
             error=error,

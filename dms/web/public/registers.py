@@ -59,7 +59,7 @@ def _page(kind: str, org_slug: str | None = None):
         )
         choices = organisations(session)
     return render_template(
-        f"{kind}.html",
+        f"public/{kind}.html",
         register=register,
         organisations=choices,
         heading=HEADINGS[kind],

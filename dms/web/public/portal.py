@@ -91,7 +91,7 @@ def document(document_id: int):
     with _archive().reading() as session:
         found = services.get_document(session, actor=None, document_id=document_id)
         return render_template(
-            "document.html",
+            "public/document.html",
             document=found,
             versions=services.visible_versions(None, found),
             dip_fields=_dip_fields(found),
@@ -120,7 +120,7 @@ def category(code: str):
     if code not in CATEGORY_NAMES:
         raise NotFound(gettext("Kategori '%(code)s' tidak ditemukan.", code=code[:32]))
     return _browse(
-        "browse.html",
+        "public/browse.html",
         ListQuery(category=code),
         heading=CATEGORY_HEADINGS[code],
         description=CATEGORY_DESCRIPTIONS[code],
@@ -135,7 +135,7 @@ def year(year: int):
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise NotFound(gettext("Tahun %(year)s tidak ditemukan.", year=year))
     return _browse(
-        "browse.html",
+        "public/browse.html",
         ListQuery(year=year),
         heading=gettext("Tahun %(year)s", year=year),
         description=gettext(
@@ -234,7 +234,7 @@ def organisations():
         everyone = session.scalars(select(Organisation)).all()
     tree = org_tree(everyone, counts)
     return render_template(
-        "organisations.html",
+        "public/organisations.html",
         tree=tree,
         total_orgs=len(everyone),
         total_documents=sum(counts.values()),
@@ -270,7 +270,7 @@ def organisation(slug: str):
             select(Organisation).where(Organisation.parent_id == found.id)
         ).all()
         return render_template(
-            "organisation.html",
+            "public/organisation.html",
             organisation=found,
             children=sorted(children, key=lambda o: o.name.casefold()),
             page=page,

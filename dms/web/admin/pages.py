@@ -35,7 +35,7 @@ from dms.errors import ValidationError
 from dms.requests import calendar
 from dms.requests.models import CUTI_BERSAMA, DAY_KINDS, NATIONAL, OTHER
 from dms.web.auth import roles_required
-from dms.web.workspace import FORM_ERRORS, FormError, options
+from dms.web.workspace.documents import FORM_ERRORS, FormError, options
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

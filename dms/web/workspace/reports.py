@@ -37,7 +37,7 @@ from dms.monitoring.requests_stats import (
 )
 from dms.requests.calendar import working_calendar
 from dms.web.auth import roles_required
-from dms.web.workspace import FormError
+from dms.web.workspace.documents import FormError
 
 bp = Blueprint("reports", __name__)
 
@@ -128,7 +128,7 @@ def _page(year: int, error: FormError | None, values: dict | None = None):
         report = annual_report_of(session, actor, year)
         tables = annual.statistics_tables(report.statistics)
     response = render_template(
-        "reports/annual.html",
+        "workspace/reports/annual.html",
         report=report,
         tables=tables,
         chapters=annual.CHAPTERS,

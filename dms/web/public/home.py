@@ -11,7 +11,7 @@ from dms.errors import BadInput, ValidationError
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
 from dms.storage import StorageError
-from dms.web.portal import (
+from dms.web.public.portal import (
     CATEGORY_NAMES,
     newest_documents,
     public_facets,
@@ -42,7 +42,7 @@ def home():
         newest = newest_documents(session, HOME_NEWEST)
         facets = public_facets(session)
         return render_template(
-            "home.html",
+            "public/home.html",
             announcements=announcements(session),
             newest=newest,
             stale_ids=stale_ids(newest, archive.settings),
@@ -90,7 +90,7 @@ def _run(query: SearchQuery):
 
 def _search_page(query, page, args, error, org_names=None) -> str:
     return render_template(
-        "search.html",
+        "public/search.html",
         query=query,
         page=page,
         error=error,
