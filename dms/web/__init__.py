@@ -36,10 +36,21 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["dms.search"] = search_index
     app.extensions["dms.jobs"] = Jobs(archive, search_index).attach()
 
-    from dms.web import admin, api, auth, errors, i18n, public, security, workspace
+    from dms.web import (
+        admin,
+        api,
+        auth,
+        errors,
+        i18n,
+        labels,
+        public,
+        security,
+        workspace,
+    )
 
     i18n.init_app(app, settings.timezone)
     errors.init_app(app)
+    labels.init_app(app)
     api.init_app(app)
     auth.init_app(app)
     # One room per audience: citizens, officers, administrators.

@@ -11,8 +11,8 @@ from dms.errors import BadInput, ValidationError
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
 from dms.storage import StorageError
+from dms.web.labels import CATEGORY_NAMES
 from dms.web.public.portal import (
-    CATEGORY_NAMES,
     newest_documents,
     public_facets,
     stale_ids,

@@ -25,8 +25,8 @@ from dms.requests.models import GROUNDS
 from dms.requests.objections import file_objection, objection_status
 from dms.requests.service import body_name
 from dms.requests.tanggapan import tanggapan_pdf
+from dms.web.forms import FORM_ERRORS, FormError
 from dms.web.public.requests import REQUESTER_KIND_LABELS, check_spam, submit_limit
-from dms.web.workspace.documents import FORM_ERRORS, FormError
 
 bp = Blueprint("keberatan", __name__, url_prefix="/keberatan")
 NEW_OBJECTION = "keberatan_baru"

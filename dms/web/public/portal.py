@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, current_app, render_template, request
-from flask_babel import format_decimal, gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
 from dms.classification import rules
@@ -21,6 +21,7 @@ from dms.documents.accounts import SLUG_PATTERN, find_organisation
 from dms.documents.models import DIP_FORMS, Document, Organisation
 from dms.documents.services import DocumentPage, ListQuery
 from dms.errors import BadInput, NotFound
+from dms.web.labels import CATEGORY_NAMES
 
 bp = Blueprint("portal", __name__)
 
@@ -30,11 +31,6 @@ FIRST_YEAR, LAST_YEAR = 1945, 2100
 # The first DIP rows an organisation's page shows before linking to the whole DIP.
 DIP_PREVIEW = 5
 
-CATEGORY_NAMES = {
-    BERKALA: lazy_gettext("Berkala"),
-    SERTA_MERTA: lazy_gettext("Serta Merta"),
-    SETIAP_SAAT: lazy_gettext("Setiap Saat"),
-}
 CATEGORY_HEADINGS = {
     BERKALA: lazy_gettext("Informasi berkala"),
     SERTA_MERTA: lazy_gettext("Informasi serta merta"),
@@ -67,7 +63,6 @@ DIP_FIELD_NAMES = {
     "dip_form": lazy_gettext("Bentuk informasi yang tersedia"),
     "dip_retention": lazy_gettext("Jangka waktu penyimpanan"),
 }
-SIZE_UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
 def _archive():
@@ -284,33 +279,5 @@ def organisation(slug: str):
 # --- template helpers ----------------------------------------------------------------
 
 
-def human_size(size: int | None) -> str:
-    """A byte count as people read it, in the chosen locale: '1,5 MB'."""
-    if size is None:
-        return ""
-    value, unit = float(size), 0
-    while value >= 1024 and unit < len(SIZE_UNITS) - 1:
-        value, unit = value / 1024, unit + 1
-    shown = format_decimal(value, format="#,##0" if unit == 0 else "#,##0.#")
-    return f"{shown} {SIZE_UNITS[unit]}"
-
-
-def page_links(page, window: int = 2) -> list[int | None]:
-    """The page numbers a pagination bar shows: first, last, and a window around
-    the current one; None marks a gap."""
-    last = max(1, -(-page.total // page.per_page))
-    shown = {1, last, *range(page.page - window, page.page + window + 1)}
-    numbers = sorted(n for n in shown if 1 <= n <= last)
-    links: list[int | None] = []
-    for number in numbers:
-        if links and number - links[-1] > 1:
-            links.append(None)
-        links.append(number)
-    return links
-
-
 def init_app(app: Flask) -> None:
-    app.add_template_filter(human_size, "ukuran")
-    app.add_template_global(page_links, "page_links")
-    app.add_template_global(CATEGORY_NAMES, "category_names")
     app.register_blueprint(bp)

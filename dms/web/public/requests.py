@@ -48,8 +48,8 @@ from dms.requests.service import (
 )
 from dms.requests.workflow import OUTCOME_LABELS
 from dms.web.downloads import send_version
+from dms.web.forms import FORM_ERRORS, FormError
 from dms.web.security import limiter
-from dms.web.workspace.documents import FORM_ERRORS, FormError
 
 bp = Blueprint("permohonan", __name__, url_prefix="/permohonan")
 

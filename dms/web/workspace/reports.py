@@ -37,7 +37,7 @@ from dms.monitoring.requests_stats import (
 )
 from dms.requests.calendar import working_calendar
 from dms.web.auth import roles_required
-from dms.web.workspace.documents import FormError
+from dms.web.forms import FormError
 
 bp = Blueprint("reports", __name__)
 

@@ -46,6 +46,7 @@ from dms.requests.models import (
 from dms.requests.service import RequestUpload, submit_request
 from dms.web.auth import roles_required
 from dms.web.downloads import send_version
+from dms.web.forms import FORM_ERRORS, FormError, signed_in_user
 from dms.web.public.objections import (
     DECISION_UI,
     GROUND_OPTIONS,
@@ -61,7 +62,6 @@ from dms.web.public.requests import (
     STATE_LABELS,
     uploaded_files,
 )
-from dms.web.workspace.documents import FORM_ERRORS, FormError, _actor
 
 bp = Blueprint("layanan", __name__, url_prefix="/ruang-kerja")
 
@@ -132,7 +132,7 @@ def requests():
     state = state if state in REQUEST_STATES else None
     flag = flag if flag in ("overdue", "due_soon") else None
     with archive.reading() as db:
-        actor = _actor(db)
+        actor = signed_in_user(db)
         days = working_calendar(db, archive.settings)
         today = archive.settings.local_today()
         found = workflow.list_requests(
@@ -164,7 +164,7 @@ def new_request():
             filed = submit_request(
                 db,
                 archive.storage,
-                actor=_actor(db),
+                actor=signed_in_user(db),
                 fields=request.form,
                 files=uploaded_files(request.files),
                 settings=archive.settings,
@@ -199,7 +199,7 @@ def _new_request_page(values, error):
 def request_page(number: str, error: FormError | None = None, status: int = 200):
     archive = _archive()
     with archive.reading() as db:
-        actor = _actor(db)
+        actor = signed_in_user(db)
         found = workflow.get_request(db, actor=actor, number=number)
         days = working_calendar(db, archive.settings)
         today = archive.settings.local_today()
@@ -243,7 +243,7 @@ def _on_form(page, endpoint: str, number: str, form: str, apply):
         with archive.transaction() as db:
             message = apply(
                 db,
-                _actor(db),
+                signed_in_user(db),
                 working_calendar(db, archive.settings),
                 archive.settings.local_today(),
             )
@@ -345,7 +345,7 @@ def notice(number: str):
 
     archive = _archive()
     with archive.reading() as db:
-        found = workflow.get_request(db, actor=_actor(db), number=number)
+        found = workflow.get_request(db, actor=signed_in_user(db), number=number)
         return send_notice(archive, db, found)
 
 
@@ -355,7 +355,7 @@ def request_file(number: str, file_id: int):
     """The requester's identity document or proxy letter: handlers only."""
     archive = _archive()
     with archive.reading() as db:
-        actor = _actor(db)
+        actor = signed_in_user(db)
         found = workflow.get_request(db, actor=actor, number=number)
         chosen = next((f for f in found.files if f.id == file_id), None)
         if chosen is None or not workflow.handles(actor, found):
@@ -372,7 +372,7 @@ def attachment(number: str, attachment_id: int):
 
     archive = _archive()
     with archive.reading() as db:
-        found = workflow.get_request(db, actor=_actor(db), number=number)
+        found = workflow.get_request(db, actor=signed_in_user(db), number=number)
         return send_attachment(archive, found, attachment_id)
 
 
@@ -385,7 +385,7 @@ def record_objection(number: str):
         with archive.transaction() as db:
             filed = objections.file_objection(
                 db,
-                actor=_actor(db),
+                actor=signed_in_user(db),
                 fields=objection_fields(request.form),
                 calendar=working_calendar(db, archive.settings),
                 request_number=number,
@@ -406,7 +406,7 @@ def record_objection(number: str):
 def objection_list():
     archive = _archive()
     with archive.reading() as db:
-        found = objections.list_objections(db, actor=_actor(db))
+        found = objections.list_objections(db, actor=signed_in_user(db))
         days = working_calendar(db, archive.settings)
         today = archive.settings.local_today()
         rows = [(o, objections.objection_flags(o, days, today)) for o in found]
@@ -418,7 +418,7 @@ def objection_list():
 def objection_page(number: str, error: FormError | None = None, status: int = 200):
     archive = _archive()
     with archive.reading() as db:
-        actor = _actor(db)
+        actor = signed_in_user(db)
         found = objections.get_objection(db, actor=actor, number=number)
         days = working_calendar(db, archive.settings)
         page = render_template(
@@ -445,7 +445,7 @@ def objection_page(number: str, error: FormError | None = None, status: int = 20
 def objection_tanggapan(number: str):
     archive = _archive()
     with archive.reading() as db:
-        found = objections.get_objection(db, actor=_actor(db), number=number)
+        found = objections.get_objection(db, actor=signed_in_user(db), number=number)
         return send_tanggapan(archive, db, found)
 
 
@@ -536,7 +536,7 @@ def service_summary() -> dict[str, int]:
         return {}
     archive = _archive()
     with archive.reading() as db:
-        actor = _actor(db)
+        actor = signed_in_user(db)
         days = working_calendar(db, archive.settings)
         today = archive.settings.local_today()
         found = db.scalars(
