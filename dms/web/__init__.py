@@ -40,55 +40,23 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin,
         api,
         auth,
-        calendar_api,
         errors,
-        exemptions_api,
-        feeds,
         i18n,
-        keberatan,
-        layanan,
-        monitoring,
-        objections_api,
-        opendata,
-        permohonan,
-        portal,
+        labels,
         public,
-        registers,
-        reports,
-        requests_api,
         security,
-        suggestions,
         workspace,
     )
 
     i18n.init_app(app, settings.timezone)
     errors.init_app(app)
-    public.init_app(app)
+    labels.init_app(app)
     api.init_app(app)
-    for blueprint in (
-        calendar_api,
-        exemptions_api,
-        feeds,
-        objections_api,
-        opendata,
-        registers,
-        requests_api,
-        suggestions,
-    ):
-        blueprint.init_app(app)
-    for pages in (
-        auth,
-        portal,
-        permohonan,
-        keberatan,
-        workspace,
-        layanan,
-        monitoring,
-        admin,
-        reports,
-    ):
-        pages.init_app(app)
-    # After every blueprint: it exempts the token-authenticated ones from CSRF.
+    auth.init_app(app)
+    # One room per audience: citizens, officers, administrators.
+    public.init_app(app)
+    workspace.init_app(app)
+    admin.init_app(app)
     security.init_app(
         app,
         cookie_secure=settings.cookie_secure,

@@ -18,17 +18,6 @@ from dms.errors import TooManyRequests
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
-# The JSON API authenticates with bearer tokens, never with the session cookie,
-# so a forged cross-site request carries no credentials: no CSRF token there.
-TOKEN_BLUEPRINTS = (
-    "api",
-    "exemptions_api",
-    "calendar_api",
-    "registers_api",
-    "requests_api",
-    "objections_api",
-    "suggestions",
-)
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -121,9 +110,6 @@ def init_app(
     app.extensions["dms.search_slots"] = ConcurrencyLimit(searches_per_address)
     csrf.init_app(app)
     limiter.init_app(app)
-    for name in TOKEN_BLUEPRINTS:
-        if name in app.blueprints:
-            csrf.exempt(app.blueprints[name])
 
     @app.after_request
     def security_headers(response):

@@ -117,7 +117,7 @@ def test_the_api_answers_the_ppid_utama_as_it_describes(live_demo):
 
 
 def test_every_rate_limited_operation_documents_429(app):
-    from dms.web.openapi import RATE_LIMITED, openapi_document
+    from dms.web.api.openapi import RATE_LIMITED, openapi_document
     from dms.web.security import limiter
 
     marked = limiter._marked_for_limiting  # the views the limiter decorates

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from dms.db import utcnow
 from dms.documents.models import DocumentVersion
-from dms.web import portal
+from dms.web.public import portal
 from tests.helpers import (
     a_pdf,
     add_version,

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
 
-from dms.web import registers
+from dms.web.api import registers
 from tests.integration.test_registers import (
     NOT_IN_THE_DIP,
     SECRETS,
@@ -220,7 +220,7 @@ def test_the_openapi_paths_describe_both_register_endpoints(app):
     served = {
         rule.rule.removeprefix("/api/v1")
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("registers_api.")
+        if rule.endpoint.startswith("api.registers.")
     }
     assert served == set(paths) == {"/dip", "/dik"}
     assert "404" in paths["/dik"]["get"]["responses"]

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from dms.classification.suggest import suggest_category
 from dms.documents.models import Document, DocumentVersion, VersionText
-from dms.web import suggestions
-from dms.web.suggestions import suggestion_json
+from dms.web.api import suggestions
+from dms.web.api.suggestions import suggestion_json
 from tests.helpers import a_pdf, upload
 
 SUGGEST = "/api/v1/classification/suggest"
@@ -193,7 +193,7 @@ def test_both_endpoints_are_described_for_openapi(app):
     routes = {
         (re.sub(r"<[^>]*document_id>", "{id}", rule.rule.removeprefix("/api/v1")), m)
         for rule in app.url_map.iter_rules()
-        if rule.endpoint.startswith("suggestions.")
+        if rule.endpoint.startswith("api.suggestions.")
         for m in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert (

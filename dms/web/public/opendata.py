@@ -38,7 +38,7 @@ def _base_url() -> str:
 @bp.get("")
 def index():
     """The list of datasets, what each holds, and its formats."""
-    return render_template("opendata.html")
+    return render_template("public/opendata.html")
 
 
 def _timezone() -> str:

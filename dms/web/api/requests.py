@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from dms.errors import BadInput, Unauthenticated
 from dms.requests import spam, workflow
@@ -21,9 +21,9 @@ from dms.requests.service import (
     submit_request,
     withdraw_request,
 )
-from dms.web.api import MAX_JSON_BYTES, _json_object, current_actor
-from dms.web.openapi import _errors, _json, _query
-from dms.web.permohonan import (
+from dms.web.api.base import body_limit, current_actor, current_archive, json_object
+from dms.web.api.openapi import error_responses, json_content, query_parameter
+from dms.web.public.requests import (
     check_limit,
     check_spam,
     status_url,
@@ -31,27 +31,9 @@ from dms.web.permohonan import (
     uploaded_files,
 )
 
-bp = Blueprint("requests_api", __name__, url_prefix="/api/v1")
+bp = Blueprint("requests", __name__)
 # Room for the identity document, the proxy letter and the form fields.
 ENVELOPE_BYTES = 1024 * 1024
-
-
-def _archive():
-    return current_app.extensions["dms"]
-
-
-@bp.before_request
-def _limit_body_size():
-    if request.endpoint == "requests_api.create_request":
-        files = 2 * _archive().settings.request_max_upload_bytes
-        request.max_content_length = files + ENVELOPE_BYTES
-    elif request.endpoint == "requests_api.answer":
-        files = _archive().settings.max_upload_bytes
-        request.max_content_length = files + ENVELOPE_BYTES
-    else:
-        request.max_content_length = MAX_JSON_BYTES
-    if any("\x00" in value for value in request.args.values()):
-        raise BadInput("Parameter tidak boleh berisi karakter NUL.")
 
 
 @bp.get("/requests/challenge")
@@ -67,11 +49,12 @@ def challenge():
 
 
 @bp.post("/requests")
+@body_limit(lambda settings: 2 * settings.request_max_upload_bytes + ENVELOPE_BYTES)
 @submit_limit()
 def create_request():
-    archive = _archive()
+    archive = current_archive()
     fields = request.form if request.mimetype == "multipart/form-data" else None
-    fields = fields if fields is not None else _json_object()
+    fields = fields if fields is not None else json_object()
     with archive.transaction() as db:
         actor = current_actor(db)
         if actor is None:
@@ -96,7 +79,7 @@ def create_request():
 @bp.get("/requests")
 def list_requests():
     """Officers: the requests they handle; ?format=csv exports them masked."""
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         actor = _officer(db)
         days = working_calendar(db, archive.settings)
@@ -162,7 +145,7 @@ def _officer(db):
 @bp.get("/requests/<registration>")
 @check_limit()
 def get_request(registration: str):
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         actor = current_actor(db)
         if actor is not None:
@@ -182,17 +165,17 @@ def get_request(registration: str):
 
 @bp.post("/requests/<registration>/withdraw")
 def withdraw(registration: str):
-    secret = _json_object().get("secret")
+    secret = json_object().get("secret")
     if not isinstance(secret, str):
         raise BadInput("Kirim kunci status sebagai 'secret'.")
-    with _archive().transaction() as db:
+    with current_archive().transaction() as db:
         found = withdraw_request(db, number=registration, secret=secret)
         return jsonify(request_json(found))
 
 
 @bp.post("/requests/<registration>/dispose")
 def dispose(registration: str):
-    body = _json_object()
+    body = json_object()
     organisations = body.get("organisations")
     if not isinstance(organisations, list):
         raise BadInput("Kirim 'organisations' sebagai daftar slug OPD.")
@@ -210,7 +193,7 @@ def dispose(registration: str):
 
 @bp.post("/requests/<registration>/extend")
 def extend(registration: str):
-    body = _json_object()
+    body = json_object()
     return _step(
         lambda db, actor, days, today: workflow.extend(
             db,
@@ -225,9 +208,10 @@ def extend(registration: str):
 
 
 @bp.post("/requests/<registration>/answer")
+@body_limit(lambda settings: settings.max_upload_bytes + ENVELOPE_BYTES)
 def answer(registration: str):
     """JSON, or multipart with 'attachments' files and 'documents' repeated."""
-    archive = _archive()
+    archive = current_archive()
     if request.mimetype == "multipart/form-data":
         form = request.form
         body = {
@@ -244,7 +228,7 @@ def answer(registration: str):
             if f.filename
         ]
     else:
-        body, files = _json_object(), []
+        body, files = json_object(), []
     documents = body.get("documents") or []
     if not isinstance(documents, list):
         raise BadInput("Kirim 'documents' sebagai daftar ID dokumen.")
@@ -276,7 +260,7 @@ def close(registration: str):
 
 
 def _step(action):
-    archive = _archive()
+    archive = current_archive()
     with archive.transaction() as db:
         actor = _officer(db)
         days = working_calendar(db, archive.settings)
@@ -289,9 +273,9 @@ def _step(action):
 @check_limit()
 def notice(registration: str):
     """The written notice: for handling officers, or the requester (secret/email)."""
-    from dms.web.permohonan import send_notice
+    from dms.web.public.requests import send_notice
 
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         return send_notice(archive, db, _readable(db, registration))
 
@@ -300,9 +284,9 @@ def notice(registration: str):
 @check_limit()
 def attachment(registration: str, attachment_id: int):
     """An answer's attachment, for the requester (secret/email) or an officer."""
-    from dms.web.permohonan import send_attachment
+    from dms.web.public.requests import send_attachment
 
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         found = _readable(db, registration)
         return send_attachment(archive, found, attachment_id)
@@ -335,7 +319,7 @@ def request_json(found: InformationRequest) -> dict[str, Any]:
         "information_requested": found.information_requested,
         "how_to_obtain": found.how_to_obtain,
         "delivery": found.delivery,
-        "url": url_for("requests_api.get_request", registration=found.number),
+        "url": url_for("api.requests.get_request", registration=found.number),
     }
     if found.outcome is not None:
         body["answer"] = _answer_json(found)
@@ -366,14 +350,14 @@ def _answer_json(found: InformationRequest) -> dict[str, Any]:
                 "size": a.size,
                 "content_type": a.content_type,
                 "url": url_for(
-                    "requests_api.attachment",
+                    "api.requests.attachment",
                     registration=found.number,
                     attachment_id=a.id,
                 ),
             }
             for a in found.attachments
         ],
-        "notice_url": url_for("requests_api.notice", registration=found.number),
+        "notice_url": url_for("api.requests.notice", registration=found.number),
     }
 
 
@@ -423,7 +407,7 @@ NUMBER = {
 
 def openapi_paths() -> dict[str, Any]:
     """Requests for information (dms.web.requests_api)."""
-    found = _json("The request, without personal data", _request_schema())
+    found = json_content("The request, without personal data", _request_schema())
     return {
         "/requests/challenge": {
             "get": {
@@ -435,7 +419,7 @@ def openapi_paths() -> dict[str, Any]:
                 "already admitted a submission is refused (422 on "
                 "challenge_answer).",
                 "responses": {
-                    "200": _json(
+                    "200": json_content(
                         "The question and its signed token",
                         {
                             "type": "object",
@@ -456,15 +440,23 @@ def openapi_paths() -> dict[str, Any]:
                 "a Pelaksana those disposed to its OPD), with due-soon/overdue "
                 "flags; ?format=csv exports them with personal data masked",
                 "parameters": [
-                    _query("state", {"enum": list(REQUEST_STATES)}, "Only this state"),
-                    _query("flag", {"enum": ["overdue", "due_soon"]}, "Only flagged"),
-                    _query("organisation", {"type": "string"}, "Disposed to this OPD"),
-                    _query("year", {"type": "integer"}, "Registration year"),
-                    _query("format", {"enum": ["json", "csv"]}, "csv: masked export"),
+                    query_parameter(
+                        "state", {"enum": list(REQUEST_STATES)}, "Only this state"
+                    ),
+                    query_parameter(
+                        "flag", {"enum": ["overdue", "due_soon"]}, "Only flagged"
+                    ),
+                    query_parameter(
+                        "organisation", {"type": "string"}, "Disposed to this OPD"
+                    ),
+                    query_parameter("year", {"type": "integer"}, "Registration year"),
+                    query_parameter(
+                        "format", {"enum": ["json", "csv"]}, "csv: masked export"
+                    ),
                 ],
                 "responses": {
                     "200": {"description": "{requests: [...]}, or text/csv"},
-                    **_errors("400", "401"),
+                    **error_responses("400", "401"),
                 },
             },
         },
@@ -475,10 +467,12 @@ def openapi_paths() -> dict[str, Any]:
                 "matches; 404 otherwise, whatever was wrong",
                 "parameters": [
                     NUMBER,
-                    _query("email", {"type": "string"}, "The requester's email"),
-                    _query("secret", {"type": "string"}, "The status secret"),
+                    query_parameter(
+                        "email", {"type": "string"}, "The requester's email"
+                    ),
+                    query_parameter("secret", {"type": "string"}, "The status secret"),
                 ],
-                "responses": {"200": found, **_errors("404")},
+                "responses": {"200": found, **error_responses("404")},
             }
         },
         "/requests/{number}/withdraw": {
@@ -496,7 +490,7 @@ def openapi_paths() -> dict[str, Any]:
                         }
                     }
                 },
-                "responses": {"200": found, **_errors("400", "404", "409")},
+                "responses": {"200": found, **error_responses("400", "404", "409")},
             }
         },
     }
@@ -512,7 +506,7 @@ def _workflow_paths(found) -> dict[str, Any]:
                 "summary": summary,
                 "parameters": [NUMBER],
                 "requestBody": {"content": {"application/json": {"schema": body}}},
-                "responses": {"200": found, **_errors(*errors)},
+                "responses": {"200": found, **error_responses(*errors)},
             }
         }
 
@@ -537,8 +531,8 @@ def _workflow_paths(found) -> dict[str, Any]:
     pdf = {"content": {"application/pdf": {}}, "description": "The PDF"}
     reader = [
         NUMBER,
-        _query("email", text, "The requester's email"),
-        _query("secret", text, "The status secret"),
+        query_parameter("email", text, "The requester's email"),
+        query_parameter("secret", text, "The status secret"),
     ]
     return {
         "/requests/{number}/dispose": step(
@@ -562,7 +556,7 @@ def _workflow_paths(found) -> dict[str, Any]:
                 "summary": "The written notice (pemberitahuan tertulis): handlers, "
                 "or the requester with ?email= or ?secret=",
                 "parameters": reader,
-                "responses": {"200": pdf, **_errors("404")},
+                "responses": {"200": pdf, **error_responses("404")},
             }
         },
         "/requests/{number}/attachments/{attachment}": {
@@ -579,7 +573,7 @@ def _workflow_paths(found) -> dict[str, Any]:
                 ],
                 "responses": {
                     "200": {"description": "The file"},
-                    **_errors("404"),
+                    **error_responses("404"),
                 },
             }
         },
@@ -642,12 +636,12 @@ def _create_operation() -> dict[str, Any]:
             }
         },
         "responses": {
-            "201": _json(
+            "201": json_content(
                 "The request, with status_url and receipt_url (holding the "
                 "secret, shown this once) and due_on",
                 _request_schema(),
             ),
-            **_errors("400", "401", "403", "413", "415", "422"),
+            **error_responses("400", "401", "403", "413", "415", "422"),
             "429": {"description": "Too many submissions from this address"},
         },
     }
@@ -682,7 +676,3 @@ def _request_schema() -> dict[str, Any]:
             "secret": text,
         },
     }
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

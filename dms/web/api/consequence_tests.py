@@ -5,56 +5,47 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, request, send_file, url_for
+from flask import Blueprint, jsonify, request, send_file, url_for
 
 from dms.classification import exemptions
 from dms.classification.models import APPROVED, ConsequenceTest
 from dms.documents.models import User
 from dms.errors import BadInput, ValidationError
-from dms.web.api import (
-    MAX_JSON_BYTES,
-    _authenticated_user_id,
-    _int_arg,
-    _json_object,
-    _required_file,
-    _time,
+from dms.web.api.base import (
+    authenticated_user_id,
+    body_limit,
     current_actor,
-    document_json,
+    current_archive,
+    int_arg,
+    iso_time,
+    json_object,
+    required_file,
+    upload_limit,
 )
+from dms.web.api.documents import document_json
 
-bp = Blueprint("exemptions_api", __name__, url_prefix="/api/v1")
-UPLOAD_ENDPOINTS = {"exemptions_api.attach_redacted_version"}
-
-
-def _archive():
-    return current_app.extensions["dms"]
-
-
-@bp.before_request
-def _limit_body_size():
-    if request.endpoint not in UPLOAD_ENDPOINTS:
-        request.max_content_length = MAX_JSON_BYTES
+bp = Blueprint("consequence_tests", __name__)
 
 
 @bp.get("/consequence-tests")
 def list_tests():
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         actor = current_actor(session)
         tests = exemptions.list_tests(
             session,
             actor=actor,
             state=request.args.get("state") or None,
             org=request.args.get("org") or None,
-            document_id=_int_arg(request.args, "document", 1, 2**31 - 1),
+            document_id=int_arg(request.args, "document", 1, 2**31 - 1),
         )
         return jsonify(items=[test_json(test) for test in tests], total=len(tests))
 
 
 @bp.post("/documents/<id:document_id>/consequence-tests")
 def propose(document_id: int):
-    actor_id = _authenticated_user_id()
-    body = _json_object()
-    with _archive().transaction() as session:
+    actor_id = authenticated_user_id()
+    body = json_object()
+    with current_archive().transaction() as session:
         test = exemptions.propose(
             session,
             actor=session.get(User, actor_id),
@@ -68,7 +59,7 @@ def propose(document_id: int):
 
 @bp.get("/consequence-tests/<id:test_id>")
 def get_test(test_id: int):
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         actor = current_actor(session)
         test = exemptions.get_test(session, actor=actor, test_id=test_id)
         return jsonify(test_json(test))
@@ -76,9 +67,9 @@ def get_test(test_id: int):
 
 @bp.put("/consequence-tests/<id:test_id>/record")
 def record(test_id: int):
-    actor_id = _authenticated_user_id()
-    fields = _json_object()
-    archive = _archive()
+    actor_id = authenticated_user_id()
+    fields = json_object()
+    archive = current_archive()
     with archive.transaction() as session:
         test = exemptions.record(
             session,
@@ -91,10 +82,11 @@ def record(test_id: int):
 
 
 @bp.post("/consequence-tests/<id:test_id>/redacted-version")
+@body_limit(upload_limit)
 def attach_redacted_version(test_id: int):
-    actor_id = _authenticated_user_id()
-    upload = _required_file()
-    archive = _archive()
+    actor_id = authenticated_user_id()
+    upload = required_file()
+    archive = current_archive()
     with archive.transaction() as session:
         actor = session.get(User, actor_id)
         document = exemptions.attach_redacted_version(
@@ -115,7 +107,7 @@ def attach_redacted_version(test_id: int):
 @bp.post("/consequence-tests/<id:test_id>/approve")
 def approve(test_id: int):
     """Optional JSON {"note", "redacted_version"}: the public version reviewed."""
-    actor_id = _authenticated_user_id()
+    actor_id = authenticated_user_id()
     note = _optional_text("note")
     reviewed = _optional_body().get("redacted_version")
     if reviewed is not None and (
@@ -124,7 +116,7 @@ def approve(test_id: int):
         raise ValidationError(
             "'redacted_version' harus berupa nomor versi.", "redacted_version"
         )
-    archive = _archive()
+    archive = current_archive()
     with archive.transaction() as session:
         test = exemptions.approve(
             session,
@@ -139,9 +131,9 @@ def approve(test_id: int):
 
 @bp.post("/consequence-tests/<id:test_id>/reject")
 def reject(test_id: int):
-    actor_id = _authenticated_user_id()
+    actor_id = authenticated_user_id()
     note = _optional_text("note")
-    with _archive().transaction() as session:
+    with current_archive().transaction() as session:
         test = exemptions.reject(
             session, actor=session.get(User, actor_id), test_id=test_id, note=note
         )
@@ -150,8 +142,8 @@ def reject(test_id: int):
 
 @bp.post("/consequence-tests/<id:test_id>/cancel")
 def cancel(test_id: int):
-    actor_id = _authenticated_user_id()
-    with _archive().transaction() as session:
+    actor_id = authenticated_user_id()
+    with current_archive().transaction() as session:
         test = exemptions.cancel(
             session, actor=session.get(User, actor_id), test_id=test_id
         )
@@ -161,9 +153,9 @@ def cancel(test_id: int):
 @bp.post("/consequence-tests/<id:test_id>/open")
 def open_exemption(test_id: int):
     """A Komisi Informasi or court decision, or the ending event, opens it."""
-    actor_id = _authenticated_user_id()
-    body = _json_object()
-    with _archive().transaction() as session:
+    actor_id = authenticated_user_id()
+    body = json_object()
+    with current_archive().transaction() as session:
         test = exemptions.open_by_decision(
             session,
             actor=session.get(User, actor_id),
@@ -180,7 +172,7 @@ def open_exemption(test_id: int):
 def penetapan(test_id: int):
     from dms.classification.penetapan import penetapan_pdf
 
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as session:
         actor = current_actor(session)
         test = exemptions.get_test(session, actor=actor, test_id=test_id)
@@ -190,7 +182,7 @@ def penetapan(test_id: int):
 
 
 def _optional_body() -> dict[str, Any]:
-    return _json_object() if request.content_length else {}
+    return json_object() if request.content_length else {}
 
 
 def _optional_text(name: str) -> str:
@@ -213,14 +205,14 @@ def test_json(test: ConsequenceTest) -> dict[str, Any]:
         "category_before": test.category_before,
         "proposal": {
             "by": _username(test.proposed_by),
-            "at": _time(test.proposed_at),
+            "at": iso_time(test.proposed_at),
             "reason": test.proposal_reason,
         },
         "record": _record_json(test),
         "redacted_document": test.redacted_document_id,
         "decision": {
             "by": _username(test.decided_by),
-            "at": _time(test.decided_at),
+            "at": iso_time(test.decided_at),
             "note": test.decision_note,
         },
         "subject": {
@@ -230,10 +222,12 @@ def test_json(test: ConsequenceTest) -> dict[str, Any]:
         },
         "exemption": _exemption_json(test),
         "supersedes": test.supersedes_id,
-        "url": url_for("exemptions_api.get_test", test_id=test.id),
+        "url": url_for("api.consequence_tests.get_test", test_id=test.id),
     }
     if test.state == APPROVED:
-        body["penetapan_url"] = url_for("exemptions_api.penetapan", test_id=test.id)
+        body["penetapan_url"] = url_for(
+            "api.consequence_tests.penetapan", test_id=test.id
+        )
     return body
 
 
@@ -242,7 +236,7 @@ def _record_json(test: ConsequenceTest) -> dict[str, Any] | None:
         return None
     return {
         "by": _username(test.recorded_by),
-        "at": _time(test.recorded_at),
+        "at": iso_time(test.recorded_at),
         "test_date": test.test_date.isoformat() if test.test_date else None,
         **{name: getattr(test, name) for name in exemptions.RECORD_TEXTS},
         "ground_letter": test.ground_letter,
@@ -258,8 +252,8 @@ def _exemption_json(test: ConsequenceTest) -> dict[str, Any] | None:
     return {
         "status": test.exemption_status,
         "expires_on": test.expires_on.isoformat() if test.expires_on else None,
-        "warned_at": _time(test.warned_at),
-        "ended_at": _time(test.ended_at),
+        "warned_at": iso_time(test.warned_at),
+        "ended_at": iso_time(test.ended_at),
         "end_authority": test.end_authority or None,
         "end_reference": test.end_reference or None,
         "end_decided_on": (
@@ -275,10 +269,6 @@ def _username(user) -> str | None:
 
 def openapi_paths() -> dict[str, Any]:
     """This blueprint's paths for the OpenAPI document (relative to /api/v1)."""
-    from dms.web.openapi import exemption_paths
+    from dms.web.api.openapi import exemption_paths
 
     return exemption_paths()
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

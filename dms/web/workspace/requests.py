@@ -46,14 +46,15 @@ from dms.requests.models import (
 from dms.requests.service import RequestUpload, submit_request
 from dms.web.auth import roles_required
 from dms.web.downloads import send_version
-from dms.web.keberatan import (
+from dms.web.forms import FORM_ERRORS, FormError, signed_in_user
+from dms.web.public.objections import (
     DECISION_UI,
     GROUND_OPTIONS,
     OBJECTION_STATE_LABELS,
     objection_fields,
     send_tanggapan,
 )
-from dms.web.permohonan import (
+from dms.web.public.requests import (
     DELIVERY_LABELS,
     HOW_TO_OBTAIN_LABELS,
     OUTCOME_UI,
@@ -61,7 +62,6 @@ from dms.web.permohonan import (
     STATE_LABELS,
     uploaded_files,
 )
-from dms.web.workspace import FORM_ERRORS, FormError, _actor
 
 bp = Blueprint("layanan", __name__, url_prefix="/ruang-kerja")
 
@@ -132,7 +132,7 @@ def requests():
     state = state if state in REQUEST_STATES else None
     flag = flag if flag in ("overdue", "due_soon") else None
     with archive.reading() as db:
-        actor = _actor(db)
+        actor = signed_in_user(db)
         days = working_calendar(db, archive.settings)
         today = archive.settings.local_today()
         found = workflow.list_requests(
@@ -144,7 +144,7 @@ def requests():
         )
         rows = [(r, workflow.flags(r, days, today)) for r in found]
         return render_template(
-            "layanan/requests.html",
+            "workspace/layanan/requests.html",
             rows=rows,
             state=state,
             flag=flag,
@@ -164,7 +164,7 @@ def new_request():
             filed = submit_request(
                 db,
                 archive.storage,
-                actor=_actor(db),
+                actor=signed_in_user(db),
                 fields=request.form,
                 files=uploaded_files(request.files),
                 settings=archive.settings,
@@ -184,7 +184,7 @@ def new_request():
 
 def _new_request_page(values, error):
     return render_template(
-        "layanan/new_request.html",
+        "workspace/layanan/new_request.html",
         values=values,
         error=error,
         channels=[(c, CHANNEL_LABELS[c]) for c in CHANNELS if c != "web"],
@@ -199,7 +199,7 @@ def _new_request_page(values, error):
 def request_page(number: str, error: FormError | None = None, status: int = 200):
     archive = _archive()
     with archive.reading() as db:
-        actor = _actor(db)
+        actor = signed_in_user(db)
         found = workflow.get_request(db, actor=actor, number=number)
         days = working_calendar(db, archive.settings)
         today = archive.settings.local_today()
@@ -207,7 +207,7 @@ def request_page(number: str, error: FormError | None = None, status: int = 200)
             select(Organisation).order_by(Organisation.name)
         ).all()
         page = render_template(
-            "layanan/request.html",
+            "workspace/layanan/request.html",
             found=found,
             flags=workflow.flags(found, days, today),
             handles=workflow.handles(actor, found),
@@ -243,7 +243,7 @@ def _on_form(page, endpoint: str, number: str, form: str, apply):
         with archive.transaction() as db:
             message = apply(
                 db,
-                _actor(db),
+                signed_in_user(db),
                 working_calendar(db, archive.settings),
                 archive.settings.local_today(),
             )
@@ -341,11 +341,11 @@ def close(number: str):
 @bp.get("/permohonan/<number>/pemberitahuan.pdf")
 @roles_required(*READERS)
 def notice(number: str):
-    from dms.web.permohonan import send_notice
+    from dms.web.public.requests import send_notice
 
     archive = _archive()
     with archive.reading() as db:
-        found = workflow.get_request(db, actor=_actor(db), number=number)
+        found = workflow.get_request(db, actor=signed_in_user(db), number=number)
         return send_notice(archive, db, found)
 
 
@@ -355,7 +355,7 @@ def request_file(number: str, file_id: int):
     """The requester's identity document or proxy letter: handlers only."""
     archive = _archive()
     with archive.reading() as db:
-        actor = _actor(db)
+        actor = signed_in_user(db)
         found = workflow.get_request(db, actor=actor, number=number)
         chosen = next((f for f in found.files if f.id == file_id), None)
         if chosen is None or not workflow.handles(actor, found):
@@ -368,11 +368,11 @@ def request_file(number: str, file_id: int):
 @bp.get("/permohonan/<number>/lampiran/<id:attachment_id>")
 @roles_required(*READERS)
 def attachment(number: str, attachment_id: int):
-    from dms.web.permohonan import send_attachment
+    from dms.web.public.requests import send_attachment
 
     archive = _archive()
     with archive.reading() as db:
-        found = workflow.get_request(db, actor=_actor(db), number=number)
+        found = workflow.get_request(db, actor=signed_in_user(db), number=number)
         return send_attachment(archive, found, attachment_id)
 
 
@@ -385,7 +385,7 @@ def record_objection(number: str):
         with archive.transaction() as db:
             filed = objections.file_objection(
                 db,
-                actor=_actor(db),
+                actor=signed_in_user(db),
                 fields=objection_fields(request.form),
                 calendar=working_calendar(db, archive.settings),
                 request_number=number,
@@ -406,11 +406,11 @@ def record_objection(number: str):
 def objection_list():
     archive = _archive()
     with archive.reading() as db:
-        found = objections.list_objections(db, actor=_actor(db))
+        found = objections.list_objections(db, actor=signed_in_user(db))
         days = working_calendar(db, archive.settings)
         today = archive.settings.local_today()
         rows = [(o, objections.objection_flags(o, days, today)) for o in found]
-        return render_template("layanan/objections.html", rows=rows)
+        return render_template("workspace/layanan/objections.html", rows=rows)
 
 
 @bp.get("/keberatan/<number>")
@@ -418,11 +418,11 @@ def objection_list():
 def objection_page(number: str, error: FormError | None = None, status: int = 200):
     archive = _archive()
     with archive.reading() as db:
-        actor = _actor(db)
+        actor = signed_in_user(db)
         found = objections.get_objection(db, actor=actor, number=number)
         days = working_calendar(db, archive.settings)
         page = render_template(
-            "layanan/objection.html",
+            "workspace/layanan/objection.html",
             found=found,
             actor=actor,
             error=error,
@@ -445,7 +445,7 @@ def objection_page(number: str, error: FormError | None = None, status: int = 20
 def objection_tanggapan(number: str):
     archive = _archive()
     with archive.reading() as db:
-        found = objections.get_objection(db, actor=_actor(db), number=number)
+        found = objections.get_objection(db, actor=signed_in_user(db), number=number)
         return send_tanggapan(archive, db, found)
 
 
@@ -536,7 +536,7 @@ def service_summary() -> dict[str, int]:
         return {}
     archive = _archive()
     with archive.reading() as db:
-        actor = _actor(db)
+        actor = signed_in_user(db)
         days = working_calendar(db, archive.settings)
         today = archive.settings.local_today()
         found = db.scalars(

@@ -20,7 +20,7 @@ from dms.monitoring import dashboard
 from dms.monitoring.charts import Chart, bar_chart, line_chart
 from dms.requests.calendar import working_calendar
 from dms.web.auth import roles_required
-from dms.web.workspace import organisation_options
+from dms.web.workspace.documents import organisation_options
 
 bp = Blueprint("monitoring", __name__, url_prefix="/ruang-kerja")
 
@@ -101,7 +101,7 @@ def index():
         )
         utama = actor.role == PPID_UTAMA
         return render_template(
-            "monitoring/dashboard.html",
+            "workspace/monitoring/dashboard.html",
             board=board,
             charts=_charts(board),
             years=dashboard.available_years(session, today),

@@ -5,42 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 import holidays
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from dms.documents.models import User
-from dms.errors import BadInput, ValidationError
+from dms.errors import ValidationError
 from dms.requests import calendar
 from dms.requests.models import CalendarDay
-from dms.web.api import (
-    MAX_JSON_BYTES,
-    _authenticated_user_id,
-    _int_arg,
-    _json_object,
+from dms.web.api.base import (
+    authenticated_user_id,
     current_actor,
+    current_archive,
+    int_arg,
+    json_object,
 )
-from dms.web.openapi import _errors, _json, _query
+from dms.web.api.openapi import error_responses, json_content, query_parameter
 
-bp = Blueprint("calendar_api", __name__, url_prefix="/api/v1")
+bp = Blueprint("calendar", __name__)
 
 DEFAULT_DAYS = 10  # the written answer to a request (UU KIP Ps. 22(7))
 
 
-def _archive():
-    return current_app.extensions["dms"]
-
-
-@bp.before_request
-def _limit_body_size():
-    request.max_content_length = MAX_JSON_BYTES
-    if any("\x00" in value for value in request.args.values()):
-        raise BadInput("Parameter tidak boleh berisi karakter NUL.")
-
-
 @bp.get("/calendar")
 def list_calendar():
-    archive = _archive()
+    archive = current_archive()
     settings = archive.settings
-    year = _int_arg(request.args, "year", calendar.MIN_YEAR, calendar.MAX_YEAR)
+    year = int_arg(request.args, "year", calendar.MIN_YEAR, calendar.MAX_YEAR)
     if year is None:
         year = settings.local_today().year
     with archive.reading() as session:
@@ -65,11 +54,11 @@ def list_calendar():
 
 @bp.post("/calendar/merge")
 def merge_year():
-    actor_id = _authenticated_user_id()
-    year = _json_object().get("year")
+    actor_id = authenticated_user_id()
+    year = json_object().get("year")
     if isinstance(year, bool) or not isinstance(year, int):
         raise ValidationError("'year' harus berupa bilangan bulat.", "year")
-    with _archive().transaction() as session:
+    with current_archive().transaction() as session:
         merged = calendar.merge_year(session, year, actor=session.get(User, actor_id))
     return jsonify(
         year=merged.year,
@@ -81,10 +70,10 @@ def merge_year():
 
 @bp.put("/calendar/days/<string:day>")
 def set_day(day: str):
-    actor_id = _authenticated_user_id()
+    actor_id = authenticated_user_id()
     when = calendar.parse_day(day)
-    body = _json_object()
-    with _archive().transaction() as session:
+    body = json_object()
+    with current_archive().transaction() as session:
         row = calendar.set_day(
             session,
             actor=session.get(User, actor_id),
@@ -98,9 +87,9 @@ def set_day(day: str):
 
 @bp.delete("/calendar/days/<string:day>")
 def remove_day(day: str):
-    actor_id = _authenticated_user_id()
+    actor_id = authenticated_user_id()
     when = calendar.parse_day(day)
-    with _archive().transaction() as session:
+    with current_archive().transaction() as session:
         row = calendar.remove_day(session, actor=session.get(User, actor_id), day=when)
         entry = _day_json(session, row) if row is not None else None
     return jsonify(date=when.isoformat(), working_day=True, entry=entry)
@@ -108,13 +97,13 @@ def remove_day(day: str):
 
 @bp.get("/calendar/due")
 def due_date():
-    archive = _archive()
+    archive = current_archive()
     settings = archive.settings
     raw = request.args.get("received")
     if not raw:
         raise ValidationError("Isi 'received' dengan tanggal penerimaan.", "received")
     received = calendar.parse_received(raw, settings.timezone)
-    days = _int_arg(request.args, "days", 1, calendar.MAX_DAYS) or DEFAULT_DAYS
+    days = int_arg(request.args, "days", 1, calendar.MAX_DAYS) or DEFAULT_DAYS
     with archive.reading() as session:
         current_actor(session)
         days_calendar = calendar.working_calendar(session, settings)
@@ -145,7 +134,7 @@ def entry_json(entry: calendar.CalendarEntry) -> dict[str, Any]:
 
 
 def _day_json(session, row: CalendarDay) -> dict[str, Any]:
-    settings = _archive().settings
+    settings = current_archive().settings
     days = calendar.list_days(
         session, row.day.year, cuti_bersama_day_off=settings.cuti_bersama_day_off
     )
@@ -207,7 +196,7 @@ def _list_operation() -> dict[str, Any]:
         "description": "Weekends are never working days and are not listed. A year "
         "not seeded yet shows the holidays package's dates.",
         "parameters": [
-            _query(
+            query_parameter(
                 "year",
                 {
                     "type": "integer",
@@ -218,7 +207,7 @@ def _list_operation() -> dict[str, Any]:
             )
         ],
         "responses": {
-            "200": _json(
+            "200": json_content(
                 "The year's calendar",
                 {
                     "type": "object",
@@ -244,7 +233,7 @@ def _list_operation() -> dict[str, Any]:
                     },
                 },
             ),
-            **_errors("401", "422"),
+            **error_responses("401", "422"),
         },
     }
 
@@ -275,8 +264,8 @@ def _set_operation() -> dict[str, Any]:
             },
         },
         "responses": {
-            "200": _json("The day", ENTRY_SCHEMA),
-            **_errors("400", "401", "403", "422"),
+            "200": json_content("The day", ENTRY_SCHEMA),
+            **error_responses("400", "401", "403", "422"),
         },
     }
 
@@ -289,7 +278,7 @@ def _remove_operation() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "parameters": [DAY_PARAMETER],
         "responses": {
-            "200": _json(
+            "200": json_content(
                 "The date, now a working day",
                 {
                     "type": "object",
@@ -300,7 +289,7 @@ def _remove_operation() -> dict[str, Any]:
                     },
                 },
             ),
-            **_errors("401", "403", "404", "422"),
+            **error_responses("401", "403", "404", "422"),
         },
     }
 
@@ -332,7 +321,7 @@ def _merge_operation() -> dict[str, Any]:
             },
         },
         "responses": {
-            "200": _json(
+            "200": json_content(
                 "What the merge did",
                 {
                     "type": "object",
@@ -344,7 +333,7 @@ def _merge_operation() -> dict[str, Any]:
                     },
                 },
             ),
-            **_errors("400", "401", "403", "422"),
+            **error_responses("400", "401", "403", "422"),
         },
     }
 
@@ -356,7 +345,7 @@ def _due_operation() -> dict[str, Any]:
         "received on a day off counts as received on the next working day.",
         "parameters": [
             {
-                **_query(
+                **query_parameter(
                     "received",
                     {"type": "string"},
                     "YYYY-MM-DD, or an ISO time (without an offset: the configured "
@@ -364,14 +353,14 @@ def _due_operation() -> dict[str, Any]:
                 ),
                 "required": True,
             },
-            _query(
+            query_parameter(
                 "days",
                 {"type": "integer", "minimum": 1, "maximum": calendar.MAX_DAYS},
                 f"Working days (default {DEFAULT_DAYS})",
             ),
         ],
         "responses": {
-            "200": _json(
+            "200": json_content(
                 "The due date",
                 {
                     "type": "object",
@@ -389,10 +378,6 @@ def _due_operation() -> dict[str, Any]:
                     },
                 },
             ),
-            **_errors("401", "422"),
+            **error_responses("401", "422"),
         },
     }
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

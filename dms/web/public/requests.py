@@ -48,8 +48,8 @@ from dms.requests.service import (
 )
 from dms.requests.workflow import OUTCOME_LABELS
 from dms.web.downloads import send_version
+from dms.web.forms import FORM_ERRORS, FormError
 from dms.web.security import limiter
-from dms.web.workspace import FORM_ERRORS, FormError
 
 bp = Blueprint("permohonan", __name__, url_prefix="/permohonan")
 
@@ -136,9 +136,7 @@ def submit_limit():
 
 
 def _officer_api_call() -> bool:
-    return request.blueprint in ("requests_api", "objections_api") and bool(
-        request.headers.get("Authorization")
-    )
+    return "api" in request.blueprints and bool(request.headers.get("Authorization"))
 
 
 def check_limit():
@@ -216,7 +214,7 @@ def _form_page(values: MultiDict, error: FormError | None) -> str:
     values = MultiDict(values)
     values.pop("challenge_answer", None)
     return render_template(
-        "permohonan/form.html",
+        "public/permohonan/form.html",
         values=values,
         error=error,
         challenge=spam.new_challenge(current_app.secret_key),
@@ -237,7 +235,7 @@ def submitted():
     with _archive().reading() as db:
         found = check_status(db, number=filed["number"], secret=filed["secret"])
         return render_template(
-            "permohonan/submitted.html",
+            "public/permohonan/submitted.html",
             found=found,
             status_url=status_url(found.number, filed["secret"]),
             receipt_url=url_for(
@@ -259,7 +257,9 @@ def status_url(number: str, secret: str) -> str:
 @limiter.shared_limit(CHECK_RATE, scope="permohonan-cek", methods=["POST"])
 def check():
     if request.method == "GET":
-        return render_template("permohonan/check.html", values=MultiDict(), error=None)
+        return render_template(
+            "public/permohonan/check.html", values=MultiDict(), error=None
+        )
     number = request.form.get("number", "").strip().upper()
     email = request.form.get("email", "").strip()
     secret = request.form.get("secret", "").strip()
@@ -269,7 +269,7 @@ def check():
     except errors.NotFound as exc:
         error = FormError.of("cek", exc)
         page = render_template(
-            "permohonan/check.html", values=request.form, error=error
+            "public/permohonan/check.html", values=request.form, error=error
         )
         return page, 404
     if secret:
@@ -297,7 +297,7 @@ def status(number: str):
     with _archive().reading() as db:
         found, secret = _found(db, number)
         return render_template(
-            "permohonan/status.html",
+            "public/permohonan/status.html",
             found=found,
             secret=secret,
             labels=STATE_LABELS,
@@ -395,7 +395,7 @@ def public_log():
         entries = public_log_entries(db, year)
         years = public_log_years(db)
     return render_template(
-        "permohonan/log.html",
+        "public/permohonan/log.html",
         entries=entries,
         year=year,
         years=years,

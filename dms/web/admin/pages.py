@@ -35,7 +35,7 @@ from dms.errors import ValidationError
 from dms.requests import calendar
 from dms.requests.models import CUTI_BERSAMA, DAY_KINDS, NATIONAL, OTHER
 from dms.web.auth import roles_required
-from dms.web.workspace import FORM_ERRORS, FormError, options
+from dms.web.forms import FORM_ERRORS, FormError, options
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -72,7 +72,7 @@ def _archive():
     return current_app.extensions["dms"]
 
 
-def _actor(session) -> User:
+def signed_in_user(session) -> User:
     return session.get(User, current_user.id)
 
 
@@ -80,7 +80,7 @@ def _run(form: str, apply):
     """One change in one transaction: the flash message, or the FormError."""
     try:
         with _archive().transaction() as session:
-            return apply(session, _actor(session)), None
+            return apply(session, signed_in_user(session)), None
     except FORM_ERRORS as exc:
         return None, FormError.of(form, exc)
 

@@ -7,31 +7,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from dms.errors import BadInput, Unauthenticated
 from dms.requests import objections
 from dms.requests.calendar import working_calendar
-from dms.web.api import MAX_JSON_BYTES, _json_object, current_actor
-from dms.web.permohonan import check_limit, check_spam, submit_limit
+from dms.web.api.base import current_actor, current_archive, json_object
+from dms.web.public.requests import check_limit, check_spam, submit_limit
 
-bp = Blueprint("objections_api", __name__, url_prefix="/api/v1")
-
-
-def _archive():
-    return current_app.extensions["dms"]
-
-
-@bp.before_request
-def _limit_body_size():
-    request.max_content_length = MAX_JSON_BYTES
+bp = Blueprint("objections", __name__)
 
 
 @bp.post("/objections")
 @submit_limit()
 def create_objection():
-    archive = _archive()
-    body = _json_object()
+    archive = current_archive()
+    body = json_object()
     for name in ("request", "request_secret"):
         if body.get(name) is not None and not isinstance(body.get(name), str):
             raise BadInput(f"'{name}' harus berupa teks.")
@@ -57,7 +48,7 @@ def create_objection():
 
 @bp.get("/objections")
 def list_objections():
-    with _archive().reading() as db:
+    with current_archive().reading() as db:
         actor = _officer(db)
         found = objections.list_objections(db, actor=actor)
         deadlines = _deadlines(db)
@@ -68,7 +59,7 @@ def list_objections():
 @check_limit()
 def get_objection(registration: str):
     number = registration
-    with _archive().reading() as db:
+    with current_archive().reading() as db:
         actor = current_actor(db)
         if actor is None:
             found = objections.objection_status(
@@ -84,9 +75,9 @@ def get_objection(registration: str):
 def response_pdf(registration: str):
     """The atasan PPID's written answer (tanggapan): officers with a token, or
     the objector with ?secret=."""
-    from dms.web.keberatan import send_tanggapan
+    from dms.web.public.objections import send_tanggapan
 
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         actor = current_actor(db)
         if actor is None:
@@ -101,7 +92,7 @@ def response_pdf(registration: str):
 @bp.post("/objections/<registration>/decide")
 def decide(registration: str):
     number = registration
-    body = _json_object()
+    body = json_object()
     return _step(
         lambda db, actor, days, today: objections.decide_objection(
             db,
@@ -116,7 +107,7 @@ def decide(registration: str):
 @bp.post("/objections/<registration>/disputes")
 def record_dispute(registration: str):
     number = registration
-    body = _json_object()
+    body = json_object()
 
     def apply(db, actor, days, today):
         dispute = objections.record_dispute(
@@ -135,7 +126,7 @@ def record_dispute(registration: str):
 
 @bp.post("/disputes/<id:dispute_id>/hearings")
 def add_hearing(dispute_id: int):
-    body = _json_object()
+    body = json_object()
 
     def apply(db, actor, days, today):
         hearing = objections.add_hearing(
@@ -154,7 +145,7 @@ def add_hearing(dispute_id: int):
 
 @bp.post("/disputes/<id:dispute_id>/decide")
 def decide_dispute(dispute_id: int):
-    body = _json_object()
+    body = json_object()
 
     def apply(db, actor, days, today):
         dispute = objections.decide_dispute(
@@ -174,7 +165,7 @@ def decide_dispute(dispute_id: int):
 
 
 def _step(action, status: int = 200):
-    archive = _archive()
+    archive = current_archive()
     with archive.transaction() as db:
         actor = _officer(db)
         days, today = _deadlines(db)
@@ -192,7 +183,7 @@ def _officer(db):
 
 def _deadlines(db):
     """The working-day calendar and the local today, for the deadline flags."""
-    settings = _archive().settings
+    settings = current_archive().settings
     return working_calendar(db, settings), settings.local_today()
 
 
@@ -219,11 +210,11 @@ def objection_json(found, *, personal: bool | None) -> dict[str, Any]:
         "decision": found.decision,
         "decision_text": found.decision_text or None,
         "decided_at": found.decided_at.isoformat() if found.decided_at else None,
-        "url": url_for("objections_api.get_objection", registration=found.number),
+        "url": url_for("api.objections.get_objection", registration=found.number),
     }
     if found.decided_at:
         body["response_url"] = url_for(
-            "objections_api.response_pdf", registration=found.number
+            "api.objections.response_pdf", registration=found.number
         )
     if personal is not None:
         body["objector"] = {"name": found.name}
@@ -278,7 +269,7 @@ def _body(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
 
 def openapi_paths() -> dict[str, Any]:
     """Objections and disputes (dms.web.objections_api)."""
-    from dms.web.openapi import _errors
+    from dms.web.api.openapi import error_responses
 
     text = {"type": "string"}
     day = {"type": "string", "format": "date"}
@@ -318,20 +309,20 @@ def openapi_paths() -> dict[str, Any]:
                 ),
                 "responses": {
                     "201": {"description": "The objection, its secret and status_url"},
-                    **_errors("400", "403", "404", "422"),
+                    **error_responses("400", "403", "404", "422"),
                 },
             },
             "get": {
                 "summary": "Officers: the objections they may read, each with "
                 "its deadline `flags` (overdue, due_soon, answered_late)",
-                "responses": {"200": found, **_errors("401")},
+                "responses": {"200": found, **error_responses("401")},
             },
         },
         "/objections/{number}": {
             "get": {
                 "summary": "An objection: officers with a token, or ?secret=",
                 "parameters": [OBJECTION_NUMBER],
-                "responses": {"200": found, **_errors("404")},
+                "responses": {"200": found, **error_responses("404")},
             }
         },
         "/objections/{number}/response.pdf": {
@@ -349,7 +340,7 @@ def openapi_paths() -> dict[str, Any]:
                         "description": "The PDF",
                         "content": {"application/pdf": {}},
                     },
-                    **_errors("404"),
+                    **error_responses("404"),
                 },
             }
         },
@@ -364,7 +355,10 @@ def openapi_paths() -> dict[str, Any]:
                         "decision_text": text,
                     },
                 ),
-                "responses": {"200": found, **_errors("401", "403", "404", "409")},
+                "responses": {
+                    "200": found,
+                    **error_responses("401", "403", "404", "409"),
+                },
             }
         },
         "/objections/{number}/disputes": {
@@ -375,7 +369,10 @@ def openapi_paths() -> dict[str, Any]:
                     ["register_number", "filed_on"],
                     {"register_number": text, "filed_on": day},
                 ),
-                "responses": {"201": found, **_errors("401", "403", "409", "422")},
+                "responses": {
+                    "201": found,
+                    **error_responses("401", "403", "409", "422"),
+                },
             }
         },
         "/disputes/{id}/hearings": {
@@ -397,7 +394,10 @@ def openapi_paths() -> dict[str, Any]:
                         "note": text,
                     },
                 ),
-                "responses": {"201": found, **_errors("401", "403", "404", "422")},
+                "responses": {
+                    "201": found,
+                    **error_responses("401", "403", "404", "422"),
+                },
             }
         },
         "/disputes/{id}/decide": {
@@ -423,11 +423,10 @@ def openapi_paths() -> dict[str, Any]:
                         "open_test": text,
                     },
                 ),
-                "responses": {"200": found, **_errors("401", "403", "404", "422")},
+                "responses": {
+                    "200": found,
+                    **error_responses("401", "403", "404", "422"),
+                },
             }
         },
     }
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

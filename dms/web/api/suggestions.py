@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify
 
 from dms.classification.categories import CATEGORIES
 from dms.classification.suggest import (
@@ -17,25 +17,21 @@ from dms.classification.suggest import (
 )
 from dms.documents.models import User
 from dms.errors import ValidationError
-from dms.web.api import _authenticated_user_id, _json_object
-from dms.web.openapi import DOCUMENT_ID, _errors, _json
+from dms.web.api.base import authenticated_user_id, body_limit, json_object
+from dms.web.api.openapi import DOCUMENT_ID, error_responses, json_content
 
-bp = Blueprint("suggestions", __name__, url_prefix="/api/v1")
+bp = Blueprint("suggestions", __name__)
 
 # Only the text's first 20,000 characters are read; room for that in any script.
 MAX_BODY_BYTES = 256 * 1024
 FIELD_LIMITS = {"title": 500, "info_type": 128}
 
 
-@bp.before_request
-def _limit_body_size():
-    request.max_content_length = MAX_BODY_BYTES
-
-
 @bp.post("/classification/suggest")
+@body_limit(lambda settings: MAX_BODY_BYTES)
 def suggest():
-    _authenticated_user_id()
-    body = _json_object()
+    authenticated_user_id()
+    body = json_object()
     fields = {name: _text_field(body, name) for name in ("title", "info_type", "text")}
     if not fields["title"].strip():
         raise ValidationError("Isi judul dokumen.", "title")
@@ -54,7 +50,7 @@ def _text_field(body: dict[str, Any], name: str) -> str:
 
 @bp.get("/documents/<id:document_id>/suggestion")
 def document_suggestion(document_id: int):
-    actor_id = _authenticated_user_id()
+    actor_id = authenticated_user_id()
     with current_app.extensions["dms"].reading() as session:
         found = suggest_for_document(
             session, actor=session.get(User, actor_id), document_id=document_id
@@ -160,8 +156,8 @@ def openapi_paths() -> dict[str, Any]:
                     "content": {"application/json": {"schema": request_body}},
                 },
                 "responses": {
-                    "200": _json("The suggestion", _schema()),
-                    **_errors("400", "401", "413", "422"),
+                    "200": json_content("The suggestion", _schema()),
+                    **error_responses("400", "401", "413", "422"),
                 },
             }
         },
@@ -173,13 +169,9 @@ def openapi_paths() -> dict[str, Any]:
                 "security": [{"bearer": []}],
                 "parameters": [DOCUMENT_ID],
                 "responses": {
-                    "200": _json("The suggestion", _schema(document=True)),
-                    **_errors("401", "403", "404"),
+                    "200": json_content("The suggestion", _schema(document=True)),
+                    **error_responses("401", "403", "404"),
                 },
             }
         },
     }
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

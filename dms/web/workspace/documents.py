@@ -72,22 +72,19 @@ from dms.documents.models import (
 from dms.documents.services import ListQuery, NewDocument
 from dms.web.auth import roles_required
 from dms.web.downloads import send_version
-from dms.web.errors import STATUS
+from dms.web.forms import (
+    FORM_ERRORS,
+    FormError,
+    options,
+    organisation_options,
+    signed_in_user,
+)
 
 bp = Blueprint("workspace", __name__, url_prefix="/ruang-kerja")
 
 OFFICERS = (PPID_PELAKSANA, PPID_UTAMA, ATASAN_PPID)
 UPLOADERS = (PPID_PELAKSANA, PPID_UTAMA)
 # Refusals shown on the form; NotFound (and the rest) go to the error pages.
-FORM_ERRORS = (
-    errors.Forbidden,
-    errors.InvalidTransition,
-    errors.Conflict,
-    errors.ValidationError,
-    errors.BadInput,
-    errors.FileTooLarge,
-    errors.UnsupportedFileType,
-)
 UPLOAD_CATEGORIES = (BERKALA, SERTA_MERTA, SETIAP_SAAT)
 DASHBOARD_PAGE = 50
 MAX_PAGE = 100_000
@@ -178,24 +175,6 @@ EXEMPTION_STATUS_LABELS = {
     "opened": _l("Dibuka oleh putusan"),
     "superseded": _l("Digantikan uji baru"),
 }
-# Fields a service names that appear on the form under another name.
-FIELD_ALIASES = {"period": "period_kind"}
-
-
-@dataclass(frozen=True)
-class FormError:
-    """A refusal to show on the form `form`, next to `field` when it names one."""
-
-    form: str
-    message: str
-    field: str | None
-    status: int
-
-    @classmethod
-    def of(cls, form: str, exc: errors.DomainError, field: str | None = None):
-        status = next(s for kind, s in STATUS.items() if isinstance(exc, kind))
-        named = getattr(exc, "field", None) or field
-        return cls(form, exc.message, FIELD_ALIASES.get(named, named), status)
 
 
 @bp.context_processor
@@ -218,25 +197,8 @@ def labels() -> dict[str, Any]:
     }
 
 
-def options(codes, labels) -> list[tuple[str, str]]:
-    """(value, label) pairs for a select, radios or checkboxes."""
-    return [(code, labels[code]) for code in codes]
-
-
-def organisation_options(organisations) -> list[tuple[str, str]]:
-    """Organisations for a select, indented by their depth in the tree."""
-    return [
-        (org.slug, "\u2014 " * accounts.organisation_depth(org) + org.name)
-        for org in organisations
-    ]
-
-
 def _archive():
     return current_app.extensions["dms"]
-
-
-def _actor(session) -> User:
-    return session.get(User, current_user.id)
 
 
 # --- the dashboard ---------------------------------------------------------------
@@ -248,7 +210,7 @@ def dashboard():
     if current_user.role == ADMIN:
         return redirect(url_for("admin.index"))
     with _archive().reading() as session:
-        actor = _actor(session)
+        actor = signed_in_user(session)
         if actor.role == ATASAN_PPID:
             waiting = exemptions.list_tests(session, actor=actor, state=RECORDED)
             return render_template("workspace/dashboard_atasan.html", tests=waiting)
@@ -331,7 +293,7 @@ def upload():
             document, _test = exemptions.upload_document(
                 session,
                 archive.storage,
-                actor=_actor(session),
+                actor=signed_in_user(session),
                 fileobj=file.stream,
                 filename=file.filename or "",
                 fields=fields,
@@ -466,7 +428,7 @@ def document(document_id: int):
 def _document_page(document_id: int, error: FormError | None):
     archive = _archive()
     with archive.reading() as session:
-        actor = _actor(session)
+        actor = signed_in_user(session)
         document = _workspace_document(session, actor, document_id)
         timezone = archive.settings.timezone
         undecided_test = services.awaiting_exemption_test(session, document.id)
@@ -738,7 +700,7 @@ def _on_document(document_id: int, form: str, apply, file_field: bool = False):
     the page again with the refusal shown on the form that asked."""
     try:
         with _archive().transaction() as session:
-            message = apply(session, _actor(session))
+            message = apply(session, signed_in_user(session))
     except FORM_ERRORS as exc:
         field = "file" if file_field and _about_file(exc) else None
         return _document_page(document_id, FormError.of(form, exc, field))
@@ -753,7 +715,7 @@ def _on_document(document_id: int, form: str, apply, file_field: bool = False):
 def download(document_id: int, number: int):
     archive = _archive()
     with archive.reading() as session:
-        actor = _actor(session)
+        actor = signed_in_user(session)
         found = services.open_version(
             session,
             archive.storage,
@@ -764,7 +726,7 @@ def download(document_id: int, number: int):
     if is_exempt(found.document.category):
         with archive.transaction() as session:
             services.record_exempt_access(
-                session, actor=_actor(session), download=found
+                session, actor=signed_in_user(session), download=found
             )
     return send_version(found)
 
@@ -777,7 +739,7 @@ def download(document_id: int, number: int):
 def approvals():
     archive = _archive()
     with archive.reading() as session:
-        actor = _actor(session)
+        actor = signed_in_user(session)
         pending = services.list_documents(
             session,
             actor=actor,
@@ -829,7 +791,7 @@ def _published_with_newer_version(session, actor: User) -> list[Document]:
 def tests():
     state = request.args.get("state") or None
     with _archive().reading() as session:
-        actor = _actor(session)
+        actor = signed_in_user(session)
         try:
             found = exemptions.list_tests(session, actor=actor, state=state)
         except errors.ValidationError as exc:
@@ -851,7 +813,7 @@ def test(test_id: int):
 def _test_page(test_id: int, error: FormError | None):
     archive = _archive()
     with archive.reading() as session:
-        actor = _actor(session)
+        actor = signed_in_user(session)
         found = exemptions.get_test(session, actor=actor, test_id=test_id)
         page = render_template(
             "workspace/test.html",
@@ -1007,7 +969,7 @@ def open_test(test_id: int):
 def _on_test(test_id: int, form: str, apply, file_field: bool = False):
     try:
         with _archive().transaction() as session:
-            message = apply(session, _actor(session))
+            message = apply(session, signed_in_user(session))
     except FORM_ERRORS as exc:
         field = "file" if file_field and _about_file(exc) else None
         return _test_page(test_id, FormError.of(form, exc, field))
@@ -1022,7 +984,9 @@ def penetapan(test_id: int):
 
     archive = _archive()
     with archive.reading() as session:
-        found = exemptions.get_test(session, actor=_actor(session), test_id=test_id)
+        found = exemptions.get_test(
+            session, actor=signed_in_user(session), test_id=test_id
+        )
         pdf = penetapan_pdf(found, timezone=archive.settings.timezone)
         name = f"penetapan-{found.number}.pdf"
     return send_file(
@@ -1037,7 +1001,7 @@ def draft_penetapan(test_id: int):
 
     archive = _archive()
     with archive.reading() as session:
-        actor = _actor(session)
+        actor = signed_in_user(session)
         found = exemptions.get_test(session, actor=actor, test_id=test_id)
         pdf = draft_penetapan_pdf(
             found,
@@ -1056,7 +1020,7 @@ def tested_document(test_id: int):
     archive = _archive()
     with archive.transaction() as session:
         found = open_tested_document(
-            session, archive.storage, actor=_actor(session), test_id=test_id
+            session, archive.storage, actor=signed_in_user(session), test_id=test_id
         )
     return send_version(found)
 

@@ -40,7 +40,7 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _errors(*codes: str) -> dict[str, Any]:
+def error_responses(*codes: str) -> dict[str, Any]:
     return {
         code: {
             "description": ERROR_STATUSES[code],
@@ -50,7 +50,7 @@ def _errors(*codes: str) -> dict[str, Any]:
     }
 
 
-def _json(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+def json_content(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {
         "description": description,
         "content": {"application/json": {"schema": schema}},
@@ -71,7 +71,9 @@ VERSION_NUMBER = {
 }
 
 
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+def query_parameter(
+    name: str, schema: dict[str, Any], description: str
+) -> dict[str, Any]:
     return {"name": name, "in": "query", "schema": schema, "description": description}
 
 
@@ -94,7 +96,7 @@ def _download(summary: str, parameters: list) -> dict[str, Any]:
             },
             "206": {"description": "The requested range", "headers": headers},
             "304": {"description": "Not modified"},
-            **_errors("404", "416", "503"),
+            **error_responses("404", "416", "503"),
         },
     }
 
@@ -105,8 +107,8 @@ def _transition(summary: str) -> dict[str, Any]:
         "security": [{"bearer": []}],
         "parameters": [DOCUMENT_ID],
         "responses": {
-            "200": _json("The document", _ref("Document")),
-            **_errors("401", "403", "404", "409"),
+            "200": json_content("The document", _ref("Document")),
+            **error_responses("401", "403", "404", "409"),
         },
     }
 
@@ -335,7 +337,7 @@ def _schemas() -> dict[str, Any]:
 
 def _paths() -> dict[str, Any]:
     list_parameters = [
-        _query(
+        query_parameter(
             "q",
             {"type": "string", "maxLength": 500},
             'Full-text query: all words required; "a phrase"; OR between words '
@@ -344,17 +346,17 @@ def _paths() -> dict[str, Any]:
             "?) is plain text; NOT, a dangling OR, a misplaced * and more than 30 "
             "words or 500 characters get 400",
         ),
-        _query("category", {"enum": list(CATEGORIES)}, "Filter by category"),
-        _query("org", {"type": "string"}, "Filter by organisation slug"),
-        _query("year", {"type": "integer"}, "Filter by year"),
-        _query("status", {"enum": list(STATUSES)}, "Filter by status"),
-        _query("page", {"type": "integer", "minimum": 1}, "1-based page"),
-        _query(
+        query_parameter("category", {"enum": list(CATEGORIES)}, "Filter by category"),
+        query_parameter("org", {"type": "string"}, "Filter by organisation slug"),
+        query_parameter("year", {"type": "integer"}, "Filter by year"),
+        query_parameter("status", {"enum": list(STATUSES)}, "Filter by status"),
+        query_parameter("page", {"type": "integer", "minimum": 1}, "1-based page"),
+        query_parameter(
             "per_page",
             {"type": "integer", "minimum": 1, "maximum": 100},
             "Items per page",
         ),
-        _query(
+        query_parameter(
             "sort",
             {"enum": ["relevance", "newest", "title"]},
             "Order (default: relevance with q, newest without)",
@@ -366,8 +368,8 @@ def _paths() -> dict[str, Any]:
                 "summary": "List the documents visible to you",
                 "parameters": list_parameters,
                 "responses": {
-                    "200": _json("A page", _ref("DocumentList")),
-                    **_errors("400", "422"),
+                    "200": json_content("A page", _ref("DocumentList")),
+                    **error_responses("400", "422"),
                     "429": {
                         "description": "Too many searches running at once from "
                         "your address (search_concurrency_per_address); retry "
@@ -392,8 +394,8 @@ def _paths() -> dict[str, Any]:
                     "content": {"multipart/form-data": {"schema": _ref("Upload")}},
                 },
                 "responses": {
-                    "201": _json("Created", _ref("Document")),
-                    **_errors("400", "401", "403", "413", "415", "422"),
+                    "201": json_content("Created", _ref("Document")),
+                    **error_responses("400", "401", "403", "413", "415", "422"),
                 },
             },
         },
@@ -402,8 +404,8 @@ def _paths() -> dict[str, Any]:
                 "summary": "A document and its versions",
                 "parameters": [DOCUMENT_ID],
                 "responses": {
-                    "200": _json("The document", _ref("Document")),
-                    **_errors("404"),
+                    "200": json_content("The document", _ref("Document")),
+                    **error_responses("404"),
                 },
             },
             "patch": {
@@ -414,8 +416,8 @@ def _paths() -> dict[str, Any]:
                     "content": {"application/json": {"schema": {"type": "object"}}}
                 },
                 "responses": {
-                    "200": _json("The document", _ref("Document")),
-                    **_errors("400", "401", "403", "404", "409", "422"),
+                    "200": json_content("The document", _ref("Document")),
+                    **error_responses("400", "401", "403", "404", "409", "422"),
                 },
             },
         },
@@ -424,7 +426,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "The versions of a document",
                 "parameters": [DOCUMENT_ID],
                 "responses": {
-                    "200": _json(
+                    "200": json_content(
                         "Versions",
                         {
                             "type": "object",
@@ -433,7 +435,7 @@ def _paths() -> dict[str, Any]:
                             },
                         },
                     ),
-                    **_errors("404"),
+                    **error_responses("404"),
                 },
             },
             "post": {
@@ -456,8 +458,8 @@ def _paths() -> dict[str, Any]:
                     },
                 },
                 "responses": {
-                    "201": _json("The version", _ref("Version")),
-                    **_errors("400", "401", "403", "404", "413", "415"),
+                    "201": json_content("The version", _ref("Version")),
+                    **error_responses("400", "401", "403", "404", "413", "415"),
                 },
             },
         },
@@ -510,7 +512,7 @@ def _paths() -> dict[str, Any]:
                 "15 minutes (401 account_locked). The token works for "
                 "DMS_TOKEN_DAYS days (default 90).",
                 "responses": {
-                    "201": _json(
+                    "201": json_content(
                         "The token (shown once)",
                         {
                             "type": "object",
@@ -522,7 +524,7 @@ def _paths() -> dict[str, Any]:
                             },
                         },
                     ),
-                    **_errors("400", "401", "429"),
+                    **error_responses("400", "401", "429"),
                 },
             },
             "delete": {
@@ -531,7 +533,7 @@ def _paths() -> dict[str, Any]:
                 "security": [{"bearer": []}],
                 "responses": {
                     "204": {"description": "Revoked"},
-                    **_errors("401"),
+                    **error_responses("401"),
                 },
             },
         },
@@ -541,7 +543,7 @@ def _paths() -> dict[str, Any]:
                 "token values); 401 token_expired for an expired token",
                 "security": [{"bearer": []}],
                 "responses": {
-                    "200": _json(
+                    "200": json_content(
                         "{tokens: [...]}",
                         {
                             "type": "object",
@@ -550,7 +552,7 @@ def _paths() -> dict[str, Any]:
                             },
                         },
                     ),
-                    **_errors("401"),
+                    **error_responses("401"),
                 },
             },
         },
@@ -582,8 +584,8 @@ def _test_action(summary: str, body: dict[str, Any] | None, *codes: str):
         "security": [{"bearer": []}],
         "parameters": [TEST_ID],
         "responses": {
-            "200": _json("The test", _ref("ConsequenceTest")),
-            **_errors("401", "403", "404", "409", *codes),
+            "200": json_content("The test", _ref("ConsequenceTest")),
+            **error_responses("401", "403", "404", "409", *codes),
         },
     }
     if body is not None:
@@ -695,8 +697,8 @@ def exemption_paths() -> dict[str, Any]:
                     }
                 },
                 "responses": {
-                    "201": _json("The proposed test", _ref("ConsequenceTest")),
-                    **_errors("401", "403", "404", "409", "422"),
+                    "201": json_content("The proposed test", _ref("ConsequenceTest")),
+                    **error_responses("401", "403", "404", "409", "422"),
                 },
             }
         },
@@ -704,13 +706,13 @@ def exemption_paths() -> dict[str, Any]:
             "get": {
                 "summary": "Tests you may see (their documents' closed content)",
                 "parameters": [
-                    _query("state", {"type": "string"}, "Filter by state"),
-                    _query("org", {"type": "string"}, "Organisation slug"),
-                    _query("document", {"type": "integer"}, "Document id"),
+                    query_parameter("state", {"type": "string"}, "Filter by state"),
+                    query_parameter("org", {"type": "string"}, "Organisation slug"),
+                    query_parameter("document", {"type": "integer"}, "Document id"),
                 ],
                 "responses": {
                     "200": {"description": "items and total"},
-                    **_errors("422"),
+                    **error_responses("422"),
                 },
             }
         },
@@ -719,8 +721,8 @@ def exemption_paths() -> dict[str, Any]:
                 "summary": "One test",
                 "parameters": [TEST_ID],
                 "responses": {
-                    "200": _json("The test", _ref("ConsequenceTest")),
-                    **_errors("404"),
+                    "200": json_content("The test", _ref("ConsequenceTest")),
+                    **error_responses("404"),
                 },
             }
         },
@@ -756,8 +758,8 @@ def exemption_paths() -> dict[str, Any]:
                     }
                 },
                 "responses": {
-                    "201": _json("The redacted document", _ref("Document")),
-                    **_errors("401", "403", "404", "409", "413", "415"),
+                    "201": json_content("The redacted document", _ref("Document")),
+                    **error_responses("401", "403", "404", "409", "413", "415"),
                 },
             }
         },
@@ -794,7 +796,7 @@ def exemption_paths() -> dict[str, Any]:
                         "description": "PDF",
                         "content": {"application/pdf": {}},
                     },
-                    **_errors("404", "409"),
+                    **error_responses("404", "409"),
                 },
             }
         },
@@ -802,29 +804,11 @@ def exemption_paths() -> dict[str, Any]:
 
 
 def _all_paths() -> dict[str, Any]:
-    from dms.web import (
-        calendar_api,
-        exemptions_api,
-        feeds,
-        objections_api,
-        registers,
-        reports,
-        requests_api,
-        suggestions,
-    )
+    from dms.web.api import AREAS
+    from dms.web.public import feeds
 
     paths = _paths()
-    modules = (
-        calendar_api,
-        exemptions_api,
-        feeds,
-        objections_api,
-        registers,
-        reports,
-        requests_api,
-        suggestions,
-    )
-    for module in modules:
+    for module in (*AREAS, feeds):
         paths.update(module.openapi_paths())
     return paths
 
@@ -867,7 +851,7 @@ def _completed(paths: dict[str, Any]) -> dict[str, Any]:
                 codes.append("429")
             responses = operation.setdefault("responses", {})
             for code in codes:
-                responses.setdefault(code, _errors(code)[code])
+                responses.setdefault(code, error_responses(code)[code])
     return paths
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, current_app, render_template, request
-from flask_babel import format_decimal, gettext, lazy_gettext
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
 from dms.classification import rules
@@ -21,6 +21,7 @@ from dms.documents.accounts import SLUG_PATTERN, find_organisation
 from dms.documents.models import DIP_FORMS, Document, Organisation
 from dms.documents.services import DocumentPage, ListQuery
 from dms.errors import BadInput, NotFound
+from dms.web.labels import CATEGORY_NAMES
 
 bp = Blueprint("portal", __name__)
 
@@ -30,11 +31,6 @@ FIRST_YEAR, LAST_YEAR = 1945, 2100
 # The first DIP rows an organisation's page shows before linking to the whole DIP.
 DIP_PREVIEW = 5
 
-CATEGORY_NAMES = {
-    BERKALA: lazy_gettext("Berkala"),
-    SERTA_MERTA: lazy_gettext("Serta Merta"),
-    SETIAP_SAAT: lazy_gettext("Setiap Saat"),
-}
 CATEGORY_HEADINGS = {
     BERKALA: lazy_gettext("Informasi berkala"),
     SERTA_MERTA: lazy_gettext("Informasi serta merta"),
@@ -67,7 +63,6 @@ DIP_FIELD_NAMES = {
     "dip_form": lazy_gettext("Bentuk informasi yang tersedia"),
     "dip_retention": lazy_gettext("Jangka waktu penyimpanan"),
 }
-SIZE_UNITS = ("B", "KB", "MB", "GB", "TB")
 
 
 def _archive():
@@ -91,7 +86,7 @@ def document(document_id: int):
     with _archive().reading() as session:
         found = services.get_document(session, actor=None, document_id=document_id)
         return render_template(
-            "document.html",
+            "public/document.html",
             document=found,
             versions=services.visible_versions(None, found),
             dip_fields=_dip_fields(found),
@@ -120,7 +115,7 @@ def category(code: str):
     if code not in CATEGORY_NAMES:
         raise NotFound(gettext("Kategori '%(code)s' tidak ditemukan.", code=code[:32]))
     return _browse(
-        "browse.html",
+        "public/browse.html",
         ListQuery(category=code),
         heading=CATEGORY_HEADINGS[code],
         description=CATEGORY_DESCRIPTIONS[code],
@@ -135,7 +130,7 @@ def year(year: int):
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise NotFound(gettext("Tahun %(year)s tidak ditemukan.", year=year))
     return _browse(
-        "browse.html",
+        "public/browse.html",
         ListQuery(year=year),
         heading=gettext("Tahun %(year)s", year=year),
         description=gettext(
@@ -234,7 +229,7 @@ def organisations():
         everyone = session.scalars(select(Organisation)).all()
     tree = org_tree(everyone, counts)
     return render_template(
-        "organisations.html",
+        "public/organisations.html",
         tree=tree,
         total_orgs=len(everyone),
         total_documents=sum(counts.values()),
@@ -270,7 +265,7 @@ def organisation(slug: str):
             select(Organisation).where(Organisation.parent_id == found.id)
         ).all()
         return render_template(
-            "organisation.html",
+            "public/organisation.html",
             organisation=found,
             children=sorted(children, key=lambda o: o.name.casefold()),
             page=page,
@@ -284,33 +279,5 @@ def organisation(slug: str):
 # --- template helpers ----------------------------------------------------------------
 
 
-def human_size(size: int | None) -> str:
-    """A byte count as people read it, in the chosen locale: '1,5 MB'."""
-    if size is None:
-        return ""
-    value, unit = float(size), 0
-    while value >= 1024 and unit < len(SIZE_UNITS) - 1:
-        value, unit = value / 1024, unit + 1
-    shown = format_decimal(value, format="#,##0" if unit == 0 else "#,##0.#")
-    return f"{shown} {SIZE_UNITS[unit]}"
-
-
-def page_links(page, window: int = 2) -> list[int | None]:
-    """The page numbers a pagination bar shows: first, last, and a window around
-    the current one; None marks a gap."""
-    last = max(1, -(-page.total // page.per_page))
-    shown = {1, last, *range(page.page - window, page.page + window + 1)}
-    numbers = sorted(n for n in shown if 1 <= n <= last)
-    links: list[int | None] = []
-    for number in numbers:
-        if links and number - links[-1] > 1:
-            links.append(None)
-        links.append(number)
-    return links
-
-
 def init_app(app: Flask) -> None:
-    app.add_template_filter(human_size, "ukuran")
-    app.add_template_global(page_links, "page_links")
-    app.add_template_global(CATEGORY_NAMES, "category_names")
     app.register_blueprint(bp)

@@ -25,8 +25,8 @@ from dms.requests.models import GROUNDS
 from dms.requests.objections import file_objection, objection_status
 from dms.requests.service import body_name
 from dms.requests.tanggapan import tanggapan_pdf
-from dms.web.permohonan import REQUESTER_KIND_LABELS, check_spam, submit_limit
-from dms.web.workspace import FORM_ERRORS, FormError
+from dms.web.forms import FORM_ERRORS, FormError
+from dms.web.public.requests import REQUESTER_KIND_LABELS, check_spam, submit_limit
 
 bp = Blueprint("keberatan", __name__, url_prefix="/keberatan")
 NEW_OBJECTION = "keberatan_baru"
@@ -116,7 +116,7 @@ def _form_page(values: MultiDict, error: FormError | None) -> str:
     values = MultiDict(values)
     values.pop("challenge_answer", None)
     return render_template(
-        "keberatan/form.html",
+        "public/keberatan/form.html",
         values=values,
         error=error,
         grounds=list(GROUND_OPTIONS.items()),
@@ -134,7 +134,7 @@ def submitted():
     with _archive().reading() as db:
         found = objection_status(db, number=filed["number"], secret=filed["secret"])
         return render_template(
-            "keberatan/submitted.html",
+            "public/keberatan/submitted.html",
             found=found,
             status_url=url_for(
                 "keberatan.status",
@@ -152,7 +152,7 @@ def status(number: str):
             db, number=number, secret=request.args.get("kunci", "")
         )
         return render_template(
-            "keberatan/status.html",
+            "public/keberatan/status.html",
             found=found,
             grounds=GROUND_OPTIONS,
             states=OBJECTION_STATE_LABELS,

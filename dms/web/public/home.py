@@ -11,8 +11,8 @@ from dms.errors import BadInput, ValidationError
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
 from dms.storage import StorageError
-from dms.web.portal import (
-    CATEGORY_NAMES,
+from dms.web.labels import CATEGORY_NAMES
+from dms.web.public.portal import (
     newest_documents,
     public_facets,
     stale_ids,
@@ -42,7 +42,7 @@ def home():
         newest = newest_documents(session, HOME_NEWEST)
         facets = public_facets(session)
         return render_template(
-            "home.html",
+            "public/home.html",
             announcements=announcements(session),
             newest=newest,
             stale_ids=stale_ids(newest, archive.settings),
@@ -55,7 +55,7 @@ def home():
 @bp.get("/cari")
 def search():
     """The citizens' search page: filters, facets, highlights; no JavaScript."""
-    from dms.web.api import search_query
+    from dms.web.api.documents import search_query
 
     args = {name: request.args[name] for name in SEARCH_ARGS if request.args.get(name)}
     try:
@@ -90,7 +90,7 @@ def _run(query: SearchQuery):
 
 def _search_page(query, page, args, error, org_names=None) -> str:
     return render_template(
-        "search.html",
+        "public/search.html",
         query=query,
         page=page,
         error=error,

@@ -1,121 +1,26 @@
-"""The DIP and DIK: pages, XLSX and PDF downloads, and JSON under /api/v1.
-
-Both registers are public: every view reads them as an anonymous citizen would.
-"""
+"""The registers as JSON: /api/v1/dip and /api/v1/dik (DIP and DIK, UU 14/2008
+Ps. 9 and 17), the same for every caller."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import (
-    Blueprint,
-    Flask,
-    Response,
-    current_app,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from flask_babel import lazy_gettext
+from flask import Blueprint, jsonify, request
 
-from dms.classification.exports import MEDIA_TYPES, export
-from dms.classification.registers import (
-    DIK,
-    DIP,
-    REQUIRED_DIP_FIELDS,
-    Register,
-    dik_register,
-    dip_register,
-    indonesian_date,
-    organisations,
-    register_json,
-)
+from dms.classification.registers import DIK, DIP, REQUIRED_DIP_FIELDS, register_json
+from dms.web.public.registers import register_of
 
 bp = Blueprint("registers", __name__)
-api_bp = Blueprint("registers_api", __name__, url_prefix="/api/v1")
-
-BUILDERS = {DIP: dip_register, DIK: dik_register}
-FILE_FORMAT = "<any(xlsx, pdf):fmt>"
-
-
-def _register(kind: str, org_slug: str | None) -> Register:
-    archive = current_app.extensions["dms"]
-    with archive.reading() as session:
-        return BUILDERS[kind](
-            session, timezone=archive.settings.timezone, org_slug=org_slug
-        )
-
-
-HEADINGS = {
-    DIP: lazy_gettext("Daftar Informasi Publik"),
-    DIK: lazy_gettext("Daftar Informasi yang Dikecualikan"),
-}
-
-
-def _page(kind: str, org_slug: str | None = None):
-    if org_slug is None and request.args.get("org"):
-        # The organisation chooser is a plain GET form; give it the clean URL.
-        return redirect(url_for(f"registers.{kind}", org_slug=request.args["org"]))
-    archive = current_app.extensions["dms"]
-    with archive.reading() as session:
-        register = BUILDERS[kind](
-            session, timezone=archive.settings.timezone, org_slug=org_slug
-        )
-        choices = organisations(session)
-    return render_template(
-        f"{kind}.html",
-        register=register,
-        organisations=choices,
-        heading=HEADINGS[kind],
-        tanggal=indonesian_date,
-    )
-
-
-def _download(kind: str, fmt: str, org_slug: str | None = None) -> Response:
-    register = _register(kind, org_slug)
-    body = export(register, fmt, base_url=request.host_url)
-    filename = register.filename(fmt)
-    return Response(
-        body,
-        mimetype=MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 @bp.get("/dip")
-@bp.get("/dip/<org_slug>")
-def dip(org_slug: str | None = None):
-    return _page(DIP, org_slug)
+def dip_json():
+    return jsonify(register_json(register_of(DIP, request.args.get("org") or None)))
 
 
 @bp.get("/dik")
-@bp.get("/dik/<org_slug>")
-def dik(org_slug: str | None = None):
-    return _page(DIK, org_slug)
-
-
-@bp.get(f"/dip.{FILE_FORMAT}")
-@bp.get(f"/dip/<org_slug>.{FILE_FORMAT}")
-def dip_file(fmt: str, org_slug: str | None = None):
-    return _download(DIP, fmt, org_slug)
-
-
-@bp.get(f"/dik.{FILE_FORMAT}")
-@bp.get(f"/dik/<org_slug>.{FILE_FORMAT}")
-def dik_file(fmt: str, org_slug: str | None = None):
-    return _download(DIK, fmt, org_slug)
-
-
-@api_bp.get("/dip")
-def dip_json():
-    return jsonify(register_json(_register(DIP, request.args.get("org") or None)))
-
-
-@api_bp.get("/dik")
 def dik_json():
-    return jsonify(register_json(_register(DIK, request.args.get("org") or None)))
+    return jsonify(register_json(register_of(DIK, request.args.get("org") or None)))
 
 
 # --- OpenAPI -----------------------------------------------------------------------
@@ -251,8 +156,3 @@ def _dik_item() -> dict[str, Any]:
             "org": _ORG,
         },
     }
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.register_blueprint(api_bp)
