@@ -144,12 +144,13 @@ def _version_blobs(session: Session) -> list[str]:
     return blobs
 
 
-def _size(size: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+def _size(size: float) -> str:
+    """'13 B', '6.8 KB', '3.0 MB' (GB at most), for the command line."""
+    for unit in ("B", "KB", "MB"):
+        if size < 1024:
+            return f"{size:.0f} B" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
-    return f"{size} B"
+    return f"{size:.1f} GB"
 
 
 def _request_file_blobs(session: Session) -> set[str]:

@@ -98,32 +98,30 @@ def _organisation_id(archive: Archive, slug: str) -> int:
 
 def _import_one(archive, path, organisation_id, org_slug, category, year, publish):
     digest = _sha256_of(path)
-    with archive.reading() as session:
+    with archive.transaction() as session:
         held = _holders(session, organisation_id, digest)
         lagging = {d.id for d in held if d.indexed_revision != d.index_revision}
+        if not held:
+            with path.open("rb") as fileobj:
+                services.create_document(
+                    session,
+                    archive.storage,
+                    actor=SYSTEM,
+                    fileobj=fileobj,
+                    filename=display_name(path),
+                    fields=services.NewDocument(
+                        title=title_from_filename(path),
+                        category=category,
+                        org_slug=org_slug,
+                        year=year,
+                        publish=publish,
+                    ),
+                    max_size=archive.settings.max_upload_bytes,
+                )
     if held:
         # A run killed after its commit, before the index: index them now.
         archive.request_indexing(lagging)
         return False
-    with archive.transaction() as session:
-        if _holders(session, organisation_id, digest):
-            return False
-        with path.open("rb") as fileobj:
-            services.create_document(
-                session,
-                archive.storage,
-                actor=SYSTEM,
-                fileobj=fileobj,
-                filename=display_name(path),
-                fields=services.NewDocument(
-                    title=title_from_filename(path),
-                    category=category,
-                    org_slug=org_slug,
-                    year=year,
-                    publish=publish,
-                ),
-                max_size=archive.settings.max_upload_bytes,
-            )
     return True
 
 

@@ -339,9 +339,16 @@ def _drop_pending(document: Document, names: set[str]) -> None:
     if not document.pending_changes:
         return
     waiting = {k: v for k, v in document.pending_changes.items() if k not in names}
-    document.pending_changes = waiting or None
-    if not waiting:
-        document.pending_changes_by_id = document.pending_changes_at = None
+    if waiting:
+        document.pending_changes = waiting
+    else:
+        _clear_pending(document)
+
+
+def _clear_pending(document: Document) -> None:
+    """Nothing waits for approval any more: the changes, who asked and when."""
+    document.pending_changes = None
+    document.pending_changes_by_id = document.pending_changes_at = None
 
 
 def _apply_pending_changes(session: Session, actor: User, document: Document) -> None:
@@ -350,8 +357,7 @@ def _apply_pending_changes(session: Session, actor: User, document: Document) ->
     before = snapshot(document)
     for name, value in values.items():
         setattr(document, name, value)
-    document.pending_changes = None
-    document.pending_changes_by_id = document.pending_changes_at = None
+    _clear_pending(document)
     document.updated_at = utcnow()
     audit.record(
         session,
@@ -372,8 +378,7 @@ def discard_pending_changes(
     if not document.pending_changes:
         raise InvalidTransition("Tidak ada perubahan yang menunggu persetujuan.")
     before = dict(document.pending_changes)
-    document.pending_changes = None
-    document.pending_changes_by_id = document.pending_changes_at = None
+    _clear_pending(document)
     audit.record(
         session, actor, "document.discard_update", document, before=before, after={}
     )
@@ -393,16 +398,22 @@ def _check_not_awaiting_test(document: Document) -> None:
 def awaiting_exemption_test(session: Session, document_id: int) -> bool:
     """Whether an exemption of the document is proposed or recorded and not yet
     decided by the atasan PPID."""
-    return (
-        session.scalar(
-            select(ConsequenceTest.id)
-            .where(
-                ConsequenceTest.document_id == document_id,
+    return bool(awaiting_exemption_tests(session, [document_id]))
+
+
+def awaiting_exemption_tests(session: Session, document_ids) -> set[int]:
+    """Which of these documents await the decision of an exemption test, in one
+    query (a list page asks for all its rows at once)."""
+    ids = list(document_ids)
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(ConsequenceTest.document_id).where(
+                ConsequenceTest.document_id.in_(ids),
                 ConsequenceTest.state.in_(OPEN_TEST_STATES),
             )
-            .limit(1)
         )
-        is not None
     )
 
 
@@ -462,22 +473,17 @@ def publish(
             f"Versi {version} bukan lagi versi terbaru (versi terbaru: "
             f"{document.current_version}); periksa ulang sebelum menerbitkan."
         )
-    if document.status == PUBLISHED and _waits_for_approval(document):
-        if document.published_version < document.current_version:
-            _publish_newest_version(session, actor, document)
-        if document.pending_changes:
-            _apply_pending_changes(session, actor, document)
-    else:
-        _transition(session, actor, document, PUBLISHED)
-        if document.pending_changes:
-            _apply_pending_changes(session, actor, document)
-    return document
-
-
-def _waits_for_approval(document: Document) -> bool:
-    """A published document with a newer version or changed text not yet public."""
     newer = document.published_version < document.current_version
-    return newer or bool(document.pending_changes)
+    if document.status != PUBLISHED:
+        _transition(session, actor, document, PUBLISHED)
+    elif newer:
+        _publish_newest_version(session, actor, document)
+    elif not document.pending_changes:
+        # Nothing waits: refused as every other move to the state it is in.
+        _transition(session, actor, document, PUBLISHED)
+    if document.pending_changes:
+        _apply_pending_changes(session, actor, document)
+    return document
 
 
 def _publish_newest_version(session: Session, actor, document: Document) -> None:

@@ -536,7 +536,8 @@ def _actions(actor: User, document: Document, *, undecided_test: bool) -> Action
     exemption is still undecided (`undecided_test`)."""
     if not can_change(actor, document):
         return Actions()
-    exempt = is_exempt(document.category) or undecided_test
+    # Exempt, or proposed for exemption and undecided: nothing may open it.
+    closed = is_exempt(document.category) or undecided_test
     awaiting_test = document.redacted_from_id is not None and (
         document.published_version == 0
     )
@@ -555,8 +556,8 @@ def _actions(actor: User, document: Document, *, undecided_test: bool) -> Action
     else:
         label = _("Terbitkan")
     return Actions(
-        submit=document.status == DRAFT and not exempt and not awaiting_test,
-        publish=may_publish and publishable and not exempt and not awaiting_test,
+        submit=document.status == DRAFT and not closed and not awaiting_test,
+        publish=may_publish and publishable and not closed and not awaiting_test,
         publish_label=label,
         return_to_draft=document.status == PENDING,
         withdraw=document.status in (PENDING, PUBLISHED),
@@ -754,11 +755,9 @@ def approvals():
                 session, actor=actor, since=utcnow() - REVIEW_WINDOW
             ),
             review_days=REVIEW_WINDOW.days,
-            awaiting_test={
-                d.id
-                for d in (*pending.items, *newer)
-                if services.awaiting_exemption_test(session, d.id)
-            },
+            awaiting_test=services.awaiting_exemption_tests(
+                session, (d.id for d in (*pending.items, *newer))
+            ),
         )
 
 
