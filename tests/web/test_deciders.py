@@ -20,6 +20,7 @@ from dms.documents.access import SYSTEM
 from dms.documents.models import User
 from tests.helpers import a_pdf, upload
 from tests.web.test_auth_pages import csrf_token, log_in
+from tests.web.test_exemption_workflow import a_record as workflow_record
 from tests.web.test_exemption_workflow import decide, propose
 
 NIP = "197001011990031001"
@@ -34,22 +35,8 @@ def text_of(response) -> str:
 
 
 def a_record(archive, **changes) -> dict:
-    record = {
-        "test_date": archive.settings.local_today().isoformat(),
-        "place": "Serang",
-        "specific_information": "Nama dan riwayat penyakit pasien dalam lampiran 3",
-        "source_documents": "Laporan investigasi KLB 2026, lampiran 3",
-        "ground_letter": "h",
-        "ground_subitem": "2",
-        "other_statute": "UU 17/2023 tentang Kesehatan Pasal 4",
-        "consequence_if_opened": "Rahasia pribadi pasien terungkap.",
-        "consequence_if_closed": "Ringkasan KLB tetap diumumkan tanpa data pribadi.",
-        "decision": "exempt_whole",
-        "period": {"kind": "duration", "value": "P5Y"},
-        "participants": ["Kepala Diskominfo (PPID Utama)", "Kepala Dinkes"],
-    }
-    record.update(changes)
-    return record
+    """The exemption workflow's complete lembar (dated today in the archive)."""
+    return workflow_record(**changes)
 
 
 @pytest.fixture
