@@ -157,12 +157,12 @@ class DocumentQuery(Input):
         None, description="Filter by category"
     )
     org: str | None = Field(None, description="Filter by organisation slug")
-    year: QueryInt | None = Field(None, ge=1, le=9999, description="Filter by year")
+    year: QueryInt = Field(None, ge=1, le=9999, description="Filter by year")
     status: ByService[Literal[STATUSES]] | None = Field(
         None, description="Filter by status"
     )
-    page: QueryInt | None = Field(None, ge=1, le=MAX_PAGE, description="1-based page")
-    per_page: QueryInt | None = Field(
+    page: QueryInt = Field(None, ge=1, le=MAX_PAGE, description="1-based page")
+    per_page: QueryInt = Field(
         None,
         ge=1,
         le=MAX_ID,
@@ -319,7 +319,7 @@ class SuggestionInput(Input):
 class CalendarQuery(Input):
     """GET /calendar."""
 
-    year: QueryInt | None = Field(
+    year: QueryInt = Field(
         None,
         ge=calendar.MIN_YEAR,
         le=calendar.MAX_YEAR,
@@ -337,7 +337,7 @@ class DueQuery(Input):
         description="YYYY-MM-DD, or an ISO time (without an offset: the configured "
         "time zone)"
     )
-    days: QueryInt | None = Field(
+    days: QueryInt = Field(
         None,
         ge=1,
         le=calendar.MAX_DAYS,
@@ -372,7 +372,7 @@ class ConsequenceTestQuery(Input):
 
     state: str | None = Field(None, description="Filter by state")
     org: str | None = Field(None, description="Organisation slug")
-    document: QueryInt | None = Field(None, ge=1, le=MAX_ID, description="Document id")
+    document: QueryInt = Field(None, ge=1, le=MAX_ID, description="Document id")
 
 
 class Proposal(Input):
