@@ -339,7 +339,7 @@ def download(document_id: int, number: int | None = None):
     "409 when a newer one has arrived since.",
     body=Publish,
     replies={"200": Reply("The document", responses.Document)},
-    errors=("401", "403", "404", "409"),
+    errors=("401", "403", "404", "409", "422"),
     bearer=True,
 )
 def publish(document_id: int):
