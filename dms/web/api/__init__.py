@@ -23,7 +23,7 @@ from dms.web.api import (
     tokens,
 )
 from dms.web.api.base import IdConverter, bp
-from dms.web.api.openapi import openapi_document
+from dms.web.api.openapi import Reply, describe, openapi_document
 from dms.web.security import csrf
 
 # The areas with a child blueprint and an openapi_paths() each.
@@ -43,6 +43,10 @@ for _area in AREAS:
 
 
 @bp.get("/openapi.json")
+@describe(
+    "This description (OpenAPI 3.1)",
+    replies={"200": Reply("The OpenAPI document", {"type": "object"})},
+)
 def openapi():
     return jsonify(openapi_document())
 

@@ -6,23 +6,39 @@ registered under it (dms.web.api.__init__)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar, get_origin
 
 from flask import Blueprint, current_app, g, request
+from pydantic import ValidationError as PydanticError
+from pydantic_core import ErrorDetails
 from werkzeug.routing import IntegerConverter
 
 from dms.archive import Archive
 from dms.db import utcnow
 from dms.documents import accounts
 from dms.documents.models import User
-from dms.errors import BadInput, Unauthenticated, ValidationError
+from dms.errors import BadInput, DomainError, Unauthenticated, ValidationError
 from dms.settings import Settings
+from dms.web.api.schemas import MAX_ID, Input
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-# Ids and numbers are 32-bit integers in the database.
-MAX_ID = 2**31 - 1
-MAX_PAGE = 100_000
+class ApiBlueprint(Blueprint):
+    """A blueprint that remembers its routes (rule, endpoint, methods, view),
+    so /openapi.json can describe each from its view's `describe` metadata
+    without an app (dms.web.api.openapi)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.routes: list[tuple[str, str, tuple[str, ...], Callable]] = []
+
+    def add_url_rule(self, rule, endpoint=None, view_func=None, **options):
+        super().add_url_rule(rule, endpoint, view_func, **options)
+        methods = tuple(options.get("methods") or ("GET",))
+        self.routes.append((rule, endpoint or view_func.__name__, methods, view_func))
+
+
+bp = ApiBlueprint("api", __name__, url_prefix="/api/v1")
+
 # Bodies of everything but the upload endpoints are small JSON objects.
 MAX_JSON_BYTES = 64 * 1024
 # No request body of ours nests deeper than a few levels; 64 KiB of "[" would
@@ -108,45 +124,118 @@ def authenticated_user_id() -> int:
         return actor.id
 
 
-# --- input ---------------------------------------------------------------------------
+# --- input: one helper per source, each into a model of dms.web.api.schemas -----------
+
+Model = TypeVar("Model", bound=Input)
 
 
-def int_arg(args, name: str, minimum: int, maximum: int) -> int | None:
-    raw = args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError(f"'{name}' harus berupa bilangan bulat.", name) from None
-    if not minimum <= value <= maximum:
-        raise ValidationError(f"'{name}' harus antara {minimum} dan {maximum}.", name)
-    return value
-
-
-def required_file():
-    upload = request.files.get("file")
-    if upload is None:
-        raise BadInput("Lampirkan berkas pada kolom 'file' (multipart/form-data).")
-    return upload
-
-
-def bool_field(form, name: str) -> bool | None:
-    raw = form.get(name)
-    if raw is None or raw == "":
-        return None
-    if raw.lower() in ("true", "1", "yes", "ya"):
-        return True
-    if raw.lower() in ("false", "0", "no", "tidak"):
-        return False
-    raise ValidationError(f"'{name}' harus true atau false.", name)
-
-
-def json_object() -> dict[str, Any]:
+def parse_json(model: type[Model], *, optional: bool = False) -> Model:
+    """The request's JSON object as `model`. `optional`: no body reads as {}."""
+    if optional and not request.content_length:
+        return validated(model, {})
     body = json_body()
     if not isinstance(body, dict):
         raise BadInput("Kirim isi permintaan sebagai objek JSON.")
-    return body
+    return validated(model, body)
+
+
+def parse_query(model: type[Model], args=None) -> Model:
+    """The query string (or `args`) as `model`; an empty value is an absent one,
+    except in the model's `keeps_empty` fields."""
+    args = request.args if args is None else args
+    values = {
+        name: args.get(name)
+        for name in model.model_fields
+        if args.get(name) not in (None, "") or name in model.keeps_empty
+    }
+    return validated(model, {k: v for k, v in values.items() if v is not None})
+
+
+def parse_form(model: type[Model], form=None, files=None) -> Model:
+    """A multipart form (fields and files) as `model`."""
+    form = request.form if form is None else form
+    files = request.files if files is None else files
+    values = {
+        name: _form_value(model, form, name)
+        for name in model.model_fields
+        if name in form and name not in model.file_fields
+    }
+    values |= {
+        name: _form_value(model, files, name)
+        for name in model.file_fields
+        if name in files
+    }
+    return validated(model, values)
+
+
+def _form_value(model: type[Input], source, name: str) -> Any:
+    """One value, or every value of a list field (repeated in the form)."""
+    if get_origin(model.model_fields[name].annotation) is list:
+        return source.getlist(name)
+    return source.get(name)
+
+
+def validated(model: type[Model], values: dict[str, Any]) -> Model:
+    """`values` as `model`, or the API's refusal of the first bad field."""
+    try:
+        return model.model_validate(values)
+    except PydanticError as exc:
+        raise _refusal(model, exc.errors()[0]) from None
+
+
+def given(model: Input) -> dict[str, Any]:
+    """The fields the client sent (with any extra ones the model allows), as
+    sent: what a view hands on to a service that checks them itself."""
+    values = {name: getattr(model, name) for name in model.model_fields_set}
+    return values | (model.model_extra or {})
+
+
+def _refusal(model: type[Input], error: ErrorDetails) -> DomainError:
+    """The first problem as the API has always said it: the model's message for
+    the field, else a generic Indonesian one; its error class."""
+    name = ".".join(str(part) for part in error["loc"]) or None
+    field = str(error["loc"][0]) if error["loc"] else None
+    message = (
+        model.messages.get(f"{field}:{error['type']}")
+        or model.messages.get(field or "")
+        or _message(model, name or "", error)
+    )
+    kind = model.field_errors.get(field or "", model.error)
+    if issubclass(kind, ValidationError):
+        return kind(message, field)
+    return kind(message)
+
+
+MESSAGES = {
+    "missing": "'{name}' wajib diisi.",
+    "int_parsing": "'{name}' harus berupa bilangan bulat.",
+    "int_type": "'{name}' harus berupa bilangan bulat.",
+    "string_type": "'{name}' harus berupa teks.",
+    "bool_parsing": "'{name}' harus true atau false.",
+    "bool_type": "'{name}' harus true atau false.",
+    "list_type": "'{name}' harus berupa daftar.",
+    "string_too_long": "'{name}' paling panjang {max_length} karakter.",
+    "literal_error": "'{name}' harus salah satu dari: {expected}.",
+    "string_pattern_mismatch": "'{name}' tidak sesuai format.",
+}
+
+
+def _message(model: type[Input], name: str, error: ErrorDetails) -> str:
+    kind = error["type"]
+    if kind in ("greater_than_equal", "less_than_equal"):
+        low, high = _bounds(model, name)
+        return f"'{name}' harus antara {low} dan {high}."
+    template = MESSAGES.get(kind, "'{name}' tidak valid.")
+    return template.format(name=name, **error.get("ctx", {}))
+
+
+def _bounds(model: type[Input], name: str) -> tuple[Any, Any]:
+    """The range of an integer field, for the message of a value outside it."""
+    low = high = None
+    for rule in model.model_fields[name].metadata:
+        low = getattr(rule, "ge", low)
+        high = getattr(rule, "le", high)
+    return low, high
 
 
 def json_body() -> Any:

@@ -5,59 +5,90 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, send_file, url_for
+from flask import jsonify, send_file, url_for
 
 from dms.classification import exemptions
 from dms.classification.models import APPROVED, ConsequenceTest
 from dms.documents.models import User
-from dms.errors import BadInput, ValidationError
+from dms.web.api import responses
 from dms.web.api.base import (
+    ApiBlueprint,
     authenticated_user_id,
     body_limit,
     current_actor,
     current_archive,
-    int_arg,
+    given,
     iso_time,
-    json_object,
-    required_file,
+    parse_form,
+    parse_json,
+    parse_query,
     upload_limit,
 )
 from dms.web.api.documents import document_json
+from dms.web.api.openapi import Reply, describe, paths_of
+from dms.web.api.schemas import (
+    Approval,
+    ConsequenceTestQuery,
+    ConsequenceTestRecord,
+    Note,
+    Opening,
+    Proposal,
+    RedactedVersion,
+)
 
-bp = Blueprint("consequence_tests", __name__)
+bp = ApiBlueprint("consequence_tests", __name__)
 
 
 @bp.get("/consequence-tests")
+@describe(
+    "Tests you may see (their documents' closed content)",
+    query=ConsequenceTestQuery,
+    replies={"200": Reply("items and total", responses.ConsequenceTestList)},
+    errors=("422",),
+)
 def list_tests():
+    query = parse_query(ConsequenceTestQuery)
     with current_archive().reading() as session:
         actor = current_actor(session)
         tests = exemptions.list_tests(
             session,
             actor=actor,
-            state=request.args.get("state") or None,
-            org=request.args.get("org") or None,
-            document_id=int_arg(request.args, "document", 1, 2**31 - 1),
+            state=query.state,
+            org=query.org,
+            document_id=query.document,
         )
         return jsonify(items=[test_json(test) for test in tests], total=len(tests))
 
 
 @bp.post("/documents/<id:document_id>/consequence-tests")
+@describe(
+    "Propose an exemption (Pelaksana of the document's organisation, or PPID Utama)",
+    body=Proposal,
+    replies={"201": Reply("The proposed test", responses.ConsequenceTest)},
+    errors=("401", "403", "404", "409", "422"),
+    bearer=True,
+)
 def propose(document_id: int):
     actor_id = authenticated_user_id()
-    body = json_object()
+    body = parse_json(Proposal)
     with current_archive().transaction() as session:
         test = exemptions.propose(
             session,
             actor=session.get(User, actor_id),
             document_id=document_id,
-            reason=body.get("reason"),
-            ground_letter=body.get("ground_letter"),
+            reason=body.reason,
+            ground_letter=body.ground_letter,
         )
         result = test_json(test)
     return jsonify(result), 201, {"Location": result["url"]}
 
 
 @bp.get("/consequence-tests/<id:test_id>")
+@describe(
+    "One test",
+    replies={"200": Reply("The test", responses.ConsequenceTest)},
+    errors=("404",),
+)
 def get_test(test_id: int):
     with current_archive().reading() as session:
         actor = current_actor(session)
@@ -66,9 +97,17 @@ def get_test(test_id: int):
 
 
 @bp.put("/consequence-tests/<id:test_id>/record")
+@describe(
+    "PPID Utama records the test (until it is decided); the number is issued on "
+    "the first record",
+    body=ConsequenceTestRecord,
+    replies={"200": Reply("The test", responses.ConsequenceTest)},
+    errors=("401", "403", "404", "409", "422"),
+    bearer=True,
+)
 def record(test_id: int):
     actor_id = authenticated_user_id()
-    fields = json_object()
+    fields = given(parse_json(ConsequenceTestRecord))
     archive = current_archive()
     with archive.transaction() as session:
         test = exemptions.record(
@@ -82,10 +121,19 @@ def record(test_id: int):
 
 
 @bp.post("/consequence-tests/<id:test_id>/redacted-version")
+@describe(
+    "PPID Utama uploads the redacted public version (exempt_part only); a second "
+    "upload is its next version",
+    form=RedactedVersion,
+    replies={"201": Reply("The redacted document", responses.Document)},
+    errors=("401", "403", "404", "409", "413", "415"),
+    bearer=True,
+)
 @body_limit(upload_limit)
 def attach_redacted_version(test_id: int):
     actor_id = authenticated_user_id()
-    upload = required_file()
+    form = parse_form(RedactedVersion)
+    upload = form.file
     archive = current_archive()
     with archive.transaction() as session:
         actor = session.get(User, actor_id)
@@ -97,25 +145,25 @@ def attach_redacted_version(test_id: int):
             fileobj=upload.stream,
             filename=upload.filename or "",
             max_size=archive.settings.max_upload_bytes,
-            title=request.form.get("title", ""),
-            summary=request.form.get("summary", ""),
+            title=form.title,
+            summary=form.summary,
         )
         body = document_json(document, actor)
     return jsonify(body), 201, {"Location": body["url"]}
 
 
 @bp.post("/consequence-tests/<id:test_id>/approve")
+@describe(
+    "Atasan PPID approves; the decision takes effect",
+    body=Approval,
+    replies={"200": Reply("The test", responses.ConsequenceTest)},
+    errors=("401", "403", "404", "409", "422"),
+    bearer=True,
+)
 def approve(test_id: int):
     """Optional JSON {"note", "redacted_version"}: the public version reviewed."""
     actor_id = authenticated_user_id()
-    note = _optional_text("note")
-    reviewed = _optional_body().get("redacted_version")
-    if reviewed is not None and (
-        isinstance(reviewed, bool) or not isinstance(reviewed, int)
-    ):
-        raise ValidationError(
-            "'redacted_version' harus berupa nomor versi.", "redacted_version"
-        )
+    body = parse_json(Approval, optional=True)
     archive = current_archive()
     with archive.transaction() as session:
         test = exemptions.approve(
@@ -123,16 +171,23 @@ def approve(test_id: int):
             actor=session.get(User, actor_id),
             test_id=test_id,
             today=archive.settings.local_today(),
-            note=note,
-            redacted_version=reviewed,
+            note=body.note or "",
+            redacted_version=body.redacted_version,
         )
         return jsonify(test_json(test))
 
 
 @bp.post("/consequence-tests/<id:test_id>/reject")
+@describe(
+    "Atasan PPID rejects (note required)",
+    body=Note,
+    replies={"200": Reply("The test", responses.ConsequenceTest)},
+    errors=("401", "403", "404", "409", "422"),
+    bearer=True,
+)
 def reject(test_id: int):
     actor_id = authenticated_user_id()
-    note = _optional_text("note")
+    note = parse_json(Note, optional=True).note or ""
     with current_archive().transaction() as session:
         test = exemptions.reject(
             session, actor=session.get(User, actor_id), test_id=test_id, note=note
@@ -141,6 +196,12 @@ def reject(test_id: int):
 
 
 @bp.post("/consequence-tests/<id:test_id>/cancel")
+@describe(
+    "Withdraw a proposal not yet decided",
+    replies={"200": Reply("The test", responses.ConsequenceTest)},
+    errors=("401", "403", "404", "409"),
+    bearer=True,
+)
 def cancel(test_id: int):
     actor_id = authenticated_user_id()
     with current_archive().transaction() as session:
@@ -151,24 +212,37 @@ def cancel(test_id: int):
 
 
 @bp.post("/consequence-tests/<id:test_id>/open")
+@describe(
+    "Open an exempt document by a Komisi Informasi or court decision or the "
+    "ending event (PPID Utama, atasan PPID)",
+    body=Opening,
+    replies={"200": Reply("The test", responses.ConsequenceTest)},
+    errors=("401", "403", "404", "409", "422"),
+    bearer=True,
+)
 def open_exemption(test_id: int):
     """A Komisi Informasi or court decision, or the ending event, opens it."""
     actor_id = authenticated_user_id()
-    body = json_object()
+    body = parse_json(Opening)
     with current_archive().transaction() as session:
         test = exemptions.open_by_decision(
             session,
             actor=session.get(User, actor_id),
             test_id=test_id,
-            authority=body.get("authority"),
-            reference=body.get("reference"),
-            decided_on=body.get("decided_on"),
-            note=body.get("note") or "",
+            authority=body.authority,
+            reference=body.reference,
+            decided_on=body.decided_on,
+            note=body.note or "",
         )
         return jsonify(test_json(test))
 
 
 @bp.get("/consequence-tests/<id:test_id>/penetapan.pdf")
+@describe(
+    "The penetapan of an approved test (PDF)",
+    replies={"200": Reply("PDF", media=("application/pdf",))},
+    errors=("404", "409"),
+)
 def penetapan(test_id: int):
     from dms.classification.penetapan import penetapan_pdf
 
@@ -179,17 +253,6 @@ def penetapan(test_id: int):
         pdf = penetapan_pdf(test, timezone=archive.settings.timezone)
         name = f"penetapan-{test.number}.pdf"
     return send_file(pdf, mimetype="application/pdf", download_name=name)
-
-
-def _optional_body() -> dict[str, Any]:
-    return json_object() if request.content_length else {}
-
-
-def _optional_text(name: str) -> str:
-    value = _optional_body().get(name)
-    if value is not None and not isinstance(value, str):
-        raise BadInput(f"'{name}' harus berupa teks.")
-    return value or ""
 
 
 def test_json(test: ConsequenceTest) -> dict[str, Any]:
@@ -269,6 +332,4 @@ def _username(user) -> str | None:
 
 def openapi_paths() -> dict[str, Any]:
     """This blueprint's paths for the OpenAPI document (relative to /api/v1)."""
-    from dms.web.api.openapi import exemption_paths
-
-    return exemption_paths()
+    return paths_of(bp)

@@ -18,29 +18,69 @@ from dms.errors import ValidationError
 from dms.indexing.index import SORTS as SEARCH_SORTS
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
+from dms.web.api import responses
 from dms.web.api.base import (
-    MAX_ID,
-    MAX_PAGE,
     authenticated_user_id,
     body_limit,
-    bool_field,
     bp,
     current_actor,
     current_archive,
-    int_arg,
+    given,
     iso_time,
     json_body,
-    json_object,
-    required_file,
+    parse_form,
+    parse_json,
+    parse_query,
     upload_limit,
+    validated,
+)
+from dms.web.api.openapi import RETRY_AFTER, Reply, describe, error
+from dms.web.api.schemas import (
+    DocumentChanges,
+    DocumentQuery,
+    NewVersion,
+    Publish,
+    Upload,
 )
 from dms.web.downloads import count_public_download, send_version
 from dms.web.security import search_slot
+
+DOWNLOAD_HEADERS = {
+    name: {"schema": {"type": "string"}}
+    for name in ("ETag", "Content-Disposition", "Accept-Ranges", "Content-Range")
+}
+# A state change of one document, answered with the document.
+TRANSITION = {
+    "replies": {"200": Reply("The document", responses.Document)},
+    "errors": ("401", "403", "404", "409"),
+    "bearer": True,
+}
 
 # --- documents -----------------------------------------------------------------
 
 
 @bp.get("/documents")
+@describe(
+    "List the documents visible to you",
+    query=DocumentQuery,
+    replies={
+        "200": Reply("A page", responses.DocumentList),
+        "429": error(
+            "429",
+            "Too many searches running at once from your address "
+            "(search_concurrency_per_address); retry after Retry-After seconds",
+            **{"Retry-After": RETRY_AFTER},
+        ),
+        "503": error(
+            "503",
+            "Search index not ready, or the search ran past "
+            "search_time_limit_seconds and was stopped (code search_timeout); retry "
+            "after Retry-After seconds",
+            **{"Retry-After": RETRY_AFTER},
+        ),
+    },
+    errors=("400", "422"),
+)
 def list_documents():
     if request.args.get("q", "").strip():
         return _search_documents()
@@ -83,54 +123,68 @@ def _search_documents():
 
 def search_query(args, max_per_page: int) -> SearchQuery:
     """The search in a request's arguments (the API and the search page share it)."""
-    sort = args.get("sort") or "relevance"
+    query = parse_query(DocumentQuery, args)
+    sort = query.sort or "relevance"
     if sort not in SEARCH_SORTS:
         raise ValidationError(f"Urutan tidak dikenal: {sort[:32]}.", "sort")
     return SearchQuery(
         text=args.get("q", ""),
-        category=args.get("category") or None,
-        org=args.get("org") or None,
-        year=int_arg(args, "year", 1, 9999),
-        status=args.get("status") or None,
-        page=int_arg(args, "page", 1, MAX_PAGE) or 1,
-        per_page=min(int_arg(args, "per_page", 1, MAX_ID) or 20, max_per_page),
+        category=query.category,
+        org=query.org,
+        year=query.year,
+        status=query.status,
+        page=query.page or 1,
+        per_page=min(query.per_page or 20, max_per_page),
         sort=sort,
     )
 
 
 def _list_query(args) -> ListQuery:
     max_per_page = current_archive().settings.max_per_page
-    sort = args.get("sort") or "newest"
+    query = parse_query(DocumentQuery, args)
+    sort = query.sort or "newest"
     return ListQuery(
-        category=args.get("category") or None,
-        org=args.get("org") or None,
-        year=int_arg(args, "year", 1, 9999),
-        status=args.get("status") or None,
-        page=int_arg(args, "page", 1, MAX_PAGE) or 1,
-        per_page=min(int_arg(args, "per_page", 1, MAX_ID) or 20, max_per_page),
+        category=query.category,
+        org=query.org,
+        year=query.year,
+        status=query.status,
+        page=query.page or 1,
+        per_page=min(query.per_page or 20, max_per_page),
         sort="newest" if sort == "relevance" else sort,
     )
 
 
 @bp.post("/documents")
+@describe(
+    "Upload a document with its first version",
+    form=Upload,
+    body_required=True,
+    replies={"201": Reply("Created", responses.Document)},
+    errors=("400", "401", "403", "413", "415", "422"),
+    bearer=True,
+)
 @body_limit(upload_limit)
 def create_document():
     actor_id = authenticated_user_id()
-    upload = required_file()
-    form = request.form
+    form = parse_form(Upload)
+    upload = form.file
     fields = NewDocument(
-        title=form.get("title", ""),
-        category=form.get("category", ""),
-        org_slug=form.get("org") or None,
-        year=form.get("year") or None,
-        summary=form.get("summary", ""),
-        info_type=form.get("info_type", ""),
-        dip={name: form[name] for name in services.DIP_FIELDS if name in form},
-        publish=bool_field(form, "publish"),
-        refresh_months=form.get("refresh_months") or None,
-        event_at=form.get("event_at") or None,
+        title=form.title,
+        category=form.category,
+        org_slug=form.org or None,
+        year=form.year or None,
+        summary=form.summary,
+        info_type=form.info_type,
+        dip={
+            name: getattr(form, name)
+            for name in services.DIP_FIELDS
+            if name in form.model_fields_set
+        },
+        publish=form.publish,
+        refresh_months=form.refresh_months or None,
+        event_at=form.event_at or None,
     )
-    reason = form.get("propose_exemption", "").strip()
+    reason = form.propose_exemption.strip()
     archive = current_archive()
     with archive.transaction() as session:
         actor = session.get(User, actor_id)
@@ -164,6 +218,11 @@ def _suggestion(document: Document) -> dict[str, Any]:
 
 
 @bp.get("/documents/<id:document_id>")
+@describe(
+    "A document and its versions",
+    replies={"200": Reply("The document", responses.Document)},
+    errors=("404",),
+)
 def get_document(document_id: int):
     with current_archive().reading() as session:
         actor = current_actor(session)
@@ -172,9 +231,16 @@ def get_document(document_id: int):
 
 
 @bp.patch("/documents/<id:document_id>")
+@describe(
+    "Change metadata (not an exemption)",
+    body=DocumentChanges,
+    replies={"200": Reply("The document", responses.Document)},
+    errors=("400", "401", "403", "404", "409", "422"),
+    bearer=True,
+)
 def update_document(document_id: int):
     actor_id = authenticated_user_id()
-    changes = json_object()
+    changes = given(parse_json(DocumentChanges))
     with current_archive().transaction() as session:
         actor = session.get(User, actor_id)
         document = services.update_metadata(
@@ -184,10 +250,19 @@ def update_document(document_id: int):
 
 
 @bp.post("/documents/<id:document_id>/versions")
+@describe(
+    "Add a version",
+    form=NewVersion,
+    body_required=True,
+    replies={"201": Reply("The version", responses.Version)},
+    errors=("400", "401", "403", "404", "413", "415"),
+    bearer=True,
+)
 @body_limit(upload_limit)
 def add_version(document_id: int):
     actor_id = authenticated_user_id()
-    upload = required_file()
+    form = parse_form(NewVersion)
+    upload = form.file
     archive = current_archive()
     with archive.transaction() as session:
         version = services.add_version(
@@ -197,7 +272,7 @@ def add_version(document_id: int):
             document_id=document_id,
             fileobj=upload.stream,
             filename=upload.filename or "",
-            note=request.form.get("note", ""),
+            note=form.note,
             max_size=archive.settings.max_upload_bytes,
         )
         body = version_json(version)
@@ -205,6 +280,11 @@ def add_version(document_id: int):
 
 
 @bp.get("/documents/<id:document_id>/versions")
+@describe(
+    "The versions of a document",
+    replies={"200": Reply("Versions", responses.VersionList)},
+    errors=("404",),
+)
 def list_versions(document_id: int):
     with current_archive().reading() as session:
         actor = current_actor(session)
@@ -217,6 +297,20 @@ def list_versions(document_id: int):
 @bp.route(
     "/documents/<id:document_id>/versions/<id:number>/download",
     methods=["GET", "HEAD"],
+)
+@describe(
+    "The bytes of the current version, or of version n",
+    description="Streams the bytes. ETag is the quoted SHA-256; honours Range "
+    "(single range, 206/416), If-None-Match (304), If-Range and HEAD.",
+    replies={
+        "200": Reply(
+            "The bytes", media=("application/octet-stream",), headers=DOWNLOAD_HEADERS
+        ),
+        "206": Reply("The requested range", media=(), headers=DOWNLOAD_HEADERS),
+        "304": Reply("Not modified", media=()),
+    },
+    errors=("404", "416", "503"),
+    headers=("Range",),
 )
 def download(document_id: int, number: int | None = None):
     archive = current_archive()
@@ -239,15 +333,21 @@ def download(document_id: int, number: int | None = None):
 
 
 @bp.post("/documents/<id:document_id>/publish")
+@describe(
+    "Publish the newest version (or approve a newer one and the text changes waiting)",
+    description='Optional JSON {"version": n}: the version the approver reviewed; '
+    "409 when a newer one has arrived since.",
+    body=Publish,
+    replies={"200": Reply("The document", responses.Document)},
+    errors=("401", "403", "404", "409", "422"),
+    bearer=True,
+)
 def publish(document_id: int):
     """Optional JSON {"version": n}: the version the approver reviewed."""
     actor_id = authenticated_user_id()
     body = json_body() if request.content_length else None
-    version = (body or {}).get("version") if isinstance(body, dict) else None
-    if version is not None and (
-        isinstance(version, bool) or not isinstance(version, int)
-    ):
-        raise ValidationError("'version' harus berupa nomor versi.", "version")
+    # Anything but a JSON object is no version, as it always was.
+    version = validated(Publish, body if isinstance(body, dict) else {}).version
     return _transition(
         document_id,
         actor_id,
@@ -263,7 +363,8 @@ def _transition(document_id: int, actor_id: int, apply):
         return jsonify(document_json(apply(session, actor), actor))
 
 
-def _simple_transition(name: str, service):
+def _simple_transition(name: str, summary: str, service):
+    @describe(summary, **TRANSITION)
     def view(document_id: int):
         actor_id = authenticated_user_id()
         return _transition(
@@ -279,6 +380,10 @@ def _simple_transition(name: str, service):
 
 
 @bp.delete("/documents/<id:document_id>/pending-changes")
+@describe(
+    "Drop the changes to a published document's text that wait for approval",
+    **TRANSITION,
+)
 def discard_pending_changes(document_id: int):
     """Decline (PPID Utama) or take back (the OPD) the changes waiting."""
     actor_id = authenticated_user_id()
@@ -290,9 +395,11 @@ def discard_pending_changes(document_id: int):
         return jsonify(document_json(document, actor))
 
 
-_simple_transition("submit", services.submit)
-_simple_transition("withdraw", services.withdraw)
-_simple_transition("return", services.return_to_draft)
+_simple_transition("submit", "Send a draft for approval", services.submit)
+_simple_transition("withdraw", "Withdraw from public view", services.withdraw)
+_simple_transition(
+    "return", "Send a pending document back to draft", services.return_to_draft
+)
 
 
 # --- serialisation ---------------------------------------------------------------

@@ -7,25 +7,51 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import jsonify, url_for
 
-from dms.errors import BadInput, Unauthenticated
+from dms.errors import Unauthenticated
 from dms.requests import objections
 from dms.requests.calendar import working_calendar
-from dms.web.api.base import current_actor, current_archive, json_object
+from dms.web.api.base import (
+    ApiBlueprint,
+    current_actor,
+    current_archive,
+    given,
+    parse_json,
+    parse_query,
+)
+from dms.web.api.openapi import OBJECTION_NUMBER, Reply, describe, paths_of
+from dms.web.api.schemas import (
+    DisputeDecision,
+    DisputeInput,
+    HearingInput,
+    ObjectionDecision,
+    ObjectionInput,
+    SecretQuery,
+)
 from dms.web.public.requests import check_limit, check_spam, submit_limit
 
-bp = Blueprint("objections", __name__)
+bp = ApiBlueprint("objections", __name__)
+FOUND = Reply("The objection (with the objector and disputes for officers)")
+NUMBER = {"registration": OBJECTION_NUMBER}
 
 
 @bp.post("/objections")
+@describe(
+    "File an objection (keberatan): with the request's number and secret, or on "
+    "ground b with the objector's identity; anonymous callers answer the "
+    "challenge. Name one `ground` or several `grounds` (both may be given: their "
+    "union counts). Officers recording a letter may give `received_on` (at most "
+    "30 days back): the 30 working days for the answer run from it",
+    body=ObjectionInput,
+    replies={"201": Reply("The objection, its secret and status_url")},
+    errors=("400", "403", "404", "422"),
+)
 @submit_limit()
 def create_objection():
     archive = current_archive()
-    body = json_object()
-    for name in ("request", "request_secret"):
-        if body.get(name) is not None and not isinstance(body.get(name), str):
-            raise BadInput(f"'{name}' harus berupa teks.")
+    objection = parse_json(ObjectionInput)
+    body = given(objection)
     with archive.transaction() as db:
         actor = current_actor(db)
         if actor is None:
@@ -35,8 +61,8 @@ def create_objection():
             actor=actor,
             fields=body,
             calendar=working_calendar(db, archive.settings),
-            request_number=body.get("request") or None,
-            request_secret=body.get("request_secret") or None,
+            request_number=objection.request or None,
+            request_secret=objection.request_secret or None,
         )
         answer = objection_json(filed.objection, personal=None)
     answer["secret"] = filed.secret
@@ -47,6 +73,12 @@ def create_objection():
 
 
 @bp.get("/objections")
+@describe(
+    "Officers: the objections they may read, each with its deadline `flags` "
+    "(overdue, due_soon, answered_late)",
+    replies={"200": FOUND},
+    errors=("401",),
+)
 def list_objections():
     with current_archive().reading() as db:
         actor = _officer(db)
@@ -56,6 +88,13 @@ def list_objections():
 
 
 @bp.get("/objections/<registration>")
+@describe(
+    "An objection: officers with a token, or ?secret=",
+    path=NUMBER,
+    query=SecretQuery,
+    replies={"200": FOUND},
+    errors=("404",),
+)
 @check_limit()
 def get_objection(registration: str):
     number = registration
@@ -63,7 +102,7 @@ def get_objection(registration: str):
         actor = current_actor(db)
         if actor is None:
             found = objections.objection_status(
-                db, number=number, secret=request.args.get("secret", "")
+                db, number=number, secret=parse_query(SecretQuery).secret
             )
             return jsonify(objection_json(found, personal=None))
         found = objections.get_objection(db, actor=actor, number=number)
@@ -71,6 +110,16 @@ def get_objection(registration: str):
 
 
 @bp.get("/objections/<registration>/response.pdf")
+@describe(
+    "The atasan PPID's written answer (tanggapan) as a PDF letter, dated on the "
+    "local day of the decision and signed with the atasan's name, NIP and "
+    "position: officers with a token, or the objector with ?secret=; 404 before "
+    "the decision",
+    path=NUMBER,
+    query=SecretQuery,
+    replies={"200": Reply("The PDF", media=("application/pdf",))},
+    errors=("404",),
+)
 @check_limit()
 def response_pdf(registration: str):
     """The atasan PPID's written answer (tanggapan): officers with a token, or
@@ -82,7 +131,7 @@ def response_pdf(registration: str):
         actor = current_actor(db)
         if actor is None:
             found = objections.objection_status(
-                db, number=registration, secret=request.args.get("secret", "")
+                db, number=registration, secret=parse_query(SecretQuery).secret
             )
         else:
             found = objections.get_objection(db, actor=actor, number=registration)
@@ -90,32 +139,46 @@ def response_pdf(registration: str):
 
 
 @bp.post("/objections/<registration>/decide")
+@describe(
+    "The atasan PPID's written answer",
+    path=NUMBER,
+    body=ObjectionDecision,
+    replies={"200": FOUND},
+    errors=("401", "403", "404", "409"),
+)
 def decide(registration: str):
     number = registration
-    body = json_object()
+    body = parse_json(ObjectionDecision)
     return _step(
         lambda db, actor, days, today: objections.decide_objection(
             db,
             actor=actor,
             number=number,
-            decision=body.get("decision", ""),
-            decision_text=body.get("decision_text", ""),
+            decision=body.decision,
+            decision_text=body.decision_text,
         )
     )
 
 
 @bp.post("/objections/<registration>/disputes")
+@describe(
+    "Record a dispute at the Komisi Informasi",
+    path=NUMBER,
+    body=DisputeInput,
+    replies={"201": FOUND},
+    errors=("401", "403", "409", "422"),
+)
 def record_dispute(registration: str):
     number = registration
-    body = json_object()
+    body = parse_json(DisputeInput)
 
     def apply(db, actor, days, today):
         dispute = objections.record_dispute(
             db,
             actor=actor,
             objection_number=number,
-            register_number=body.get("register_number", ""),
-            filed_on=body.get("filed_on"),
+            register_number=body.register_number,
+            filed_on=body.filed_on,
             calendar=days,
             today=today,
         )
@@ -125,17 +188,23 @@ def record_dispute(registration: str):
 
 
 @bp.post("/disputes/<id:dispute_id>/hearings")
+@describe(
+    "Record a hearing of a dispute",
+    body=HearingInput,
+    replies={"201": FOUND},
+    errors=("401", "403", "404", "422"),
+)
 def add_hearing(dispute_id: int):
-    body = json_object()
+    body = parse_json(HearingInput)
 
     def apply(db, actor, days, today):
         hearing = objections.add_hearing(
             db,
             actor=actor,
             dispute_id=dispute_id,
-            held_on=body.get("held_on"),
-            kind=body.get("kind", ""),
-            note=body.get("note", ""),
+            held_on=body.held_on,
+            kind=body.kind,
+            note=body.note,
             today=today,
         )
         return hearing.dispute.objection
@@ -144,19 +213,26 @@ def add_hearing(dispute_id: int):
 
 
 @bp.post("/disputes/<id:dispute_id>/decide")
+@describe(
+    "Record the Komisi Informasi's decision; open_test (a consequence test's "
+    "number) opens its document",
+    body=DisputeDecision,
+    replies={"200": FOUND},
+    errors=("401", "403", "404", "422"),
+)
 def decide_dispute(dispute_id: int):
-    body = json_object()
+    body = parse_json(DisputeDecision)
 
     def apply(db, actor, days, today):
         dispute = objections.decide_dispute(
             db,
             actor=actor,
             dispute_id=dispute_id,
-            decision=body.get("decision", ""),
-            decision_number=body.get("decision_number", ""),
-            decided_on=body.get("decided_on"),
-            decision_text=body.get("decision_text", ""),
-            open_test=body.get("open_test"),
+            decision=body.decision,
+            decision_number=body.decision_number,
+            decided_on=body.decided_on,
+            decision_text=body.decision_text,
+            open_test=body.open_test,
             today=today,
         )
         return dispute.objection
@@ -246,187 +322,6 @@ def objection_json(found, *, personal: bool | None) -> dict[str, Any]:
     return body
 
 
-# --- OpenAPI -------------------------------------------------------------------------
-
-OBJECTION_NUMBER = {
-    "name": "number",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^KEB-[0-9]{4}-[0-9]{6}$"},
-}
-DISPUTE_ID = {
-    "name": "id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "integer"},
-}
-
-
-def _body(required: list[str], properties: dict[str, Any]) -> dict[str, Any]:
-    schema = {"type": "object", "required": required, "properties": properties}
-    return {"content": {"application/json": {"schema": schema}}}
-
-
 def openapi_paths() -> dict[str, Any]:
-    """Objections and disputes (dms.web.objections_api)."""
-    from dms.web.api.openapi import error_responses
-
-    text = {"type": "string"}
-    day = {"type": "string", "format": "date"}
-    found = {
-        "description": "The objection (with the objector and disputes for officers)"
-    }
-    return {
-        "/objections": {
-            "post": {
-                "summary": "File an objection (keberatan): with the request's "
-                "number and secret, or on ground b with the objector's identity; "
-                "anonymous callers answer the challenge. Name one `ground` or "
-                "several `grounds` (both may be given: their union counts). "
-                "Officers recording a letter may give `received_on` (at most 30 "
-                "days back): the 30 working days for the answer run from it",
-                "requestBody": _body(
-                    ["reasons"],
-                    {
-                        "ground": {"enum": list("abcdefg")},
-                        "grounds": {
-                            "type": "array",
-                            "items": {"enum": list("abcdefg")},
-                            "minItems": 1,
-                        },
-                        "received_on": day,
-                        "reasons": text,
-                        "request": text,
-                        "request_secret": text,
-                        "name": text,
-                        "identity_number": text,
-                        "address": text,
-                        "phone": text,
-                        "email": text,
-                        "challenge_token": text,
-                        "challenge_answer": text,
-                    },
-                ),
-                "responses": {
-                    "201": {"description": "The objection, its secret and status_url"},
-                    **error_responses("400", "403", "404", "422"),
-                },
-            },
-            "get": {
-                "summary": "Officers: the objections they may read, each with "
-                "its deadline `flags` (overdue, due_soon, answered_late)",
-                "responses": {"200": found, **error_responses("401")},
-            },
-        },
-        "/objections/{number}": {
-            "get": {
-                "summary": "An objection: officers with a token, or ?secret=",
-                "parameters": [OBJECTION_NUMBER],
-                "responses": {"200": found, **error_responses("404")},
-            }
-        },
-        "/objections/{number}/response.pdf": {
-            "get": {
-                "summary": "The atasan PPID's written answer (tanggapan) as a PDF "
-                "letter, dated on the local day of the decision and signed with "
-                "the atasan's name, NIP and position: officers with a token, or "
-                "the objector with ?secret=; 404 before the decision",
-                "parameters": [
-                    OBJECTION_NUMBER,
-                    {"name": "secret", "in": "query", "schema": text},
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The PDF",
-                        "content": {"application/pdf": {}},
-                    },
-                    **error_responses("404"),
-                },
-            }
-        },
-        "/objections/{number}/decide": {
-            "post": {
-                "summary": "The atasan PPID's written answer",
-                "parameters": [OBJECTION_NUMBER],
-                "requestBody": _body(
-                    ["decision", "decision_text"],
-                    {
-                        "decision": {"enum": ["upheld", "upheld_partly", "rejected"]},
-                        "decision_text": text,
-                    },
-                ),
-                "responses": {
-                    "200": found,
-                    **error_responses("401", "403", "404", "409"),
-                },
-            }
-        },
-        "/objections/{number}/disputes": {
-            "post": {
-                "summary": "Record a dispute at the Komisi Informasi",
-                "parameters": [OBJECTION_NUMBER],
-                "requestBody": _body(
-                    ["register_number", "filed_on"],
-                    {"register_number": text, "filed_on": day},
-                ),
-                "responses": {
-                    "201": found,
-                    **error_responses("401", "403", "409", "422"),
-                },
-            }
-        },
-        "/disputes/{id}/hearings": {
-            "post": {
-                "summary": "Record a hearing of a dispute",
-                "parameters": [DISPUTE_ID],
-                "requestBody": _body(
-                    ["held_on", "kind"],
-                    {
-                        "held_on": day,
-                        "kind": {
-                            "enum": [
-                                "preliminary",
-                                "mediation",
-                                "adjudication",
-                                "verdict",
-                            ]
-                        },
-                        "note": text,
-                    },
-                ),
-                "responses": {
-                    "201": found,
-                    **error_responses("401", "403", "404", "422"),
-                },
-            }
-        },
-        "/disputes/{id}/decide": {
-            "post": {
-                "summary": "Record the Komisi Informasi's decision; open_test (a "
-                "consequence test's number) opens its document",
-                "parameters": [DISPUTE_ID],
-                "requestBody": _body(
-                    ["decision", "decision_number", "decided_on"],
-                    {
-                        "decision": {
-                            "enum": [
-                                "granted",
-                                "granted_partly",
-                                "refused",
-                                "settled",
-                                "dismissed",
-                            ]
-                        },
-                        "decision_number": text,
-                        "decided_on": day,
-                        "decision_text": text,
-                        "open_test": text,
-                    },
-                ),
-                "responses": {
-                    "200": found,
-                    **error_responses("401", "403", "404", "422"),
-                },
-            }
-        },
-    }
+    """This blueprint's paths for the OpenAPI document (relative to /api/v1)."""
+    return paths_of(bp)

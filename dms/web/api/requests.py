@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask import Response, current_app, jsonify, request, url_for
 
 from dms.errors import BadInput, Unauthenticated
 from dms.requests import spam, workflow
 from dms.requests.calendar import working_calendar
 from dms.requests.exports import masked_csv
-from dms.requests.models import REQUEST_STATES, InformationRequest
+from dms.requests.models import InformationRequest
 from dms.requests.service import (
     STATE_LABELS,
     RequestUpload,
@@ -21,8 +21,29 @@ from dms.requests.service import (
     submit_request,
     withdraw_request,
 )
-from dms.web.api.base import body_limit, current_actor, current_archive, json_object
-from dms.web.api.openapi import error_responses, json_content, query_parameter
+from dms.web.api import responses
+from dms.web.api.base import (
+    ApiBlueprint,
+    body_limit,
+    current_actor,
+    current_archive,
+    given,
+    parse_form,
+    parse_json,
+    parse_query,
+)
+from dms.web.api.openapi import Reply, describe, error, paths_of
+from dms.web.api.schemas import (
+    Answer,
+    AnswerForm,
+    Disposition,
+    Extension,
+    ReaderQuery,
+    RequestForm,
+    RequestInput,
+    RequestListQuery,
+    Withdrawal,
+)
 from dms.web.public.requests import (
     check_limit,
     check_spam,
@@ -31,12 +52,22 @@ from dms.web.public.requests import (
     uploaded_files,
 )
 
-bp = Blueprint("requests", __name__)
+bp = ApiBlueprint("requests", __name__)
+FOUND = Reply("The request, without personal data", responses.InformationRequest)
 # Room for the identity document, the proxy letter and the form fields.
 ENVELOPE_BYTES = 1024 * 1024
 
 
 @bp.get("/requests/challenge")
+@describe(
+    "A challenge question for an anonymous submission (valid one hour, good for "
+    "one submission)",
+    description='The question is text, as the form asks it (e.g. "Berapakah 3 '
+    'ditambah 4?"); send challenge_token and the sum as challenge_answer with a '
+    "request or an objection. A token that already admitted a submission is "
+    "refused (422 on challenge_answer).",
+    replies={"200": Reply("The question and its signed token", responses.Challenge)},
+)
 def challenge():
     """A question for an anonymous submission, as text (as the form asks it):
     answer it within the hour; it admits one submission."""
@@ -49,12 +80,30 @@ def challenge():
 
 
 @bp.post("/requests")
+@describe(
+    "File a request for information. Anonymous callers answer the challenge (GET "
+    "/requests/challenge); officers with a token may record walk-in, letter, "
+    "phone and email requests. Rate-limited per address.",
+    body=RequestInput,
+    form=RequestForm,
+    replies={
+        "201": Reply(
+            "The request, with status_url and receipt_url (holding the secret, "
+            "shown this once) and due_on",
+            responses.InformationRequest,
+        ),
+        "429": error("429", "Too many submissions from this address"),
+    },
+    errors=("400", "401", "403", "413", "415", "422"),
+)
 @body_limit(lambda settings: 2 * settings.request_max_upload_bytes + ENVELOPE_BYTES)
 @submit_limit()
 def create_request():
     archive = current_archive()
-    fields = request.form if request.mimetype == "multipart/form-data" else None
-    fields = fields if fields is not None else json_object()
+    if request.mimetype == "multipart/form-data":
+        fields = request.form  # the service checks every field, with the files
+    else:
+        fields = given(parse_json(RequestInput))
     with archive.transaction() as db:
         actor = current_actor(db)
         if actor is None:
@@ -77,8 +126,17 @@ def create_request():
 
 
 @bp.get("/requests")
+@describe(
+    "Officers: the requests they handle (the PPID Utama all, a Pelaksana those "
+    "disposed to its OPD), with due-soon/overdue flags; ?format=csv exports them "
+    "with personal data masked",
+    query=RequestListQuery,
+    replies={"200": Reply("{requests: [...]}, or text/csv")},
+    errors=("400", "401"),
+)
 def list_requests():
     """Officers: the requests they handle; ?format=csv exports them masked."""
+    query = parse_query(RequestListQuery)
     archive = current_archive()
     with archive.reading() as db:
         actor = _officer(db)
@@ -89,10 +147,10 @@ def list_requests():
             actor=actor,
             calendar=days,
             today=today,
-            filters=_filters(db),
-            limit=5000 if request.args.get("format") == "csv" else 500,
+            filters=_filters(db, query),
+            limit=5000 if query.format == "csv" else 500,
         )
-        if request.args.get("format") == "csv":
+        if query.format == "csv":
             body = masked_csv(found, archive.settings.timezone)
             return Response(
                 body,
@@ -106,32 +164,23 @@ def list_requests():
         )
 
 
-def _filters(db) -> workflow.RequestFilter:
+def _filters(db, query: RequestListQuery) -> workflow.RequestFilter:
     from sqlalchemy import select
 
     from dms.documents.models import Organisation
 
-    state = request.args.get("state") or None
-    if state is not None and state not in REQUEST_STATES:
-        raise BadInput("state harus salah satu dari: " + ", ".join(REQUEST_STATES))
-    flag = request.args.get("flag") or None
-    if flag is not None and flag not in ("overdue", "due_soon"):
-        raise BadInput("flag harus overdue atau due_soon.")
     organisation_id = None
-    if slug := request.args.get("organisation"):
+    if slug := query.organisation:
         organisation_id = db.scalar(
             select(Organisation.id).where(Organisation.slug == slug)
         )
         if organisation_id is None:
             raise BadInput("OPD tidak dikenal.")
-    year = request.args.get("year")
-    if year is not None and not (year.isdigit() and len(year) == 4):
-        raise BadInput("year harus tahun empat angka.")
     return workflow.RequestFilter(
-        state=state,
-        flag=flag,
+        state=query.state,
+        flag=query.flag,
         organisation_id=organisation_id,
-        year=int(year) if year else None,
+        year=int(query.year) if query.year else None,
     )
 
 
@@ -143,6 +192,13 @@ def _officer(db):
 
 
 @bp.get("/requests/<registration>")
+@describe(
+    "Cek Status: the request when the email or the secret matches; 404 "
+    "otherwise, whatever was wrong",
+    query=ReaderQuery,
+    replies={"200": FOUND},
+    errors=("404",),
+)
 @check_limit()
 def get_request(registration: str):
     archive = current_archive()
@@ -154,53 +210,64 @@ def get_request(registration: str):
             return jsonify(
                 officer_json(found, actor, days, archive.settings.local_today())
             )
+        reader = parse_query(ReaderQuery)
         found = check_status(
-            db,
-            number=registration,
-            email=request.args.get("email") or None,
-            secret=request.args.get("secret") or None,
+            db, number=registration, email=reader.email, secret=reader.secret
         )
         return jsonify(request_json(found))
 
 
 @bp.post("/requests/<registration>/withdraw")
+@describe(
+    "The requester withdraws a request not yet processed",
+    body=Withdrawal,
+    replies={"200": FOUND},
+    errors=("400", "404", "409"),
+)
 def withdraw(registration: str):
-    secret = json_object().get("secret")
-    if not isinstance(secret, str):
-        raise BadInput("Kirim kunci status sebagai 'secret'.")
+    secret = parse_json(Withdrawal).secret
     with current_archive().transaction() as db:
         found = withdraw_request(db, number=registration, secret=secret)
         return jsonify(request_json(found))
 
 
 @bp.post("/requests/<registration>/dispose")
+@describe(
+    "The PPID Utama disposes the request to OPD, with the public subject",
+    body=Disposition,
+    replies={"200": FOUND},
+    errors=("401", "403", "404", "409", "422"),
+)
 def dispose(registration: str):
-    body = json_object()
-    organisations = body.get("organisations")
-    if not isinstance(organisations, list):
-        raise BadInput("Kirim 'organisations' sebagai daftar slug OPD.")
+    body = parse_json(Disposition)
     return _step(
         lambda db, actor, days, today: workflow.dispose(
             db,
             actor=actor,
             number=registration,
-            organisations=organisations,
-            subject=body.get("subject", ""),
-            note=body.get("note", ""),
+            organisations=body.organisations,
+            subject=body.subject,
+            note=body.note,
         )
     )
 
 
 @bp.post("/requests/<registration>/extend")
+@describe(
+    "One extension of at most 7 working days before the first deadline",
+    body=Extension,
+    replies={"200": FOUND},
+    errors=("401", "403", "404", "409", "422"),
+)
 def extend(registration: str):
-    body = json_object()
+    body = parse_json(Extension)
     return _step(
         lambda db, actor, days, today: workflow.extend(
             db,
             actor=actor,
             number=registration,
-            days=body.get("days"),
-            reason=body.get("reason", ""),
+            days=body.days,
+            reason=body.reason,
             calendar=days,
             today=today,
         )
@@ -208,49 +275,51 @@ def extend(registration: str):
 
 
 @bp.post("/requests/<registration>/answer")
+@describe(
+    "Answer with an outcome (DOMAIN.md §4); JSON, or multipart with 'attachments' "
+    "files",
+    form=AnswerForm,
+    body=Answer,
+    replies={"200": FOUND},
+    errors=("401", "403", "404", "409", "422"),
+)
 @body_limit(lambda settings: settings.max_upload_bytes + ENVELOPE_BYTES)
 def answer(registration: str):
     """JSON, or multipart with 'attachments' files and 'documents' repeated."""
     archive = current_archive()
     if request.mimetype == "multipart/form-data":
-        form = request.form
-        body = {
-            "outcome": form.get("outcome"),
-            "answer_text": form.get("answer_text", ""),
-            "documents": form.getlist("documents"),
-            "consequence_test": form.get("consequence_test"),
-            "holder_name": form.get("holder_name", ""),
-            "cost": form.get("cost", 0),
-        }
+        body = parse_form(AnswerForm)
         files = [
             RequestUpload("answer", f.stream, f.filename or "")
-            for f in request.files.getlist("attachments")
+            for f in body.attachments
             if f.filename
         ]
     else:
-        body, files = json_object(), []
-    documents = body.get("documents") or []
-    if not isinstance(documents, list):
-        raise BadInput("Kirim 'documents' sebagai daftar ID dokumen.")
+        body, files = parse_json(Answer), []
     return _step(
         lambda db, actor, days, today: workflow.answer(
             db,
             archive.storage,
             actor=actor,
             number=registration,
-            outcome=body.get("outcome"),
-            answer_text=body.get("answer_text", ""),
-            documents=documents,
+            outcome=body.outcome,
+            answer_text=body.answer_text,
+            documents=body.documents,
             attachments=files,
-            consequence_test=body.get("consequence_test"),
-            holder_name=body.get("holder_name", ""),
-            cost=body.get("cost", 0),
+            consequence_test=body.consequence_test,
+            holder_name=body.holder_name,
+            cost=body.cost,
             max_attachment_bytes=archive.settings.max_upload_bytes,
         )
     )
 
 
 @bp.post("/requests/<registration>/close")
+@describe(
+    "Close an answered request",
+    replies={"200": FOUND},
+    errors=("401", "403", "404", "409", "422"),
+)
 def close(registration: str):
     return _step(
         lambda db, actor, days, today: workflow.close(
@@ -270,6 +339,13 @@ def _step(action):
 
 
 @bp.get("/requests/<registration>/notice.pdf")
+@describe(
+    "The written notice (pemberitahuan tertulis): handlers, or the requester "
+    "with ?email= or ?secret=",
+    query=ReaderQuery,
+    replies={"200": Reply("The PDF", media=("application/pdf",))},
+    errors=("404",),
+)
 @check_limit()
 def notice(registration: str):
     """The written notice: for handling officers, or the requester (secret/email)."""
@@ -281,6 +357,12 @@ def notice(registration: str):
 
 
 @bp.get("/requests/<registration>/attachments/<id:attachment_id>")
+@describe(
+    "An attachment of the answer",
+    query=ReaderQuery,
+    replies={"200": Reply("The file")},
+    errors=("404",),
+)
 @check_limit()
 def attachment(registration: str, attachment_id: int):
     """An answer's attachment, for the requester (secret/email) or an officer."""
@@ -296,11 +378,9 @@ def _readable(db, registration: str) -> InformationRequest:
     actor = current_actor(db)
     if actor is not None:
         return workflow.get_request(db, actor=actor, number=registration)
+    reader = parse_query(ReaderQuery)
     return check_status(
-        db,
-        number=registration,
-        email=request.args.get("email") or None,
-        secret=request.args.get("secret") or None,
+        db, number=registration, email=reader.email, secret=reader.secret
     )
 
 
@@ -394,285 +474,6 @@ def _iso(value) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-# --- OpenAPI -------------------------------------------------------------------------
-
-NUMBER = {
-    "name": "number",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": "^PPID-[0-9]{4}-[0-9]{6}$"},
-    "description": "Registration number, e.g. PPID-2026-000123",
-}
-
-
 def openapi_paths() -> dict[str, Any]:
-    """Requests for information (dms.web.requests_api)."""
-    found = json_content("The request, without personal data", _request_schema())
-    return {
-        "/requests/challenge": {
-            "get": {
-                "summary": "A challenge question for an anonymous submission "
-                "(valid one hour, good for one submission)",
-                "description": "The question is text, as the form asks it (e.g. "
-                '"Berapakah 3 ditambah 4?"); send challenge_token and the sum as '
-                "challenge_answer with a request or an objection. A token that "
-                "already admitted a submission is refused (422 on "
-                "challenge_answer).",
-                "responses": {
-                    "200": json_content(
-                        "The question and its signed token",
-                        {
-                            "type": "object",
-                            "properties": {
-                                "question": {"type": "string"},
-                                "token": {"type": "string"},
-                                "expires_in": {"type": "integer"},
-                            },
-                        },
-                    )
-                },
-            }
-        },
-        "/requests": {
-            "post": _create_operation(),
-            "get": {
-                "summary": "Officers: the requests they handle (the PPID Utama all, "
-                "a Pelaksana those disposed to its OPD), with due-soon/overdue "
-                "flags; ?format=csv exports them with personal data masked",
-                "parameters": [
-                    query_parameter(
-                        "state", {"enum": list(REQUEST_STATES)}, "Only this state"
-                    ),
-                    query_parameter(
-                        "flag", {"enum": ["overdue", "due_soon"]}, "Only flagged"
-                    ),
-                    query_parameter(
-                        "organisation", {"type": "string"}, "Disposed to this OPD"
-                    ),
-                    query_parameter("year", {"type": "integer"}, "Registration year"),
-                    query_parameter(
-                        "format", {"enum": ["json", "csv"]}, "csv: masked export"
-                    ),
-                ],
-                "responses": {
-                    "200": {"description": "{requests: [...]}, or text/csv"},
-                    **error_responses("400", "401"),
-                },
-            },
-        },
-        **_workflow_paths(found),
-        "/requests/{number}": {
-            "get": {
-                "summary": "Cek Status: the request when the email or the secret "
-                "matches; 404 otherwise, whatever was wrong",
-                "parameters": [
-                    NUMBER,
-                    query_parameter(
-                        "email", {"type": "string"}, "The requester's email"
-                    ),
-                    query_parameter("secret", {"type": "string"}, "The status secret"),
-                ],
-                "responses": {"200": found, **error_responses("404")},
-            }
-        },
-        "/requests/{number}/withdraw": {
-            "post": {
-                "summary": "The requester withdraws a request not yet processed",
-                "parameters": [NUMBER],
-                "requestBody": {
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["secret"],
-                                "properties": {"secret": {"type": "string"}},
-                            }
-                        }
-                    }
-                },
-                "responses": {"200": found, **error_responses("400", "404", "409")},
-            }
-        },
-    }
-
-
-def _workflow_paths(found) -> dict[str, Any]:
-    text = {"type": "string"}
-
-    def step(summary, required, properties, errors=("401", "403", "404", "409", "422")):
-        body = {"type": "object", "required": required, "properties": properties}
-        return {
-            "post": {
-                "summary": summary,
-                "parameters": [NUMBER],
-                "requestBody": {"content": {"application/json": {"schema": body}}},
-                "responses": {"200": found, **error_responses(*errors)},
-            }
-        }
-
-    answer = step(
-        "Answer with an outcome (DOMAIN.md §4); JSON, or multipart with "
-        "'attachments' files",
-        ["outcome"],
-        {
-            "outcome": {"type": "string"},
-            "answer_text": text,
-            "documents": {"type": "array", "items": {"type": "integer"}},
-            "consequence_test": {
-                "type": "string",
-                "description": "The approved test's number: required for "
-                "refused_exempt_* and for granted_partly (the Ps. 17 basis of the "
-                "withheld part, stated in the notice)",
-            },
-            "holder_name": text,
-            "cost": {"type": "integer", "minimum": 0},
-        },
-    )
-    pdf = {"content": {"application/pdf": {}}, "description": "The PDF"}
-    reader = [
-        NUMBER,
-        query_parameter("email", text, "The requester's email"),
-        query_parameter("secret", text, "The status secret"),
-    ]
-    return {
-        "/requests/{number}/dispose": step(
-            "The PPID Utama disposes the request to OPD, with the public subject",
-            ["organisations"],
-            {
-                "organisations": {"type": "array", "items": text},
-                "subject": text,
-                "note": text,
-            },
-        ),
-        "/requests/{number}/extend": step(
-            "One extension of at most 7 working days before the first deadline",
-            ["days", "reason"],
-            {"days": {"type": "integer", "minimum": 1, "maximum": 7}, "reason": text},
-        ),
-        "/requests/{number}/answer": answer,
-        "/requests/{number}/close": step("Close an answered request", [], {}),
-        "/requests/{number}/notice.pdf": {
-            "get": {
-                "summary": "The written notice (pemberitahuan tertulis): handlers, "
-                "or the requester with ?email= or ?secret=",
-                "parameters": reader,
-                "responses": {"200": pdf, **error_responses("404")},
-            }
-        },
-        "/requests/{number}/attachments/{attachment}": {
-            "get": {
-                "summary": "An attachment of the answer",
-                "parameters": [
-                    *reader,
-                    {
-                        "name": "attachment",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "integer"},
-                    },
-                ],
-                "responses": {
-                    "200": {"description": "The file"},
-                    **error_responses("404"),
-                },
-            }
-        },
-    }
-
-
-def _create_operation() -> dict[str, Any]:
-    text = {"type": "string"}
-    fields = {
-        name: text
-        for name in (
-            "name",
-            "identity_number",
-            "address",
-            "occupation",
-            "phone",
-            "email",
-            "information_requested",
-            "purpose",
-            "challenge_token",
-            "challenge_answer",
-        )
-    }
-    fields |= {
-        "requester_kind": {"enum": ["person", "legal_entity"]},
-        "how_to_obtain": {
-            "enum": ["see", "read", "listen", "note", "copy_soft", "copy_hard"]
-        },
-        "delivery": {"enum": ["collect", "post", "courier", "email"]},
-        "proxy": {"type": "boolean"},
-        "channel": {
-            "enum": ["web", "walk_in", "letter", "phone", "email"],
-            "description": "Officers only; citizens always file through the web",
-        },
-    }
-    required = [
-        "requester_kind",
-        "name",
-        "identity_number",
-        "address",
-        "email",
-        "information_requested",
-        "purpose",
-        "how_to_obtain",
-    ]
-    schema = {"type": "object", "required": required, "properties": fields}
-    binary = {"type": "string", "format": "binary"}
-    multipart = {
-        **schema,
-        "properties": {**fields, "identity": binary, "proxy_letter": binary},
-    }
-    return {
-        "summary": "File a request for information. Anonymous callers answer the "
-        "challenge (GET /requests/challenge); officers with a token may record "
-        "walk-in, letter, phone and email requests. Rate-limited per address.",
-        "requestBody": {
-            "content": {
-                "application/json": {"schema": schema},
-                "multipart/form-data": {"schema": multipart},
-            }
-        },
-        "responses": {
-            "201": json_content(
-                "The request, with status_url and receipt_url (holding the "
-                "secret, shown this once) and due_on",
-                _request_schema(),
-            ),
-            **error_responses("400", "401", "403", "413", "415", "422"),
-            "429": {"description": "Too many submissions from this address"},
-        },
-    }
-
-
-def _request_schema() -> dict[str, Any]:
-    text = {"type": "string"}
-    return {
-        "type": "object",
-        "properties": {
-            "number": text,
-            "state": {
-                "enum": [
-                    "submitted",
-                    "disposed",
-                    "extended",
-                    "answered",
-                    "closed",
-                    "withdrawn",
-                ]
-            },
-            "channel": text,
-            "received_at": {"type": "string", "format": "date-time"},
-            "due_on": {"type": "string", "format": "date"},
-            "updated_at": {"type": "string", "format": "date-time"},
-            "information_requested": text,
-            "how_to_obtain": text,
-            "delivery": {"type": ["string", "null"]},
-            "url": text,
-            "status_url": text,
-            "receipt_url": text,
-            "secret": text,
-        },
-    }
+    """This blueprint's paths for the OpenAPI document (relative to /api/v1)."""
+    return paths_of(bp)

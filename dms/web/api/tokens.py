@@ -9,27 +9,36 @@ from flask import g, jsonify
 from dms.db import utcnow
 from dms.documents import accounts
 from dms.documents.models import User
-from dms.errors import BadInput
+from dms.web.api import responses
 from dms.web.api.base import (
     authenticated_user_id,
     bp,
     current_actor,
     current_archive,
     iso_time,
-    json_object,
+    parse_json,
 )
+from dms.web.api.openapi import Reply, describe
+from dms.web.api.schemas import Credentials
 from dms.web.auth import login_limit
 
 
 @bp.post("/auth/token")
+@describe(
+    "Exchange a username and password for a bearer token",
+    description="Ten attempts a minute per address, shared with the login form; "
+    "five wrong passwords in a row lock the account for 15 minutes (401 "
+    "account_locked). The token works for DMS_TOKEN_DAYS days (default 90).",
+    body=Credentials,
+    body_required=True,
+    replies={"201": Reply("The token (shown once)", responses.IssuedToken)},
+    errors=("400", "401", "429"),
+)
 @login_limit()
 def issue_token():
-    credentials = json_object()
-    username, password = credentials.get("username"), credentials.get("password")
-    if not isinstance(username, str) or not isinstance(password, str):
-        raise BadInput("Kirim 'username' dan 'password' sebagai teks.")
+    credentials = parse_json(Credentials)
     archive = current_archive()
-    user_id = accounts.log_in(archive, username, password)
+    user_id = accounts.log_in(archive, credentials.username, credentials.password)
     with archive.transaction() as session:
         user = session.get(User, user_id)
         token = accounts.create_token(
@@ -49,6 +58,13 @@ def issue_token():
 
 
 @bp.delete("/auth/token")
+@describe(
+    "Revoke the bearer token of this request (log out of the API); other tokens "
+    "of the user keep working",
+    replies={"204": Reply("Revoked", media=())},
+    errors=("401",),
+    bearer=True,
+)
 def revoke_token():
     """Revoke the token this request carries (log out of the API)."""
     actor_id, token_id = _authenticated_token()
@@ -60,6 +76,13 @@ def revoke_token():
 
 
 @bp.get("/auth/tokens")
+@describe(
+    "The caller's own API tokens, newest first (never the token values); 401 "
+    "token_expired for an expired token",
+    replies={"200": Reply("{tokens: [...]}", responses.TokenList)},
+    errors=("401",),
+    bearer=True,
+)
 def list_tokens():
     """The caller's own tokens, newest first (never the tokens themselves)."""
     _actor_id, token_id = _authenticated_token()
