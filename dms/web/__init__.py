@@ -6,13 +6,18 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 
-from dms.archive import Archive
 from dms.indexing.index import SearchIndex
 from dms.jobs import Jobs
 from dms.settings import ensure_secret_key, load_settings
+from dms.web.context import (
+    FORM_OVERHEAD_BYTES,
+    current_archive,
+    local_today,
+    open_archive,
+    upload_limit,
+)
 
-# Room for the multipart envelope and form fields around the file itself.
-FORM_OVERHEAD_BYTES = 1024 * 1024
+__all__ = ["FORM_OVERHEAD_BYTES", "create_app", "current_archive", "local_today"]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -21,14 +26,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=ensure_secret_key(settings),
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes + FORM_OVERHEAD_BYTES,
+        MAX_CONTENT_LENGTH=upload_limit(settings),
         MAX_FORM_MEMORY_SIZE=FORM_OVERHEAD_BYTES,
         PUBLIC_REQUEST_LOG=settings.public_request_log,
     )
     app.json.sort_keys = False
-    archive = Archive.open(settings)
+    archive = open_archive(app, settings)
     archive.request_url = _request_url
-    app.extensions["dms"] = archive
     search_index = SearchIndex(
         settings.index_dir, time_limit=settings.search_time_limit_seconds
     )
@@ -40,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         admin,
         api,
         auth,
+        context,
         errors,
         i18n,
         labels,
@@ -48,6 +53,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         workspace,
     )
 
+    # The body limit and the NUL check first: the CSRF check reads the form.
+    context.init_app(app)
     i18n.init_app(app, settings.timezone)
     errors.init_app(app)
     labels.init_app(app)
@@ -62,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         cookie_secure=settings.cookie_secure,
         ratelimit_storage_url=settings.ratelimit_storage_url,
         searches_per_address=settings.search_concurrency_per_address,
+        csrf_exempt_parent=api.bp.name,
     )
 
     @app.context_processor
