@@ -1,7 +1,8 @@
 """The parent of the JSON API: the `api` blueprint under /api/v1 and what every
-area's views share (token authentication, body limits, the NUL check, JSON
-input helpers). The areas hang their views on it, or on child blueprints
-registered under it (dms.web.api.__init__)."""
+area's views share (the bearer-token check before any input, token_free for the
+views that skip it, the JSON body limit, the NUL check, JSON input helpers).
+The areas hang their views on it, or on child blueprints registered under it
+(dms.web.api.__init__)."""
 
 from __future__ import annotations
 

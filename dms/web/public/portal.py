@@ -196,7 +196,7 @@ def public_facets(session) -> dict[str, dict[str, int]]:
 def stale_ids(documents: list[Document], settings) -> set[int]:
     """The ids of the berkala documents among these that are past their refresh
     on the public body's today."""
-    today = settings.locallocal_today()
+    today = settings.local_today()
     return {d.id for d in documents if rules.is_stale(d, today, settings.timezone)}
 
 
