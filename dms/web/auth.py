@@ -32,7 +32,7 @@ from wtforms.validators import DataRequired, Length
 from dms.documents import accounts
 from dms.documents.models import User
 from dms.errors import Unauthenticated
-from dms.web.context import current_archive
+from dms.web import current_archive
 from dms.web.security import limiter, same_site_path
 
 bp = Blueprint("auth", __name__)

@@ -21,7 +21,7 @@ from dms.documents.services import Download, newest_visible_version
 from dms.errors import DamagedVersion
 from dms.monitoring.downloads import count_download
 from dms.storage import ObjectNotFound
-from dms.web.context import current_archive
+from dms.web import current_archive
 
 log = logging.getLogger(__name__)
 

@@ -33,8 +33,8 @@ from dms.documents.models import (
 from dms.errors import ValidationError
 from dms.requests import calendar
 from dms.requests.models import CUTI_BERSAMA, DAY_KINDS, NATIONAL, OTHER
+from dms.web import current_archive
 from dms.web.auth import roles_required
-from dms.web.context import current_archive
 from dms.web.forms import FORM_ERRORS, FormError, options
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")

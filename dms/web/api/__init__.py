@@ -2,7 +2,7 @@
 
 One parent blueprint (`api`, dms.web.api.base) owns what every area shares:
 token authentication and then the NUL check (a before_request hook; views
-marked token_free skip it), the JSON body limit (dms.web.context applies it),
+marked token_free skip it), the JSON body limit (dms.web applies it),
 the note of a token's use (after_request), the CSRF exemption (by being the
 parent: dms.web.security), and /openapi.json. The
 documents and token views hang on the parent itself (endpoints "api.<view>");

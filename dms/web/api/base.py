@@ -19,8 +19,8 @@ from dms.documents import accounts
 from dms.documents.models import User
 from dms.errors import BadInput, DomainError, Unauthenticated, ValidationError
 from dms.settings import Settings
+from dms.web import body_limit, current_archive, refuse_nul
 from dms.web.api.schemas import MAX_ID, Input
-from dms.web.context import body_limit, current_archive, refuse_nul
 
 
 class ApiBlueprint(Blueprint):
@@ -60,7 +60,7 @@ class IdConverter(IntegerConverter):
 # --- body limits and token authentication, once for every area ------------------------
 
 # Every area's views take a small JSON object unless marked otherwise with
-# body_limit (dms.web.context, which applies the limit to every request).
+# body_limit (dms.web, which applies the limit to every request).
 body_limit(lambda settings: MAX_JSON_BYTES)(bp)
 # The parent checks the NUL characters itself, after the token (below).
 bp.dms_checks_input = True

@@ -15,11 +15,11 @@ from dms.classification.suggest import (
 )
 from dms.documents.models import User
 from dms.errors import ValidationError
+from dms.web import current_archive
 from dms.web.api import responses
 from dms.web.api.base import ApiBlueprint, authenticated_user_id, body_limit, parse_json
 from dms.web.api.openapi import Reply, describe, paths_of
 from dms.web.api.schemas import SuggestionInput
-from dms.web.context import current_archive
 
 bp = ApiBlueprint("suggestions", __name__)
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, request, url_for
 from dms.classification.registers import MONTHS
 from dms.classification.rules import FEED_LIMIT, published_serta_merta
 from dms.documents.models import Document
-from dms.web.context import current_archive
+from dms.web import current_archive
 
 bp = Blueprint("feeds", __name__)
 

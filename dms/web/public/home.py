@@ -11,7 +11,7 @@ from dms.errors import BadInput, ValidationError
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
 from dms.storage import StorageError
-from dms.web.context import current_archive
+from dms.web import current_archive
 from dms.web.labels import CATEGORY_NAMES
 from dms.web.public.portal import (
     newest_documents,

@@ -25,7 +25,7 @@ from dms.requests.models import GROUNDS
 from dms.requests.objections import file_objection, objection_status
 from dms.requests.service import body_name
 from dms.requests.tanggapan import tanggapan_pdf
-from dms.web.context import body_limit, current_archive
+from dms.web import body_limit, current_archive
 from dms.web.forms import FORM_ERRORS, FormError
 from dms.web.public.requests import REQUESTER_KIND_LABELS, check_spam, submit_limit
 

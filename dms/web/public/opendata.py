@@ -19,7 +19,7 @@ from dms.classification.registers import (
     dip_register,
     register_json,
 )
-from dms.web.context import current_archive
+from dms.web import current_archive
 
 bp = Blueprint("opendata", __name__, url_prefix="/data")
 

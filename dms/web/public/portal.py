@@ -21,7 +21,7 @@ from dms.documents.accounts import SLUG_PATTERN, find_organisation
 from dms.documents.models import DIP_FORMS, Document, Organisation
 from dms.documents.services import DocumentPage, ListQuery
 from dms.errors import BadInput, NotFound
-from dms.web.context import current_archive, local_today
+from dms.web import current_archive, local_today
 from dms.web.labels import CATEGORY_NAMES
 
 bp = Blueprint("portal", __name__)

@@ -26,7 +26,7 @@ from dms.classification.registers import (
     indonesian_date,
     organisations,
 )
-from dms.web.context import current_archive
+from dms.web import current_archive
 
 bp = Blueprint("registers", __name__)
 

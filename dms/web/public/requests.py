@@ -47,7 +47,7 @@ from dms.requests.service import (
     withdraw_request,
 )
 from dms.requests.workflow import OUTCOME_LABELS
-from dms.web.context import body_limit, current_archive
+from dms.web import body_limit, current_archive
 from dms.web.downloads import send_version
 from dms.web.forms import FORM_ERRORS, FormError
 from dms.web.security import limiter

@@ -69,8 +69,8 @@ from dms.documents.models import (
     User,
 )
 from dms.documents.services import ListQuery, NewDocument
+from dms.web import current_archive
 from dms.web.auth import roles_required
-from dms.web.context import current_archive
 from dms.web.downloads import send_version
 from dms.web.forms import (
     FORM_ERRORS,

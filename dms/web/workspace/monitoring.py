@@ -19,8 +19,8 @@ from dms.errors import BadInput
 from dms.monitoring import dashboard
 from dms.monitoring.charts import Chart, bar_chart, line_chart
 from dms.requests.calendar import working_calendar
+from dms.web import current_archive
 from dms.web.auth import roles_required
-from dms.web.context import current_archive
 from dms.web.workspace.documents import organisation_options
 
 bp = Blueprint("monitoring", __name__, url_prefix="/ruang-kerja")

@@ -35,8 +35,8 @@ from dms.monitoring.requests_stats import (
     request_statistics,
 )
 from dms.requests.calendar import working_calendar
+from dms.web import current_archive
 from dms.web.auth import roles_required
-from dms.web.context import current_archive
 from dms.web.forms import FormError
 
 bp = Blueprint("reports", __name__)

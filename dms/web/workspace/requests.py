@@ -43,8 +43,8 @@ from dms.requests.models import (
     REQUEST_STATES,
 )
 from dms.requests.service import RequestUpload, submit_request
+from dms.web import current_archive
 from dms.web.auth import roles_required
-from dms.web.context import current_archive
 from dms.web.downloads import send_version
 from dms.web.forms import FORM_ERRORS, FormError, signed_in_user
 from dms.web.public.objections import (
