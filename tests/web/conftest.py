@@ -2,8 +2,8 @@
 put back to a fresh archive before each test, instead of a new app per test.
 
 What a fresh app gave a test, the reset gives it too: an empty migrated database
-(SQLite: a fresh copy of the template file; PostgreSQL: every table truncated,
-sequences restarted, by the database_url fixture), an empty store and search
+(SQLite: a fresh copy of the template file; PostgreSQL: every row deleted,
+sequences restarted), an empty store and search
 index, an empty job queue and instance folder, fresh rate-limit counters, the
 app's config and the archive's hooks as create_app left them. A test whose
 settings differ (a module's own test_config fixture) gets the shared app of its
@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.conftest import empty_postgresql
+
 # The settings that name a test's own folders and database: the shared app has
 # its own instead, so they are left out of its key.
 PER_TEST_KEYS = ("instance_dir", "database_url", "storage_url", "index_dir")
@@ -31,7 +33,7 @@ class SharedApp:
     folder: Path
     template: tuple[str, Any]
     config: dict[str, Any] = field(default_factory=dict)
-    uses: int = 0
+    request_url: Any = None
 
     @classmethod
     def build(cls, test_config: dict, folder: Path, template) -> SharedApp:
@@ -51,7 +53,8 @@ class SharedApp:
         }
         app = create_app(config)
         app.config["TESTING"] = True
-        shared = cls(app, folder, template, dict(app.config))
+        archive = app.extensions["dms"]
+        shared = cls(app, folder, template, dict(app.config), archive.request_url)
         shared._make_ready()
         return shared
 
@@ -67,17 +70,17 @@ class SharedApp:
         """Back to what create_app left, on an empty archive."""
         from dms.jobs import Jobs
         from dms.storage import build_storage
-        from dms.web import _request_url
         from dms.web.security import ConcurrencyLimit, limiter
 
         app, archive, settings = self.app, self.archive, self.archive.settings
         app.config.clear()
         app.config.update(self.config)
-        # The database: SQLite from the template again; PostgreSQL was emptied
-        # by the database_url fixture of this test.
+        # The database: SQLite from the template again; PostgreSQL emptied.
         archive.engine.dispose()
         kind, template = self.template
-        if kind == "sqlite":
+        if kind == "postgresql":
+            empty_postgresql(archive.engine)
+        else:
             target = self.folder / "dms.sqlite3"
             for extra in ("-wal", "-shm", "-journal"):
                 Path(f"{target}{extra}").unlink(missing_ok=True)
@@ -99,7 +102,7 @@ class SharedApp:
                 path.unlink()
         archive.storage = build_storage(settings.storage_url)
         archive.on_documents_changed = archive.on_mail_queued = None
-        archive.request_url = _request_url
+        archive.request_url = self.request_url
         archive._exclusive = False
         self._make_ready()
         search_index = type(app.extensions["dms.search"])(
@@ -162,7 +165,6 @@ def app(
         shared_apps[key] = shared
     else:
         shared.reset()
-    shared.uses += 1
     yield shared.app
 
 
