@@ -15,7 +15,6 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -33,6 +32,7 @@ from wtforms.validators import DataRequired, Length
 from dms.documents import accounts
 from dms.documents.models import User
 from dms.errors import Unauthenticated
+from dms.web import current_archive
 from dms.web.security import limiter, same_site_path
 
 bp = Blueprint("auth", __name__)
@@ -86,7 +86,7 @@ def load_user(user_id: str) -> SessionUser | None:
     cookie is nobody's."""
     if not user_id.isdigit():
         return None
-    with current_app.extensions["dms"].reading() as db:
+    with current_archive().reading() as db:
         user = db.get(User, int(user_id))
         if user is None or not user.is_active:
             return None
@@ -112,13 +112,13 @@ def login():
     if form.validate_on_submit():
         try:
             user_id = accounts.log_in(
-                current_app.extensions["dms"], form.username.data, form.password.data
+                current_archive(), form.username.data, form.password.data
             )
         except Unauthenticated as exc:
             error = _translated_login_error(exc)
         else:
             session.clear()  # a new session for the new user (no fixation)
-            with current_app.extensions["dms"].reading() as db:
+            with current_archive().reading() as db:
                 user = SessionUser.of(db.get(User, user_id))
             session[SESSION_GENERATION] = user.session_generation
             login_user(user)
@@ -143,7 +143,7 @@ def logout():
     """End this session and, server-side, every session cookie of the officer:
     a copy of the old cookie no longer logs anyone in."""
     if current_user.is_authenticated:
-        with current_app.extensions["dms"].transaction() as db:
+        with current_archive().transaction() as db:
             accounts.end_sessions(db, current_user.id)
     logout_user()
     session.clear()

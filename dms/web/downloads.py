@@ -6,7 +6,7 @@ import logging
 import re
 from urllib.parse import quote
 
-from flask import Response, current_app, request
+from flask import Response, request
 from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.wsgi import wrap_file
 
@@ -21,6 +21,7 @@ from dms.documents.services import Download, newest_visible_version
 from dms.errors import DamagedVersion
 from dms.monitoring.downloads import count_download
 from dms.storage import ObjectNotFound
+from dms.web import current_archive
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ def _verify_before_sending(download: Download) -> None:
 def _damage_recorder(sha256: str, problem: str):
     """A callable marking the blob damaged in its own transaction; it holds the
     archive itself, as a streamed body outlives the request context."""
-    archive = current_app.extensions["dms"]
+    archive = current_archive()
 
     def record() -> None:
         log.error("blob %s is damaged (%s): marked, no longer served", sha256, problem)

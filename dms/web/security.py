@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -95,7 +95,11 @@ def init_app(
     cookie_secure: bool,
     ratelimit_storage_url: str,
     searches_per_address: int,
+    csrf_exempt_parent: str,
 ) -> None:
+    """`csrf_exempt_parent`: the blueprint (the API's) whose views, and its
+    children's, take no CSRF token: their callers use bearer tokens, never the
+    session cookie. A new child is exempt without being listed anywhere."""
     app.config.update(
         SESSION_COOKIE_NAME="dms_session",
         SESSION_COOKIE_HTTPONLY=True,
@@ -104,12 +108,23 @@ def init_app(
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SECURE=cookie_secure,
         WTF_CSRF_TIME_LIMIT=None,  # valid for the session, not one hour
+        WTF_CSRF_CHECK_DEFAULT=False,  # check_csrf below decides
         RATELIMIT_STORAGE_URI=ratelimit_storage_url,
         RATELIMIT_HEADERS_ENABLED=True,
     )
     app.extensions["dms.search_slots"] = ConcurrencyLimit(searches_per_address)
     csrf.init_app(app)
     limiter.init_app(app)
+
+    @app.before_request
+    def check_csrf():
+        """Every form post carries the session's CSRF token, except under the
+        API parent (request.blueprints names it for its children too)."""
+        if request.method not in app.config["WTF_CSRF_METHODS"]:
+            return
+        if not request.endpoint or csrf_exempt_parent in request.blueprints:
+            return
+        csrf.protect()
 
     @app.after_request
     def security_headers(response):

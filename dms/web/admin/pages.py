@@ -10,7 +10,6 @@ import holidays
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -34,6 +33,7 @@ from dms.documents.models import (
 from dms.errors import ValidationError
 from dms.requests import calendar
 from dms.requests.models import CUTI_BERSAMA, DAY_KINDS, NATIONAL, OTHER
+from dms.web import current_archive
 from dms.web.auth import roles_required
 from dms.web.forms import FORM_ERRORS, FormError, options
 
@@ -68,10 +68,6 @@ def labels():
     }
 
 
-def _archive():
-    return current_app.extensions["dms"]
-
-
 def signed_in_user(session) -> User:
     return session.get(User, current_user.id)
 
@@ -79,7 +75,7 @@ def signed_in_user(session) -> User:
 def _run(form: str, apply):
     """One change in one transaction: the flash message, or the FormError."""
     try:
-        with _archive().transaction() as session:
+        with current_archive().transaction() as session:
             return apply(session, signed_in_user(session)), None
     except FORM_ERRORS as exc:
         return None, FormError.of(form, exc)
@@ -120,7 +116,7 @@ def organisations():
 
 
 def _organisations_page(values: MultiDict, error: FormError | None):
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         found = accounts.list_organisations(session)
         page = render_template(
             "admin/organisations.html",
@@ -203,7 +199,7 @@ def deactivate(username: str):
 
 
 def _users_page(values: MultiDict, error: FormError | None):
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         users = accounts.list_users(session)
         page = render_template(
             "admin/users.html",
@@ -285,12 +281,12 @@ def _year(raw: str | None) -> int:
     """The year asked for, within the calendar's range; else this year."""
     if raw and raw.isdigit() and calendar.MIN_YEAR <= int(raw) <= calendar.MAX_YEAR:
         return int(raw)
-    return _archive().settings.local_today().year
+    return current_archive().settings.local_today().year
 
 
 def _calendar_page(year: int, values: MultiDict, error: FormError | None):
-    settings = _archive().settings
-    with _archive().reading() as session:
+    settings = current_archive().settings
+    with current_archive().reading() as session:
         days = calendar.list_days(
             session, year, cuti_bersama_day_off=settings.cuti_bersama_day_off
         )

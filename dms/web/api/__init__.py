@@ -1,8 +1,10 @@
 """The JSON API under /api/v1, one room for token clients.
 
 One parent blueprint (`api`, dms.web.api.base) owns what every area shares:
-the body limits and the NUL check (a before_request hook), the note of a
-token's use (after_request), the CSRF exemption, and /openapi.json. The
+token authentication and then the NUL check (a before_request hook; views
+marked token_free skip it), the JSON body limit (dms.web applies it),
+the note of a token's use (after_request), the CSRF exemption (by being the
+parent: dms.web.security), and /openapi.json. The
 documents and token views hang on the parent itself (endpoints "api.<view>");
 every other area is a child blueprint under it (endpoints
 "api.<area>.<view>")."""
@@ -22,9 +24,8 @@ from dms.web.api import (
     suggestions,
     tokens,
 )
-from dms.web.api.base import IdConverter, bp
+from dms.web.api.base import IdConverter, bp, token_free
 from dms.web.api.openapi import Reply, describe, openapi_document
-from dms.web.security import csrf
 
 # The areas with a child blueprint and an openapi_paths() each.
 AREAS = (
@@ -36,13 +37,14 @@ AREAS = (
     requests,
     suggestions,
 )
-__all__ = ["AREAS", "documents", "init_app", "tokens"]
+__all__ = ["AREAS", "bp", "documents", "init_app", "tokens"]
 
 for _area in AREAS:
     bp.register_blueprint(_area.bp)
 
 
 @bp.get("/openapi.json")
+@token_free
 @describe(
     "This description (OpenAPI 3.1)",
     replies={"200": Reply("The OpenAPI document", {"type": "object"})},
@@ -55,8 +57,4 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["id"] = IdConverter
     app.register_blueprint(bp)
     # Bearer tokens, never the session cookie: no CSRF token anywhere under
-    # /api/v1. Flask-WTF looks a request's own blueprint up, so the parent and
-    # each child registered under it are exempted, here and only here.
-    for name, blueprint in app.blueprints.items():
-        if name == bp.name or name.startswith(bp.name + "."):
-            csrf.exempt(blueprint)
+    # /api/v1, for the parent and any child (dms.web.security.check_csrf).

@@ -1,7 +1,8 @@
 """The parent of the JSON API: the `api` blueprint under /api/v1 and what every
-area's views share (token authentication, body limits, the NUL check, JSON
-input helpers). The areas hang their views on it, or on child blueprints
-registered under it (dms.web.api.__init__)."""
+area's views share (the bearer-token check before any input, token_free for the
+views that skip it, the JSON body limit, the NUL check, JSON input helpers).
+The areas hang their views on it, or on child blueprints registered under it
+(dms.web.api.__init__)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ from pydantic import ValidationError as PydanticError
 from pydantic_core import ErrorDetails
 from werkzeug.routing import IntegerConverter
 
-from dms.archive import Archive
 from dms.db import utcnow
 from dms.documents import accounts
 from dms.documents.models import User
 from dms.errors import BadInput, DomainError, Unauthenticated, ValidationError
 from dms.settings import Settings
+from dms.web import body_limit, current_archive, refuse_nul
 from dms.web.api.schemas import MAX_ID, Input
 
 
@@ -56,49 +57,58 @@ class IdConverter(IntegerConverter):
         return number if 0 < number <= MAX_ID else 0
 
 
-def current_archive() -> Archive:
-    return current_app.extensions["dms"]
+# --- body limits and token authentication, once for every area ------------------------
+
+# Every area's views take a small JSON object unless marked otherwise with
+# body_limit (dms.web, which applies the limit to every request).
+body_limit(lambda settings: MAX_JSON_BYTES)(bp)
+# The parent checks the NUL characters itself, after the token (below).
+bp.dms_checks_input = True
 
 
-# --- body limits and the NUL check, once for every area ---------------------------
-
-
-def body_limit(limit: Callable[[Settings], int | None]):
-    """Let a view take a larger body than a small JSON object: `limit(settings)`
-    bytes, or the app's upload limit when it gives None. Put it right under the
-    route decorator, so it marks the function the route serves."""
-
-    def mark(view):
-        view.dms_body_limit = limit
-        return view
-
-    return mark
+def token_free(view):
+    """Let a view of the API be called without a valid token, even with a bad
+    one (the login that issues tokens, the OpenAPI document). Put it right under
+    the route decorator, so it marks the function the route serves."""
+    view.dms_token_free = True
+    return view
 
 
 @bp.before_request
-def _guard_request():
+def _authenticate():
+    """A bearer token, when sent, is checked before anything else: a bad,
+    expired or revoked one is 401 on every route that is not token_free, before
+    any input is read. No token is an anonymous caller; views that need one
+    say 401 themselves (authenticated_user_id)."""
     view = current_app.view_functions.get(request.endpoint or "")
-    limit = getattr(view, "dms_body_limit", None)
-    request.max_content_length = (
-        limit(current_archive().settings) if limit else MAX_JSON_BYTES
-    )
-    if any("\x00" in value for value in request.args.values()):
-        raise BadInput("Parameter tidak boleh berisi karakter NUL.")
+    if request.headers.get("Authorization") and not getattr(
+        view, "dms_token_free", False
+    ):
+        with current_archive().reading() as session:
+            current_actor(session)
+    refuse_nul()
 
 
-# --- token authentication -----------------------------------------------------------
+_UNCHECKED = object()
 
 
 def current_actor(session) -> User | None:
     """The user of the bearer token; None for an anonymous citizen."""
+    # Checked once per request (by _authenticate); kept on the request, not
+    # on g, which a test's app context can carry from one request to the next.
+    checked = request.environ.get("dms.actor_id", _UNCHECKED)
+    if checked is not _UNCHECKED:
+        return session.get(User, checked) if checked is not None else None
     header = request.headers.get("Authorization", "")
     if not header:
+        request.environ["dms.actor_id"] = None
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthenticated("Gunakan header 'Authorization: Bearer <token>'.")
     record = accounts.token_in_use(session, token.strip())
     g.dms_token_id = record.id
+    request.environ["dms.actor_id"] = record.user_id
     if accounts.token_use_unnoted(record, utcnow()):
         g.dms_token_unnoted = record.id  # noted once the response is out
     return record.user
@@ -285,3 +295,6 @@ def iso_time(value) -> str | None:
 def upload_limit(settings: Settings) -> None:
     """The body limit of the document uploads: the app's (DMS_MAX_UPLOAD_MB)."""
     return None
+
+
+__all__ = ["body_limit", "current_archive", "token_free", "upload_limit"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify
+from flask import jsonify
 
 from dms.classification.suggest import (
     CATEGORY_NAMES,
@@ -15,6 +15,7 @@ from dms.classification.suggest import (
 )
 from dms.documents.models import User
 from dms.errors import ValidationError
+from dms.web import current_archive
 from dms.web.api import responses
 from dms.web.api.base import ApiBlueprint, authenticated_user_id, body_limit, parse_json
 from dms.web.api.openapi import Reply, describe, paths_of
@@ -58,7 +59,7 @@ def suggest():
 )
 def document_suggestion(document_id: int):
     actor_id = authenticated_user_id()
-    with current_app.extensions["dms"].reading() as session:
+    with current_archive().reading() as session:
         found = suggest_for_document(
             session, actor=session.get(User, actor_id), document_id=document_id
         )

@@ -17,6 +17,7 @@ from dms.web.api.base import (
     current_archive,
     iso_time,
     parse_json,
+    token_free,
 )
 from dms.web.api.openapi import Reply, describe
 from dms.web.api.schemas import Credentials
@@ -24,6 +25,7 @@ from dms.web.auth import login_limit
 
 
 @bp.post("/auth/token")
+@token_free
 @describe(
     "Exchange a username and password for a bearer token",
     description="Ten attempts a minute per address, shared with the login form; "

@@ -9,11 +9,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, Response, current_app, request, url_for
+from flask import Blueprint, Flask, Response, request, url_for
 
 from dms.classification.registers import MONTHS
 from dms.classification.rules import FEED_LIMIT, published_serta_merta
 from dms.documents.models import Document
+from dms.web import current_archive
 
 bp = Blueprint("feeds", __name__)
 
@@ -29,7 +30,7 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 @bp.get("/feeds/serta-merta.atom")
 def serta_merta_atom():
-    with current_app.extensions["dms"].reading() as session:
+    with current_archive().reading() as session:
         documents = published_serta_merta(session, limit=FEED_LIMIT)
     etag = _etag(documents)
     # Revalidated on every read (cheap with the ETag): an announcement made exempt
@@ -149,7 +150,7 @@ def indonesian_time(value: datetime | None, zone: tzinfo) -> str:
 def local_zone() -> tzinfo:
     """The deployment's time zone (setting `timezone`): people read local times;
     the feed's machine-readable times stay in UTC."""
-    return ZoneInfo(current_app.extensions["dms"].settings.timezone)
+    return ZoneInfo(current_archive().settings.timezone)
 
 
 def _local_time(value: datetime | None) -> str:

@@ -11,6 +11,7 @@ from dms.errors import BadInput, ValidationError
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents
 from dms.storage import StorageError
+from dms.web import current_archive
 from dms.web.labels import CATEGORY_NAMES
 from dms.web.public.portal import (
     newest_documents,
@@ -37,7 +38,7 @@ def home():
     public documents, ways to browse, and search."""
     from dms.classification.rules import announcements
 
-    archive = current_app.extensions["dms"]
+    archive = current_archive()
     with archive.reading() as session:
         newest = newest_documents(session, HOME_NEWEST)
         facets = public_facets(session)
@@ -73,7 +74,7 @@ def _asks_anything(query: SearchQuery) -> bool:
 
 def _run(query: SearchQuery):
     """The page of results, and the names of the organisations in its facet."""
-    with search_slot(), current_app.extensions["dms"].reading() as session:
+    with search_slot(), current_archive().reading() as session:
         page = search_documents(
             session, current_app.extensions["dms.search"], actor=None, query=query
         )
@@ -106,7 +107,7 @@ def _search_page(query, page, args, error, org_names=None) -> str:
 @bp.get("/healthz")
 def healthz():
     """200 when the database, storage and index folder answer; 503 with what failed."""
-    archive = current_app.extensions["dms"]
+    archive = current_archive()
     failures = {}
     try:
         with archive.engine.connect() as connection:

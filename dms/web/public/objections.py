@@ -25,6 +25,7 @@ from dms.requests.models import GROUNDS
 from dms.requests.objections import file_objection, objection_status
 from dms.requests.service import body_name
 from dms.requests.tanggapan import tanggapan_pdf
+from dms.web import body_limit, current_archive
 from dms.web.forms import FORM_ERRORS, FormError
 from dms.web.public.requests import REQUESTER_KIND_LABELS, check_spam, submit_limit
 
@@ -62,13 +63,7 @@ OBJECTION_STATE_LABELS = {
 }
 
 
-def _archive():
-    return current_app.extensions["dms"]
-
-
-@bp.before_request
-def _limit_body_size():
-    request.max_content_length = MAX_FORM_BYTES
+body_limit(lambda settings: MAX_FORM_BYTES)(bp)
 
 
 @bp.get("")
@@ -85,7 +80,7 @@ def form():
 @bp.post("")
 @submit_limit()
 def submit():
-    archive = _archive()
+    archive = current_archive()
     number = request.form.get("request", "").strip() or None
     try:
         with archive.transaction() as db:
@@ -131,7 +126,7 @@ def submitted():
     filed = session.pop(NEW_OBJECTION, None)
     if not isinstance(filed, dict):
         return redirect(url_for("keberatan.form"))
-    with _archive().reading() as db:
+    with current_archive().reading() as db:
         found = objection_status(db, number=filed["number"], secret=filed["secret"])
         return render_template(
             "public/keberatan/submitted.html",
@@ -147,7 +142,7 @@ def submitted():
 
 @bp.get("/status/<number>")
 def status(number: str):
-    with _archive().reading() as db:
+    with current_archive().reading() as db:
         found = objection_status(
             db, number=number, secret=request.args.get("kunci", "")
         )
@@ -163,7 +158,7 @@ def status(number: str):
 @bp.get("/status/<number>/tanggapan.pdf")
 def tanggapan(number: str):
     """The atasan PPID's written answer, for the objector (with the secret)."""
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         found = objection_status(
             db, number=number, secret=request.args.get("kunci", "")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flask import Blueprint, Flask, Response, current_app, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request
 
 from dms.classification import opendata
 from dms.classification.registers import (
@@ -19,16 +19,13 @@ from dms.classification.registers import (
     dip_register,
     register_json,
 )
+from dms.web import current_archive
 
 bp = Blueprint("opendata", __name__, url_prefix="/data")
 
 CSV = "text/csv; charset=utf-8"
 JSON = "application/json"
 JSON_LD = "application/ld+json"
-
-
-def _archive():
-    return current_app.extensions["dms"]
 
 
 def _base_url() -> str:
@@ -42,40 +39,40 @@ def index():
 
 
 def _timezone() -> str:
-    return _archive().settings.timezone
+    return current_archive().settings.timezone
 
 
 @bp.get("/dip.csv")
 def dip_csv():
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         rows = dip_register(session, timezone=_timezone()).rows
     return _file(opendata.dip_csv(rows, base_url=_base_url()), CSV, "dip.csv")
 
 
 @bp.get("/dik.csv")
 def dik_csv():
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         rows = dik_register(session, timezone=_timezone()).rows
     return _file(opendata.dik_csv(rows), CSV, "dik.csv")
 
 
 @bp.get("/dip.json")
 def dip_json():
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         register = dip_register(session, timezone=_timezone())
     return _register_file(register_json(register), "dip.json")
 
 
 @bp.get("/dik.json")
 def dik_json():
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         register = dik_register(session, timezone=_timezone())
     return _register_file(register_json(register), "dik.json")
 
 
 @bp.get("/katalog.json")
 def catalogue():
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         found = opendata.catalogue(
             session,
             base_url=_base_url(),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, render_template, request
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
@@ -21,6 +21,7 @@ from dms.documents.accounts import SLUG_PATTERN, find_organisation
 from dms.documents.models import DIP_FORMS, Document, Organisation
 from dms.documents.services import DocumentPage, ListQuery
 from dms.errors import BadInput, NotFound
+from dms.web import current_archive, local_today
 from dms.web.labels import CATEGORY_NAMES
 
 bp = Blueprint("portal", __name__)
@@ -65,16 +66,8 @@ DIP_FIELD_NAMES = {
 }
 
 
-def _archive():
-    return current_app.extensions["dms"]
-
-
-def _today():
-    return _archive().settings.local_today()
-
-
 def _timezone() -> str:
-    return _archive().settings.timezone
+    return current_archive().settings.timezone
 
 
 # --- the document page -------------------------------------------------------------
@@ -83,7 +76,7 @@ def _timezone() -> str:
 @bp.get("/dokumen/<id:document_id>")
 def document(document_id: int):
     """One public document: metadata, DIP fields, every public version."""
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         found = services.get_document(session, actor=None, document_id=document_id)
         return render_template(
             "public/document.html",
@@ -93,7 +86,7 @@ def document(document_id: int):
             redacted=found.redacted_from_id is not None,
             refresh_due=rules.refresh_due(found, _timezone()),
             refresh_months=rules.refresh_period(found),
-            stale=rules.is_stale(found, _today(), _timezone()),
+            stale=rules.is_stale(found, local_today(), _timezone()),
         )
 
 
@@ -143,12 +136,12 @@ def year(year: int):
 
 def _browse(template: str, query: ListQuery, **context):
     number = page_number()
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         page = _public_page(session, query, number)
         return render_template(
             template,
             page=page,
-            stale_ids=stale_ids(page.items, _archive().settings),
+            stale_ids=stale_ids(page.items, current_archive().settings),
             labels=CATEGORY_NAMES,
             **context,
         )
@@ -224,7 +217,7 @@ class OrgNode:
 @bp.get("/opd")
 def organisations():
     """Every public body, as the tree of PPID Utama and its PPID Pelaksana."""
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         counts = public_facets(session)["org"]
         everyone = session.scalars(select(Organisation)).all()
     tree = org_tree(everyone, counts)
@@ -253,7 +246,7 @@ def org_tree(organisations: list[Organisation], counts: dict[str, int]) -> list:
 def organisation(slug: str):
     """One public body's page: profile, its DIP, its public documents."""
     number = page_number()
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         found = find_organisation(session, slug) if SLUG_PATTERN.match(slug) else None
         if found is None:
             raise NotFound(
@@ -269,7 +262,7 @@ def organisation(slug: str):
             organisation=found,
             children=sorted(children, key=lambda o: o.name.casefold()),
             page=page,
-            stale_ids=stale_ids(page.items, _archive().settings),
+            stale_ids=stale_ids(page.items, current_archive().settings),
             dip_count=len(dip),
             dip_preview=dip[:DIP_PREVIEW],
             labels=CATEGORY_NAMES,

@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    current_app,
     redirect,
     render_template,
     request,
@@ -27,6 +26,7 @@ from dms.classification.registers import (
     indonesian_date,
     organisations,
 )
+from dms.web import current_archive
 
 bp = Blueprint("registers", __name__)
 
@@ -35,7 +35,7 @@ FILE_FORMAT = "<any(xlsx, pdf):fmt>"
 
 
 def register_of(kind: str, org_slug: str | None) -> Register:
-    archive = current_app.extensions["dms"]
+    archive = current_archive()
     with archive.reading() as session:
         return BUILDERS[kind](
             session, timezone=archive.settings.timezone, org_slug=org_slug
@@ -52,7 +52,7 @@ def _page(kind: str, org_slug: str | None = None):
     if org_slug is None and request.args.get("org"):
         # The organisation chooser is a plain GET form; give it the clean URL.
         return redirect(url_for(f"registers.{kind}", org_slug=request.args["org"]))
-    archive = current_app.extensions["dms"]
+    archive = current_archive()
     with archive.reading() as session:
         register = BUILDERS[kind](
             session, timezone=archive.settings.timezone, org_slug=org_slug

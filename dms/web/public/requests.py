@@ -47,6 +47,7 @@ from dms.requests.service import (
     withdraw_request,
 )
 from dms.requests.workflow import OUTCOME_LABELS
+from dms.web import body_limit, current_archive
 from dms.web.downloads import send_version
 from dms.web.forms import FORM_ERRORS, FormError
 from dms.web.security import limiter
@@ -117,10 +118,6 @@ FILE_FIELDS = ("identity", "proxy_letter")
 FORM_ENVELOPE_BYTES = 1024 * 1024
 
 
-def _archive():
-    return current_app.extensions["dms"]
-
-
 def submit_limit():
     """The shared rate limit of request submissions (the form and the API).
 
@@ -150,11 +147,10 @@ def check_limit():
     )
 
 
-@bp.before_request
-def _limit_body_size():
-    """Two attachments and the form fields at most, whatever the archive allows."""
-    files = 2 * _archive().settings.request_max_upload_bytes
-    request.max_content_length = files + FORM_ENVELOPE_BYTES
+# Two attachments and the form fields at most, whatever the archive allows.
+body_limit(
+    lambda settings: 2 * settings.request_max_upload_bytes + FORM_ENVELOPE_BYTES
+)(bp)
 
 
 # --- the form ------------------------------------------------------------------------
@@ -168,7 +164,7 @@ def form():
 @bp.post("")
 @submit_limit()
 def submit():
-    archive = _archive()
+    archive = current_archive()
     try:
         with archive.transaction() as db:
             check_spam(db, request.form)
@@ -222,7 +218,7 @@ def _form_page(values: MultiDict, error: FormError | None) -> str:
         how_options=list(HOW_TO_OBTAIN_LABELS.items()),
         delivery_options=list(DELIVERY_LABELS.items()),
         kind_options=list(REQUESTER_KIND_LABELS.items()),
-        max_file_mb=_archive().settings.request_max_upload_mb,
+        max_file_mb=current_archive().settings.request_max_upload_mb,
     )
 
 
@@ -232,7 +228,7 @@ def submitted():
     filed = session.pop(NEW_REQUEST, None)
     if not isinstance(filed, dict):
         return redirect(url_for("permohonan.check"))
-    with _archive().reading() as db:
+    with current_archive().reading() as db:
         found = check_status(db, number=filed["number"], secret=filed["secret"])
         return render_template(
             "public/permohonan/submitted.html",
@@ -264,7 +260,7 @@ def check():
     email = request.form.get("email", "").strip()
     secret = request.form.get("secret", "").strip()
     try:
-        with _archive().reading() as db:
+        with current_archive().reading() as db:
             check_status(db, number=number, email=email or None, secret=secret or None)
     except errors.NotFound as exc:
         error = FormError.of("cek", exc)
@@ -294,7 +290,7 @@ def _found(db, number: str) -> tuple[InformationRequest, str | None]:
 
 @bp.get("/status/<number>")
 def status(number: str):
-    with _archive().reading() as db:
+    with current_archive().reading() as db:
         found, secret = _found(db, number)
         return render_template(
             "public/permohonan/status.html",
@@ -310,7 +306,7 @@ def status(number: str):
 
 @bp.get("/<number>/bukti.pdf")
 def receipt(number: str):
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         found, secret = _found(db, number)
         link = (
@@ -337,7 +333,7 @@ def receipt(number: str):
 @bp.get("/<number>/pemberitahuan.pdf")
 def notice(number: str):
     """The written notice of the answer (pemberitahuan tertulis)."""
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         found, _secret = _found(db, number)
         return send_notice(archive, db, found)
@@ -366,7 +362,7 @@ def send_notice(archive, db, found: InformationRequest):
 
 @bp.get("/<number>/lampiran/<id:attachment_id>")
 def attachment(number: str, attachment_id: int):
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         found, _secret = _found(db, number)
         return send_attachment(archive, found, attachment_id)
@@ -385,7 +381,7 @@ def send_attachment(archive, found: InformationRequest, attachment_id: int):
 @bp.get("/daftar")
 def public_log():
     """The public request log: number, subject, dates and outcome, nothing else."""
-    archive = _archive()
+    archive = current_archive()
     if not archive.settings.public_request_log:
         raise errors.NotFound(_("Daftar permohonan tidak diterbitkan."))
     year = request.args.get("tahun", type=int) or archive.settings.local_today().year
@@ -435,7 +431,7 @@ def public_log_years(db) -> list[int]:
 @bp.post("/<number>/batal")
 def withdraw(number: str):
     secret = request.form.get("kunci", "")
-    with _archive().transaction() as db:
+    with current_archive().transaction() as db:
         withdraw_request(db, number=number, secret=secret)
     flash(_("Permohonan %(number)s telah dibatalkan.", number=number))
     return redirect(url_for("permohonan.status", number=number, kunci=secret), 303)

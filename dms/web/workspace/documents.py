@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -70,6 +69,7 @@ from dms.documents.models import (
     User,
 )
 from dms.documents.services import ListQuery, NewDocument
+from dms.web import current_archive
 from dms.web.auth import roles_required
 from dms.web.downloads import send_version
 from dms.web.forms import (
@@ -197,10 +197,6 @@ def labels() -> dict[str, Any]:
     }
 
 
-def _archive():
-    return current_app.extensions["dms"]
-
-
 # --- the dashboard ---------------------------------------------------------------
 
 
@@ -209,7 +205,7 @@ def _archive():
 def dashboard():
     if current_user.role == ADMIN:
         return redirect(url_for("admin.index"))
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         actor = signed_in_user(session)
         if actor.role == ATASAN_PPID:
             waiting = exemptions.list_tests(session, actor=actor, state=RECORDED)
@@ -284,7 +280,7 @@ def _utama_dashboard(session, actor: User):
 def upload():
     if request.method == "GET":
         return _upload_page(MultiDict({"dip_form": "electronic"}), None)
-    archive = _archive()
+    archive = current_archive()
     try:
         fields = _new_document(request.form, archive.settings.timezone)
         file = _required_file(request.files.get("file"))
@@ -321,7 +317,7 @@ def _flash_warning(warning: str) -> None:
 
 
 def _upload_page(values: MultiDict, error: FormError | None) -> str:
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         organisations = (
             accounts.list_organisations(session)
             if current_user.role == PPID_UTAMA
@@ -334,7 +330,7 @@ def _upload_page(values: MultiDict, error: FormError | None) -> str:
             organisations=organisations,
             categories=UPLOAD_CATEGORIES,
             dip_forms=DIP_FORMS,
-            max_upload_mb=_archive().settings.max_upload_bytes // (1024 * 1024),
+            max_upload_mb=current_archive().settings.max_upload_bytes // (1024 * 1024),
         )
 
 
@@ -426,7 +422,7 @@ def document(document_id: int):
 
 
 def _document_page(document_id: int, error: FormError | None):
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as session:
         actor = signed_in_user(session)
         document = _workspace_document(session, actor, document_id)
@@ -568,7 +564,7 @@ def _actions(actor: User, document: Document, *, undecided_test: bool) -> Action
 @bp.post("/dokumen/<id:document_id>/ubah")
 @roles_required(*UPLOADERS)
 def update(document_id: int):
-    timezone = _archive().settings.timezone
+    timezone = current_archive().settings.timezone
 
     def apply(session, actor):
         document = services.update_metadata(
@@ -605,7 +601,7 @@ def _metadata_changes(form: MultiDict, timezone: str) -> dict[str, Any]:
 @bp.post("/dokumen/<id:document_id>/versi")
 @roles_required(*UPLOADERS)
 def add_version(document_id: int):
-    archive = _archive()
+    archive = current_archive()
 
     def apply(session, actor):
         file = _required_file(request.files.get("file"))
@@ -700,7 +696,7 @@ def _on_document(document_id: int, form: str, apply, file_field: bool = False):
     """Run one change in one transaction; back to the page with a message, or
     the page again with the refusal shown on the form that asked."""
     try:
-        with _archive().transaction() as session:
+        with current_archive().transaction() as session:
             message = apply(session, signed_in_user(session))
     except FORM_ERRORS as exc:
         field = "file" if file_field and _about_file(exc) else None
@@ -714,7 +710,7 @@ def _on_document(document_id: int, form: str, apply, file_field: bool = False):
 @bp.get("/dokumen/<id:document_id>/versi/<id:number>/unduh")
 @roles_required(*OFFICERS)
 def download(document_id: int, number: int):
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as session:
         actor = signed_in_user(session)
         found = services.open_version(
@@ -738,7 +734,7 @@ def download(document_id: int, number: int):
 @bp.get("/persetujuan")
 @roles_required(PPID_UTAMA)
 def approvals():
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as session:
         actor = signed_in_user(session)
         pending = services.list_documents(
@@ -777,7 +773,7 @@ def _published_with_newer_version(session, actor: User) -> list[Document]:
                 ),
             )
             .order_by(Document.updated_at.desc(), Document.id.desc())
-            .limit(_archive().settings.max_per_page)
+            .limit(current_archive().settings.max_per_page)
         )
     )
 
@@ -789,7 +785,7 @@ def _published_with_newer_version(session, actor: User) -> list[Document]:
 @roles_required(*OFFICERS)
 def tests():
     state = request.args.get("state") or None
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         actor = signed_in_user(session)
         try:
             found = exemptions.list_tests(session, actor=actor, state=state)
@@ -810,7 +806,7 @@ def test(test_id: int):
 
 
 def _test_page(test_id: int, error: FormError | None):
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as session:
         actor = signed_in_user(session)
         found = exemptions.get_test(session, actor=actor, test_id=test_id)
@@ -867,7 +863,7 @@ def _record_fields(form: MultiDict) -> dict[str, Any]:
 @bp.post("/uji/<id:test_id>/catat")
 @roles_required(PPID_UTAMA)
 def record_test(test_id: int):
-    archive = _archive()
+    archive = current_archive()
 
     def apply(session, actor):
         recorded = exemptions.record(
@@ -885,7 +881,7 @@ def record_test(test_id: int):
 @bp.post("/uji/<id:test_id>/versi-publik")
 @roles_required(PPID_UTAMA)
 def attach_redacted_version(test_id: int):
-    archive = _archive()
+    archive = current_archive()
 
     def apply(session, actor):
         file = _required_file(request.files.get("file"))
@@ -908,7 +904,7 @@ def attach_redacted_version(test_id: int):
 @bp.post("/uji/<id:test_id>/setujui")
 @roles_required(ATASAN_PPID)
 def approve_test(test_id: int):
-    archive = _archive()
+    archive = current_archive()
 
     def apply(session, actor):
         exemptions.approve(
@@ -967,7 +963,7 @@ def open_test(test_id: int):
 
 def _on_test(test_id: int, form: str, apply, file_field: bool = False):
     try:
-        with _archive().transaction() as session:
+        with current_archive().transaction() as session:
             message = apply(session, signed_in_user(session))
     except FORM_ERRORS as exc:
         field = "file" if file_field and _about_file(exc) else None
@@ -981,7 +977,7 @@ def _on_test(test_id: int, form: str, apply, file_field: bool = False):
 def penetapan(test_id: int):
     from dms.classification.penetapan import penetapan_pdf
 
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as session:
         found = exemptions.get_test(
             session, actor=signed_in_user(session), test_id=test_id
@@ -998,7 +994,7 @@ def penetapan(test_id: int):
 def draft_penetapan(test_id: int):
     from dms.classification.penetapan import draft_penetapan_pdf
 
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as session:
         actor = signed_in_user(session)
         found = exemptions.get_test(session, actor=actor, test_id=test_id)
@@ -1016,7 +1012,7 @@ def draft_penetapan(test_id: int):
 def tested_document(test_id: int):
     from dms.classification.review import open_tested_document
 
-    archive = _archive()
+    archive = current_archive()
     with archive.transaction() as session:
         found = open_tested_document(
             session, archive.storage, actor=signed_in_user(session), test_id=test_id

@@ -7,7 +7,7 @@ choosers are a plain GET form, so the page needs no JavaScript.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, render_template, request
+from flask import Blueprint, Flask, render_template, request
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,6 +19,7 @@ from dms.errors import BadInput
 from dms.monitoring import dashboard
 from dms.monitoring.charts import Chart, bar_chart, line_chart
 from dms.requests.calendar import working_calendar
+from dms.web import current_archive
 from dms.web.auth import roles_required
 from dms.web.workspace.documents import organisation_options
 
@@ -75,14 +76,10 @@ STATE_LABELS = {
 }
 
 
-def _archive():
-    return current_app.extensions["dms"]
-
-
 @bp.get("/pemantauan")
 @roles_required(PPID_UTAMA, PPID_PELAKSANA)
 def index():
-    archive = _archive()
+    archive = current_archive()
     settings = archive.settings
     today = settings.local_today()
     year = _year(request.args.get("year", ""), today.year)

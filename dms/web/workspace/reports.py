@@ -14,7 +14,6 @@ from flask import (
     Blueprint,
     Flask,
     Response,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -36,6 +35,7 @@ from dms.monitoring.requests_stats import (
     request_statistics,
 )
 from dms.requests.calendar import working_calendar
+from dms.web import current_archive
 from dms.web.auth import roles_required
 from dms.web.forms import FormError
 
@@ -45,12 +45,8 @@ PAGE_ROLES = (PPID_UTAMA, ATASAN_PPID)
 FILE_FORMATS = (report_files.PDF, report_files.XLSX)
 
 
-def _archive():
-    return current_app.extensions["dms"]
-
-
 def _today():
-    return _archive().settings.local_today()
+    return current_archive().settings.local_today()
 
 
 def year_arg(default: int | None = None) -> int:
@@ -76,7 +72,7 @@ def semester_arg() -> int | None:
 def annual_report_of(session, actor, year: int) -> annual.AnnualReport:
     return annual.annual_report(
         session,
-        working_calendar(session, _archive().settings),
+        working_calendar(session, current_archive().settings),
         actor=actor,
         year=check_year(year),
         today=_today(),
@@ -86,7 +82,7 @@ def annual_report_of(session, actor, year: int) -> annual.AnnualReport:
 def statistics_of(session, year: int, semester: int | None):
     return request_statistics(
         session,
-        working_calendar(session, _archive().settings),
+        working_calendar(session, current_archive().settings),
         year=check_year(year),
         semester=semester,
         today=_today(),
@@ -94,7 +90,7 @@ def statistics_of(session, year: int, semester: int | None):
 
 
 def _local_time(moment) -> str:
-    zone = ZoneInfo(_archive().settings.timezone)
+    zone = ZoneInfo(current_archive().settings.timezone)
     return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
 
@@ -123,7 +119,7 @@ def page():
 
 
 def _page(year: int, error: FormError | None, values: dict | None = None):
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         actor = session.get(User, current_user.id)
         report = annual_report_of(session, actor, year)
         tables = annual.statistics_tables(report.statistics)
@@ -148,7 +144,7 @@ def _page(year: int, error: FormError | None, values: dict | None = None):
 def save_section(year: int, section: str):
     body = request.form.get("body", "")
     try:
-        with _archive().transaction() as session:
+        with current_archive().transaction() as session:
             annual.save_section(
                 session,
                 actor=session.get(User, current_user.id),
@@ -175,7 +171,7 @@ def _section_title(key: str) -> str:
 @bp.get("/ruang-kerja/laporan/<int:year>.<any(pdf, xlsx):fmt>")
 @roles_required(*PAGE_ROLES)
 def download(year: int, fmt: str):
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         report = annual_report_of(session, session.get(User, current_user.id), year)
     return report_file(report, fmt)
 
@@ -187,7 +183,7 @@ def download(year: int, fmt: str):
 def open_statistics(fmt: str):
     year = year_arg()
     semester = semester_arg()
-    with _archive().reading() as session:
+    with current_archive().reading() as session:
         stats = statistics_of(session, year, semester)
     if fmt == report_files.CSV:
         return Response(

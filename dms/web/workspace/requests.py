@@ -13,7 +13,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -44,6 +43,7 @@ from dms.requests.models import (
     REQUEST_STATES,
 )
 from dms.requests.service import RequestUpload, submit_request
+from dms.web import current_archive
 from dms.web.auth import roles_required
 from dms.web.downloads import send_version
 from dms.web.forms import FORM_ERRORS, FormError, signed_in_user
@@ -99,10 +99,6 @@ DISPUTE_OPTIONS = [(c, DISPUTE_UI[c]) for c in DISPUTE_DECISIONS]
 HEARING_OPTIONS = [(c, HEARING_UI[c]) for c in HEARING_KINDS]
 
 
-def _archive():
-    return current_app.extensions["dms"]
-
-
 @bp.context_processor
 def labels():
     return {
@@ -126,7 +122,7 @@ def labels():
 @bp.get("/permohonan")
 @roles_required(*READERS)
 def requests():
-    archive = _archive()
+    archive = current_archive()
     state = request.args.get("status") or None
     flag = request.args.get("tanda") or None
     state = state if state in REQUEST_STATES else None
@@ -156,7 +152,7 @@ def requests():
 @roles_required(*HANDLERS)
 def new_request():
     """Record a request brought in person, by letter, phone or email."""
-    archive = _archive()
+    archive = current_archive()
     if request.method == "GET":
         return _new_request_page(MultiDict({"channel": "walk_in"}), None)
     try:
@@ -197,7 +193,7 @@ def _new_request_page(values, error):
 @bp.get("/permohonan/<number>")
 @roles_required(*READERS)
 def request_page(number: str, error: FormError | None = None, status: int = 200):
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         actor = signed_in_user(db)
         found = workflow.get_request(db, actor=actor, number=number)
@@ -238,7 +234,7 @@ def _on_request(number: str, form: str, apply):
 def _on_form(page, endpoint: str, number: str, form: str, apply):
     """Run one step in a transaction: apply(db, actor, calendar, today) returns
     the message to flash; a refusal is shown on the page's form `form`."""
-    archive = _archive()
+    archive = current_archive()
     try:
         with archive.transaction() as db:
             message = apply(
@@ -295,7 +291,7 @@ def extend(number: str):
 @bp.post("/permohonan/<number>/jawab")
 @roles_required(*HANDLERS)
 def answer(number: str):
-    archive = _archive()
+    archive = current_archive()
     documents = [
         part.strip()
         for value in request.form.getlist("documents")
@@ -343,7 +339,7 @@ def close(number: str):
 def notice(number: str):
     from dms.web.public.requests import send_notice
 
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         found = workflow.get_request(db, actor=signed_in_user(db), number=number)
         return send_notice(archive, db, found)
@@ -353,7 +349,7 @@ def notice(number: str):
 @roles_required(*HANDLERS)
 def request_file(number: str, file_id: int):
     """The requester's identity document or proxy letter: handlers only."""
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         actor = signed_in_user(db)
         found = workflow.get_request(db, actor=actor, number=number)
@@ -370,7 +366,7 @@ def request_file(number: str, file_id: int):
 def attachment(number: str, attachment_id: int):
     from dms.web.public.requests import send_attachment
 
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         found = workflow.get_request(db, actor=signed_in_user(db), number=number)
         return send_attachment(archive, found, attachment_id)
@@ -380,7 +376,7 @@ def attachment(number: str, attachment_id: int):
 @roles_required(*HANDLERS)
 def record_objection(number: str):
     """An objection to this request brought in person or by letter."""
-    archive = _archive()
+    archive = current_archive()
     try:
         with archive.transaction() as db:
             filed = objections.file_objection(
@@ -404,7 +400,7 @@ def record_objection(number: str):
 @bp.get("/keberatan")
 @roles_required(*READERS)
 def objection_list():
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         found = objections.list_objections(db, actor=signed_in_user(db))
         days = working_calendar(db, archive.settings)
@@ -416,7 +412,7 @@ def objection_list():
 @bp.get("/keberatan/<number>")
 @roles_required(*READERS)
 def objection_page(number: str, error: FormError | None = None, status: int = 200):
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         actor = signed_in_user(db)
         found = objections.get_objection(db, actor=actor, number=number)
@@ -443,7 +439,7 @@ def objection_page(number: str, error: FormError | None = None, status: int = 20
 @bp.get("/keberatan/<number>/tanggapan.pdf")
 @roles_required(*READERS)
 def objection_tanggapan(number: str):
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         found = objections.get_objection(db, actor=signed_in_user(db), number=number)
         return send_tanggapan(archive, db, found)
@@ -534,7 +530,7 @@ def service_summary() -> dict[str, int]:
 
     if not current_user.is_authenticated or current_user.role not in READERS:
         return {}
-    archive = _archive()
+    archive = current_archive()
     with archive.reading() as db:
         actor = signed_in_user(db)
         days = working_calendar(db, archive.settings)
