@@ -10,6 +10,7 @@ from dms.archive import Archive
 from dms.indexing.index import SearchIndex
 from dms.jobs import Jobs
 from dms.settings import ensure_secret_key, load_settings
+from dms.web.proxy import install_proxy_fix
 
 # Room for the multipart envelope and form fields around the file itself.
 FORM_OVERHEAD_BYTES = 1024 * 1024
@@ -63,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ratelimit_storage_url=settings.ratelimit_storage_url,
         searches_per_address=settings.search_concurrency_per_address,
     )
+    install_proxy_fix(app, settings)
 
     @app.context_processor
     def endpoints():
