@@ -10,6 +10,7 @@ from dms.archive import Archive
 from dms.indexing.index import SearchIndex
 from dms.jobs import Jobs
 from dms.settings import ensure_secret_key, load_settings
+from dms.web.compression import install_compression
 from dms.web.proxy import install_proxy_fix
 
 # Room for the multipart envelope and form fields around the file itself.
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         searches_per_address=settings.search_concurrency_per_address,
     )
     install_proxy_fix(app, settings)
+    install_compression(app)
 
     @app.context_processor
     def endpoints():
