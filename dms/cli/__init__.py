@@ -9,6 +9,7 @@ import click
 
 from dms.cli import (
     accounts,
+    backup,
     calendar,
     documents,
     exemptions,
@@ -49,4 +50,5 @@ _register(
     registers,
     reports,
     requests,
+    backup,
 )
