@@ -11,6 +11,7 @@ from dms.cli import (
     accounts,
     backup,
     calendar,
+    check,
     documents,
     exemptions,
     instance,
@@ -51,4 +52,5 @@ _register(
     reports,
     requests,
     backup,
+    check,
 )
