@@ -21,6 +21,7 @@ from dms.documents.services import Download, newest_visible_version
 from dms.errors import DamagedVersion
 from dms.monitoring.downloads import count_download
 from dms.storage import ObjectNotFound
+from dms.web.proxy import accel_redirect
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +40,9 @@ def send_version(download: Download) -> Response:
     headers = _headers(version, etag)
     if request.if_none_match.contains_weak(etag):  # RFC 9110: weak comparison
         return Response(status=304, headers=_conditional_headers(headers))
+    handed_to_nginx = accel_redirect(download.storage, etag, headers)
+    if handed_to_nginx is not None:
+        return handed_to_nginx
     start, length = 0, version.size
     status = 200
     byte_range = _requested_range(etag, version.size)

@@ -4,6 +4,8 @@ proxy the X-Forwarded-* headers are ignored."""
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
 from dms.settings import SettingsError, load_settings
@@ -103,3 +105,63 @@ def test_without_a_trusted_proxy_links_keep_the_real_scheme(app):
 def test_trusted_proxies_outside_zero_to_ten_is_a_clear_error(tmp_path, value):
     with pytest.raises(SettingsError, match="trusted_proxies must be a whole number"):
         load_settings({"instance_dir": tmp_path}, env={"DMS_TRUSTED_PROXIES": value})
+
+
+# --- downloads handed to nginx (X-Accel-Redirect) ---------------------------------
+
+
+@pytest.fixture
+def accel_app(test_config):
+    app = create_app(
+        {**test_config, "trusted_proxies": 1, "x_accel_redirect": "/_dms_objects/"}
+    )
+    app.config["TESTING"] = True
+    app.extensions["dms"].storage.ensure_ready()
+    yield app
+    app.extensions["dms"].close()
+
+
+def test_a_public_download_is_handed_to_nginx_after_the_access_check(accel_app):
+    from tests.conftest import make_cast
+    from tests.helpers import a_pdf, upload
+
+    client = accel_app.test_client()
+    cast = make_cast(accel_app.extensions["dms"])
+    content = a_pdf("Anggaran dinas")
+    document = upload(client, cast, "utama", content=content, publish="true")
+    sha = hashlib.sha256(content).hexdigest()
+
+    reply = client.get(document.get_json()["download_url"])
+
+    assert reply.status_code == 200
+    assert (
+        reply.headers["X-Accel-Redirect"] == f"/_dms_objects/{sha[:2]}/{sha[2:4]}/{sha}"
+    )
+    assert reply.get_data() == b""
+    assert reply.headers["Content-Type"] == "application/pdf"
+    assert (
+        "Content-Length" not in reply.headers or reply.headers["Content-Length"] == "0"
+    )
+
+
+def test_an_unpublished_document_is_never_handed_to_nginx(accel_app):
+    from tests.conftest import make_cast
+    from tests.helpers import upload
+
+    client = accel_app.test_client()
+    cast = make_cast(accel_app.extensions["dms"])
+    document = upload(client, cast, "utama").get_json()
+
+    reply = client.get(document["download_url"])
+
+    assert reply.status_code in (403, 404)
+    assert "X-Accel-Redirect" not in reply.headers
+    officer = client.get(document["download_url"], headers=cast.auth("utama"))
+    assert officer.headers["X-Accel-Redirect"].endswith(
+        document["versions"][0]["sha256"]
+    )
+
+
+def test_x_accel_redirect_must_be_a_location_path(tmp_path):
+    with pytest.raises(SettingsError, match="x_accel_redirect must be empty"):
+        load_settings({"instance_dir": tmp_path, "x_accel_redirect": "_dms"})
