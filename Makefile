@@ -12,7 +12,7 @@ BROWSER_TESTS := tests/browser
 # npm ci empties node_modules first, so a stamp inside it dates the install.
 AXE_STAMP := $(BROWSER_TESTS)/node_modules/.installed
 
-.PHONY: install lock system-deps browser-deps run test test-pg lint format bench bench-download \
+.PHONY: install lock system-deps nginx-deps browser-deps run test test-pg lint format bench bench-download \
 	bench-search bench-reports bench-search-attack screenshots translations clean
 
 LOCK_DEV := requirements/dev.txt
@@ -43,6 +43,12 @@ system-deps:  ## Debian packages dms needs (libmagic, Tesseract OCR); sudo when 
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq libmagic1 file \
 		tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng
+
+nginx-deps:  ## Debian's nginx for tests/integration/test_topology.py and bench-proxy; its service stays off
+	@test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx; }
+	@# The tests start their own nginx on free ports; Debian's would hold port 80.
+	-@$(SUDO) service nginx stop >/dev/null 2>&1 || true
 
 browser-deps: $(AXE_STAMP)  ## Debian's Chromium and axe-core (npm ci) for tests/browser
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq \
