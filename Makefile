@@ -13,7 +13,7 @@ BROWSER_TESTS := tests/browser
 AXE_STAMP := $(BROWSER_TESTS)/node_modules/.installed
 
 .PHONY: install lock system-deps nginx-deps browser-deps run test test-pg lint format bench bench-download \
-	bench-search bench-reports bench-search-attack screenshots translations clean
+	bench-search bench-reports bench-search-attack bench-proxy screenshots translations clean
 
 LOCK_DEV := requirements/dev.txt
 LOCK_PROD := requirements/prod.txt
@@ -91,6 +91,9 @@ bench: bench-download bench-search bench-reports bench-search-attack  ## every b
 
 bench-download: install  ## download throughput and server memory
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-proxy: install nginx-deps  ## download throughput: nginx+X-Accel vs nginx alone vs dms alone
+	$(BIN)/python -m bench.proxy $(PROXY_BENCH_ARGS)
 
 bench-search: install  ## ingest, index rebuild and search latency (about an hour)
 	$(BIN)/python -m bench.search $(SEARCH_BENCH_ARGS)
