@@ -177,3 +177,34 @@ def test_verify_refuses_a_file_that_is_not_a_backup(filled, tmp_path):
     bogus.write_text("bukan cadangan")
 
     assert_fails_in_one_line(filled.run("backup", "--verify", bogus), "cannot read")
+
+
+def test_with_s3_the_backup_lists_the_blobs_and_restore_checks_the_bucket(
+    instance, elsewhere, s3_storage_url, tmp_path
+):
+    instance.env["DMS_STORAGE_URL"] = s3_storage_url
+    instance.ok("init")
+    instance.ok("org", "add", "ppid-utama", "--name", "PPID Utama", "--utama")
+    instance.ok(
+        "import",
+        write_texts(tmp_path / "in"),
+        "--org",
+        "ppid-utama",
+        "--category",
+        "setiap_saat",
+        "--publish",
+    )
+    backup = tmp_path / "s3.tar"
+
+    made = instance.ok("backup", "--output", backup)
+
+    assert "3 blob(s)" in made.stdout and "listed (S3 bucket)" in made.stdout
+    with tarfile.open(backup) as tar:
+        assert not [name for name in tar.getnames() if name.startswith("blobs/")]
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert "versioning" in manifest["blobs_note"]
+    elsewhere.env["DMS_STORAGE_URL"] = s3_storage_url  # the bucket (or its replica)
+    restored = elsewhere.ok("restore", backup)
+    assert "3 document(s) indexed" in restored.stdout
+    assert "not in the bucket" not in restored.stderr
+    assert search(elsewhere, "banjir") == ["Banjir"]
