@@ -165,3 +165,44 @@ def test_an_unpublished_document_is_never_handed_to_nginx(accel_app):
 def test_x_accel_redirect_must_be_a_location_path(tmp_path):
     with pytest.raises(SettingsError, match="x_accel_redirect must be empty"):
         load_settings({"instance_dir": tmp_path, "x_accel_redirect": "_dms"})
+
+
+def test_the_embedded_server_passes_forwarded_headers_to_proxy_fix(proxied_app):
+    # waitress 3 drops X-Forwarded-* by default; behind a trusted proxy it must not.
+    import http.client
+    import json
+    import threading
+
+    from dms.web.server import make_server
+
+    proxied_app.extensions["dms"].storage.ensure_ready()
+    server = make_server(proxied_app, host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    port = server.socket.getsockname()[1]
+    body = json.dumps({"username": "nobody", "password": "salah"})
+    statuses = []
+    try:
+        for n in range(11):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request(
+                "POST",
+                "/api/v1/auth/token",
+                body=body,
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Forwarded-For": f"203.0.113.{n}",
+                },
+            )
+            reply = connection.getresponse()
+            reply.read()
+            statuses.append(reply.status)
+            connection.close()
+    finally:
+        server.trigger.pull_trigger(
+            lambda: [d.close() for d in list(server._map.values())]
+        )
+        thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
+
+    assert statuses == [401] * 11
