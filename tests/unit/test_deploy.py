@@ -27,7 +27,7 @@ def env_template() -> list[str]:
 
 def active_env() -> dict[str, str]:
     return {
-        match[1]: match[2]
+        match[1]: match[2].removeprefix('"').removesuffix('"')
         for line in env_template()
         if (match := ENV_LINE.match(line)) and not line.startswith("#")
     }
@@ -62,6 +62,16 @@ def test_the_environment_template_loads_as_settings(tmp_path):
     assert settings.cookie_secure is True
     assert settings.public_url.startswith("https://")
     assert settings.x_accel_redirect == "/_dms_objects/"
+    assert settings.mail_from == "PPID <ppid@example.go.id>"
+
+
+def test_the_admin_command_reads_the_template_as_systemd_does(tmp_path):
+    # deploy/dms sources the file with sh: it must parse there too (quoted values).
+    script = f"set -a; . {DEPLOY / 'dms.env.example'}; set +a; env"
+    shown = subprocess.run(["sh", "-c", script], capture_output=True, text=True)
+
+    assert shown.returncode == 0, shown.stderr
+    assert "DMS_MAIL_FROM=PPID <ppid@example.go.id>" in shown.stdout.splitlines()
 
 
 def test_nginx_takes_a_little_more_than_the_upload_limit():
