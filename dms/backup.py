@@ -221,24 +221,32 @@ def _manifest(settings: Settings, kind, database_file, blobs, included) -> dict:
 
 
 class _HashingChunks(io.RawIOBase):
-    """A file-like view of a chunk iterator that hashes what is read."""
+    """A file-like view of a chunk iterator that hashes what is read (tarfile
+    reads in small blocks: each chunk is sliced by position, never re-copied)."""
 
     def __init__(self, chunks: Iterator[bytes]):
         self._chunks = iter(chunks)
-        self._buffer = b""
+        self._chunk = memoryview(b"")
         self._hash = hashlib.sha256()
 
     def readable(self) -> bool:
         return True
 
     def read(self, size: int = -1) -> bytes:
-        while size < 0 or len(self._buffer) < size:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                break
-            self._buffer += chunk
-        size = len(self._buffer) if size < 0 else size
-        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        parts = []
+        wanted = size
+        while wanted != 0:
+            if not self._chunk:
+                chunk = next(self._chunks, None)
+                if chunk is None:
+                    break
+                self._chunk = memoryview(chunk)
+            take = len(self._chunk) if wanted < 0 else min(wanted, len(self._chunk))
+            parts.append(self._chunk[:take])
+            self._chunk = self._chunk[take:]
+            if wanted > 0:
+                wanted -= take
+        data = b"".join(parts)
         self._hash.update(data)
         return data
 
