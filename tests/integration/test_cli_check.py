@@ -10,9 +10,17 @@ from tests.integration.test_cli import (  # noqa: F401 - fixtures
     ready,
 )
 
+# A closed local port: the public URL check fails at once, with no DNS lookup.
+NOWHERE = "https://127.0.0.1:9"
+
+
+def check(instance, **env):
+    """`dms check` with the public URL on a closed local port unless given."""
+    return instance.run("check", **{"DMS_PUBLIC_URL": NOWHERE, **env})
+
 
 def test_a_fresh_laptop_instance_passes_with_warnings_for_production(ready):
-    result = ready.run("check", DMS_PUBLIC_URL="")
+    result = check(ready, DMS_PUBLIC_URL="")
 
     assert result.exit_code == 0, explain(result)
     out = result.stdout
@@ -30,7 +38,7 @@ def test_a_fresh_laptop_instance_passes_with_warnings_for_production(ready):
 
 
 def test_https_without_secure_cookies_fails_and_names_the_fix(ready):
-    result = ready.run("check", DMS_PUBLIC_URL="https://127.0.0.1:9")
+    result = check(ready)
 
     assert result.exit_code == 1, explain(result)
     assert "FAIL cookies: the portal is HTTPS" in result.stdout
@@ -39,7 +47,7 @@ def test_https_without_secure_cookies_fails_and_names_the_fix(ready):
 
 
 def test_an_unreachable_redis_fails_the_queue_check(ready):
-    result = ready.run("check", DMS_QUEUE_URL="redis://127.0.0.1:1/0")
+    result = check(ready, DMS_QUEUE_URL="redis://127.0.0.1:1/0")
 
     assert result.exit_code == 1, explain(result)
     assert "FAIL queue:" in result.stdout
@@ -47,8 +55,8 @@ def test_an_unreachable_redis_fails_the_queue_check(ready):
 
 
 def test_an_unreachable_database_is_reported_not_a_traceback(ready):
-    result = ready.run(
-        "check", DMS_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none"
+    result = check(
+        ready, DMS_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none"
     )
 
     assert result.exit_code == 1, explain(result)
@@ -58,8 +66,8 @@ def test_an_unreachable_database_is_reported_not_a_traceback(ready):
 
 
 def test_x_accel_redirect_needs_a_storage_folder(ready):
-    result = ready.run(
-        "check",
+    result = check(
+        ready,
         DMS_X_ACCEL_REDIRECT="/_dms_objects/",
         DMS_STORAGE_URL="memory://",
     )
@@ -68,3 +76,15 @@ def test_x_accel_redirect_needs_a_storage_folder(ready):
         result.stdout
     ), explain(result)
     assert result.exit_code == 1
+
+
+def test_a_reachable_smtp_server_passes_and_an_unreachable_one_fails(
+    ready, smtp_server
+):
+    reachable = check(ready, DMS_SMTP_URL=smtp_server.url)
+
+    assert "ok   smtp: 127.0.0.1:" in reachable.stdout, explain(reachable)
+    unreachable = check(ready, DMS_SMTP_URL="smtp://127.0.0.1:1")
+    assert "FAIL smtp:" in unreachable.stdout
+    assert "check DMS_SMTP_URL" in unreachable.stdout
+    assert unreachable.exit_code == 1
