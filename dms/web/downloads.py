@@ -42,6 +42,8 @@ def send_version(download: Download) -> Response:
         return Response(status=304, headers=_conditional_headers(headers))
     handed_to_nginx = accel_redirect(download.storage, etag, headers)
     if handed_to_nginx is not None:
+        if request.method == "GET" and version.size and _cheap_to_verify(download):
+            _verify_before_sending(download)  # as below: nginx must not send damage
         return handed_to_nginx
     start, length = 0, version.size
     status = 200

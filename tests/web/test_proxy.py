@@ -206,3 +206,24 @@ def test_the_embedded_server_passes_forwarded_headers_to_proxy_fix(proxied_app):
         server.task_dispatcher.shutdown()
 
     assert statuses == [401] * 11
+
+
+def test_a_damaged_small_file_is_refused_before_nginx_would_send_it(accel_app):
+    from tests.conftest import make_cast
+    from tests.helpers import a_pdf, upload
+
+    client = accel_app.test_client()
+    cast = make_cast(accel_app.extensions["dms"])
+    content = a_pdf("Daftar aset")
+    document = upload(client, cast, "utama", content=content, publish="true")
+    storage = accel_app.extensions["dms"].storage
+    path = storage.path_for(hashlib.sha256(content).hexdigest())
+    path.chmod(0o644)
+    damaged = bytearray(content)
+    damaged[len(damaged) // 2] ^= 0xFF
+    path.write_bytes(bytes(damaged))
+
+    reply = client.get(document.get_json()["download_url"])
+
+    assert reply.status_code == 503
+    assert "X-Accel-Redirect" not in reply.headers
