@@ -12,23 +12,43 @@ BROWSER_TESTS := tests/browser
 # npm ci empties node_modules first, so a stamp inside it dates the install.
 AXE_STAMP := $(BROWSER_TESTS)/node_modules/.installed
 
-.PHONY: install system-deps browser-deps run test test-pg lint format bench bench-download \
-	bench-search bench-reports bench-search-attack screenshots translations clean
+.PHONY: install lock system-deps nginx-deps browser-deps run test test-pg lint format bench bench-download \
+	bench-search bench-reports bench-search-attack bench-proxy screenshots translations clean
 
-$(STAMP): setup.cfg pyproject.toml
+LOCK_DEV := requirements/dev.txt
+LOCK_PROD := requirements/prod.txt
+PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url \
+	--no-emit-find-links $(LOCK_ARGS)
+
+# The exact versions of requirements/dev.txt (the lock file), then dms itself
+# without letting pip pick anything else; `pip check` proves the set consistent.
+$(STAMP): setup.cfg pyproject.toml $(LOCK_DEV)
 	@command -v file >/dev/null && ldconfig -p | grep -q libmagic.so.1 \
 		&& command -v tesseract >/dev/null || $(MAKE) system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,dev]'
+	$(BIN)/pip install --quiet -r $(LOCK_DEV)
+	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip check
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install dms with its test and dev tools
+
+lock: install  ## re-resolve requirements/*.txt from setup.cfg (LOCK_ARGS=--upgrade for newest)
+	$(PIP_COMPILE) --output-file $(LOCK_PROD) setup.cfg
+	$(PIP_COMPILE) --extra test --extra dev --constraint $(LOCK_PROD) \
+		--output-file $(LOCK_DEV) setup.cfg
 
 system-deps:  ## Debian packages dms needs (libmagic, Tesseract OCR); sudo when not root
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq
 	$(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq libmagic1 file \
 		tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng
+
+nginx-deps:  ## Debian's nginx for tests/integration/test_topology.py and bench-proxy; its service stays off
+	@test -x /usr/sbin/nginx || { $(SUDO) apt-get update -qq \
+		&& DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx; }
+	@# The tests start their own nginx on free ports; Debian's would hold port 80.
+	-@$(SUDO) service nginx stop >/dev/null 2>&1 || true
 
 browser-deps: $(AXE_STAMP)  ## Debian's Chromium and axe-core (npm ci) for tests/browser
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq \
@@ -71,6 +91,9 @@ bench: bench-download bench-search bench-reports bench-search-attack  ## every b
 
 bench-download: install  ## download throughput and server memory
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+bench-proxy: install nginx-deps  ## download throughput: nginx+X-Accel vs nginx alone vs dms alone
+	$(BIN)/python -m bench.proxy $(PROXY_BENCH_ARGS)
 
 bench-search: install  ## ingest, index rebuild and search latency (about an hour)
 	$(BIN)/python -m bench.search $(SEARCH_BENCH_ARGS)

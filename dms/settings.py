@@ -65,6 +65,12 @@ class Settings:
     # page's OCR stops after ocr_page_seconds.
     ocr_document_seconds: int = 90
     ocr_page_seconds: int = 60
+    # Reverse proxies in front of dms (nginx: 1) whose X-Forwarded-* headers are
+    # believed: the client address (rate limits), the scheme and the host.
+    trusted_proxies: int = 0
+    # nginx's internal location serving the file store ("" off): downloads are
+    # answered with X-Accel-Redirect after dms has checked access.
+    x_accel_redirect: str = ""
 
     @property
     def smtp(self) -> SmtpServer | None:
@@ -165,6 +171,8 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         mail_from=_mail_from(values, "mail_from"),
         ocr_document_seconds=_positive_int(values, "ocr_document_seconds"),
         ocr_page_seconds=_positive_int(values, "ocr_page_seconds"),
+        trusted_proxies=_trusted_proxies(values),
+        x_accel_redirect=_x_accel_redirect(text("x_accel_redirect")),
     )
     if settings.smtp_url and not settings.public_url:
         # The worker and the command line send reminders outside any web
@@ -196,6 +204,35 @@ def _queue_url(url: str) -> str:
     raise SettingsError(
         f"queue_url must be empty (embedded), 'immediate' or redis://..., not {url!r}"
     )
+
+
+MAX_TRUSTED_PROXIES = 10
+
+
+def _trusted_proxies(values: dict[str, Any]) -> int:
+    """How many proxies stand in front: 0 (none, the default) to 10."""
+    try:
+        number = int(values["trusted_proxies"])
+    except (TypeError, ValueError):
+        number = -1
+    if not 0 <= number <= MAX_TRUSTED_PROXIES:
+        raise SettingsError(
+            f"trusted_proxies must be a whole number from 0 to {MAX_TRUSTED_PROXIES} "
+            f"(the proxies in front of dms; nginx alone: 1), "
+            f"not {values['trusted_proxies']!r}"
+        )
+    return number
+
+
+def _x_accel_redirect(location: str) -> str:
+    """Empty, or nginx's internal location as a path ending in "/"."""
+    location = location.strip()
+    if location and not (location.startswith("/") and location.endswith("/")):
+        raise SettingsError(
+            "x_accel_redirect must be empty or an nginx internal location such as "
+            f"/_dms_objects/ (starting and ending with /), not {location!r}"
+        )
+    return location
 
 
 MAX_TOKEN_DAYS = 3650

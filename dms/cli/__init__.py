@@ -9,7 +9,9 @@ import click
 
 from dms.cli import (
     accounts,
+    backup,
     calendar,
+    check,
     documents,
     exemptions,
     instance,
@@ -49,4 +51,6 @@ _register(
     registers,
     reports,
     requests,
+    backup,
+    check,
 )

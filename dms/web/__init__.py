@@ -18,6 +18,8 @@ from dms.errors import BadInput
 from dms.indexing.index import SearchIndex
 from dms.jobs import Jobs
 from dms.settings import Settings, ensure_secret_key, load_settings
+from dms.web.compression import install_compression
+from dms.web.proxy import install_proxy_fix
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -70,6 +72,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         searches_per_address=settings.search_concurrency_per_address,
         csrf_exempt_parent=api.bp.name,
     )
+    install_proxy_fix(app, settings)
+    install_compression(app)
 
     @app.context_processor
     def endpoints():

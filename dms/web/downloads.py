@@ -22,6 +22,7 @@ from dms.errors import DamagedVersion
 from dms.monitoring.downloads import count_download
 from dms.storage import ObjectNotFound
 from dms.web import current_archive
+from dms.web.proxy import accel_redirect
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ def send_version(download: Download) -> Response:
     headers = _headers(version, etag)
     if request.if_none_match.contains_weak(etag):  # RFC 9110: weak comparison
         return Response(status=304, headers=_conditional_headers(headers))
+    handed_to_nginx = accel_redirect(download.storage, etag, headers)
+    if handed_to_nginx is not None:
+        if request.method == "GET" and version.size and _cheap_to_verify(download):
+            _verify_before_sending(download)  # as below: nginx must not send damage
+        return handed_to_nginx
     start, length = 0, version.size
     status = 200
     byte_range = _requested_range(etag, version.size)

@@ -48,4 +48,7 @@ def make_server(app: Flask, *, host: str, port: int, threads: int = 8):
         outbuf_high_watermark=4 * MIB,
         outbuf_overflow=8 * MIB,
         ident="dms",
+        # waitress 3 drops X-Forwarded-* before the app sees them; with trusted
+        # proxies ProxyFix (dms.web.proxy) decides which hops to believe instead.
+        clear_untrusted_proxy_headers=settings.trusted_proxies == 0,
     )

@@ -39,11 +39,13 @@ def test_the_rooms_are_packages_with_their_templates_beside_each_other():
     assert flat <= {
         "__init__",
         "auth",
+        "compression",
         "downloads",
         "errors",
         "forms",
         "i18n",
         "labels",
+        "proxy",
         "security",
         "server",
     }
