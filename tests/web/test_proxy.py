@@ -14,10 +14,23 @@ from dms.web import create_app
 PROXY_ADDRESS = {"REMOTE_ADDR": "127.0.0.1"}
 
 
+def own_app(test_config, trusted_proxies: int):
+    # Its own app, not the shared one: these tests add a probe route.
+    app = create_app({**test_config, "trusted_proxies": trusted_proxies})
+    app.config["TESTING"] = True
+    return app
+
+
 @pytest.fixture
 def proxied_app(test_config):
-    app = create_app({**test_config, "trusted_proxies": 1})
-    app.config["TESTING"] = True
+    app = own_app(test_config, 1)
+    yield app
+    app.extensions["dms"].close()
+
+
+@pytest.fixture
+def unproxied_app(test_config):
+    app = own_app(test_config, 0)
     yield app
     app.extensions["dms"].close()
 
@@ -90,11 +103,11 @@ def test_links_use_the_scheme_and_host_the_proxy_forwards(proxied_app):
     assert reply.get_data(as_text=True) == "https://ppid.example.go.id/"
 
 
-def test_without_a_trusted_proxy_links_keep_the_real_scheme(app):
+def test_without_a_trusted_proxy_links_keep_the_real_scheme(unproxied_app):
     from flask import request
 
-    app.add_url_rule("/_probe", "probe", lambda: request.url_root)
-    reply = app.test_client().get(
+    unproxied_app.add_url_rule("/_probe", "probe", lambda: request.url_root)
+    reply = unproxied_app.test_client().get(
         "/_probe", headers={"X-Forwarded-Proto": "https"}, environ_base=PROXY_ADDRESS
     )
 
