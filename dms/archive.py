@@ -18,8 +18,8 @@ from dms import (
     mail,
     schema,  # noqa: F401  (every table, for relationships)
 )
+from dms.blobs import discard_unused_blobs, take_new_blobs
 from dms.db import WRITES, make_engine, make_session_factory
-from dms.documents.uploads import discard_unused_blobs, take_new_blobs
 from dms.indexing import tracking
 from dms.settings import Settings
 from dms.storage import Storage, build_storage

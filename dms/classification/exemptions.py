@@ -19,13 +19,14 @@ from sqlalchemy import event, false, inspect, select, true
 from sqlalchemy.orm import Session
 
 from dms import audit
-from dms.classification.categories import (
-    BERKALA,
-    DIKECUALIKAN,
-    SETIAP_SAAT,
-    is_exempt,
-)
-from dms.classification.models import (
+from dms.accounts.models import Organisation
+from dms.accounts.roles import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
+from dms.categories import BERKALA, DIKECUALIKAN, SETIAP_SAAT, is_exempt
+from dms.classification.rules import add_months
+from dms.db import utcnow
+from dms.documents import services
+from dms.documents.access import get_changeable, sees_unpublished
+from dms.documents.consequence_tests import (
     ACTIVE,
     APPROVED,
     CANCELLED,
@@ -48,17 +49,7 @@ from dms.classification.models import (
     SUPERSEDED,
     ConsequenceTest,
 )
-from dms.classification.rules import add_months
-from dms.db import utcnow
-from dms.documents import services
-from dms.documents.access import get_changeable, sees_unpublished
-from dms.documents.models import (
-    ATASAN_PPID,
-    PPID_PELAKSANA,
-    PPID_UTAMA,
-    Document,
-    Organisation,
-)
+from dms.documents.models import Document
 from dms.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationError
 from dms.storage import Storage
 
@@ -862,7 +853,7 @@ def _expire_one(session, calendar, test, today: date, report) -> None:
 
 def expire_exemptions(archive, today: date | None = None) -> ExpiryReport:
     """One run of the expiry job in its own transaction (the job and the CLI)."""
-    from dms.requests.calendar import working_calendar
+    from dms.workdays import working_calendar
 
     with archive.transaction() as session:
         return run_expiry(

@@ -11,10 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dms.blobs import claim_unused_blob, referenced_blobs
 from dms.documents.integrity import blob_problem, clear_damage, mark_damaged
 from dms.documents.models import DocumentVersion
-from dms.documents.uploads import claim_unused_blob
-from dms.requests.models import RequestAttachment, RequestFile
 from dms.storage import ObjectNotFound, Storage, StorageBusy
 
 # A temp file or an orphan blob this old cannot belong to an upload still running
@@ -119,7 +118,7 @@ def find_leftovers(session: Session, storage: Storage) -> tuple[list[Leftover], 
 
 
 def _leftovers(session: Session, storage: Storage, *, older_than: float) -> list:
-    referenced = set(_version_blobs(session)) | _request_file_blobs(session)
+    referenced = referenced_blobs(session)
     cutoff = datetime.now(UTC) - timedelta(seconds=older_than)
     found = []
     for key in sorted(set(storage.keys()) - referenced):
@@ -138,12 +137,6 @@ def _leftovers(session: Session, storage: Storage, *, older_than: float) -> list
     return found
 
 
-def _version_blobs(session: Session) -> list[str]:
-    blobs = list(session.scalars(select(DocumentVersion.blob_sha256).distinct()))
-    session.rollback()
-    return blobs
-
-
 def _size(size: float) -> str:
     """'13 B', '6.8 KB', '3.0 MB' (GB at most), for the command line."""
     for unit in ("B", "KB", "MB"):
@@ -151,15 +144,6 @@ def _size(size: float) -> str:
             return f"{size:.0f} B" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return f"{size:.1f} GB"
-
-
-def _request_file_blobs(session: Session) -> set[str]:
-    """The blobs of requests' identity and proxy files and of answers'
-    attachments: not orphans either."""
-    blobs = set(session.scalars(select(RequestFile.blob_sha256).distinct()))
-    blobs |= set(session.scalars(select(RequestAttachment.blob_sha256).distinct()))
-    session.rollback()
-    return blobs
 
 
 def _versions_by_blob(session: Session) -> dict[str, list]:

@@ -24,8 +24,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dms.classification.exports import clean
-from dms.classification.registers import indonesian_date
 from dms.monitoring.annual import (
     CHAPTERS,
     DISPUTE_CHAPTER,
@@ -35,6 +33,8 @@ from dms.monitoring.annual import (
     statistics_tables,
 )
 from dms.monitoring.requests_stats import RequestStatistics
+from dms.output.dates import indonesian_date
+from dms.output.tables import clean
 
 PDF, XLSX, CSV, JSON = "pdf", "xlsx", "csv", "json"
 MEDIA_TYPES = {

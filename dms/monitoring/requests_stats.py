@@ -25,7 +25,6 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dms.errors import ValidationError
-from dms.requests.calendar import WorkingCalendar
 from dms.requests.models import (
     GROUNDS,
     OUTCOMES,
@@ -33,6 +32,7 @@ from dms.requests.models import (
     InformationRequest,
     Objection,
 )
+from dms.workdays import WorkingCalendar
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 SEMESTERS = {1: (1, 6), 2: (7, 12)}

@@ -24,9 +24,9 @@ from dms.classification.registers import (
     Register,
     dik_register,
     dip_register,
-    indonesian_date,
     organisations,
 )
+from dms.output.dates import indonesian_date
 
 bp = Blueprint("registers", __name__)
 
