@@ -135,7 +135,7 @@ class Archive:
         """Delete the blobs a failed transaction created, unless something uses them.
 
         Runs as its own write transaction so that it queues behind any upload that
-        is reusing one of these blobs (see uploads.claim_blob).
+        is reusing one of these blobs (see blobs.claim_blob).
         """
         if keys:
             with self.transaction() as session:

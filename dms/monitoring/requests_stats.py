@@ -25,6 +25,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dms.errors import ValidationError
+from dms.output.dates import MONTHS
 from dms.requests.models import (
     GROUNDS,
     OUTCOMES,
@@ -36,20 +37,7 @@ from dms.workdays import WorkingCalendar
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 SEMESTERS = {1: (1, 6), 2: (7, 12)}
-MONTH_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+MONTH_NAMES = MONTHS
 GRANTED, GRANTED_PARTLY = "granted", "granted_partly"
 REFUSALS = tuple(code for code in OUTCOMES if code not in (GRANTED, GRANTED_PARTLY))
 REFUSAL_LABELS = {
