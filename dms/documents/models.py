@@ -1,4 +1,4 @@
-"""Organisations, users, API tokens, documents and their versions."""
+"""Documents and their versions (organisations and users: dms.accounts)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The working-day calendar (national holidays and cuti bersama, editable) and the
-requests for information that run on it."""
+"""Requests for information, objections and disputes (the working-day calendar they
+run on: dms.workdays)."""
 
 from __future__ import annotations
 
