@@ -15,6 +15,7 @@ from dms.classification.exemptions.deciding import (
     reject,
 )
 from dms.classification.exemptions.expiry import (
+    Calendar,
     ExpiryReport,
     expire_exemptions,
     open_by_decision,
@@ -43,7 +44,6 @@ from dms.classification.exemptions.reading import (
     RENEWAL,
     STATE_LABELS,
     WARNING_WORKING_DAYS,
-    Calendar,
     get_test,
     list_tests,
 )

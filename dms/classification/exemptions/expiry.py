@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,7 +20,6 @@ from dms.classification.exemptions.reading import (
     MAX_TEXT,
     OPENING_AUTHORITIES,
     WARNING_WORKING_DAYS,
-    Calendar,
     locked_test,
 )
 from dms.classification.exemptions.recording import (
@@ -39,6 +38,12 @@ from dms.errors import Forbidden, InvalidTransition, ValidationError
 
 # The workflow has always logged under the package name.
 log = logging.getLogger("dms.classification.exemptions")
+
+
+class Calendar(Protocol):
+    """The working-day calendar the expiry warning counts on."""
+
+    def subtract(self, end: date, days: int) -> date: ...
 
 
 def open_by_decision(

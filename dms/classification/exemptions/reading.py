@@ -5,7 +5,7 @@ test never changes."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import event, false, inspect, select, true
 from sqlalchemy.orm import Session
@@ -75,12 +75,6 @@ LIFECYCLE_FIELDS = {
     "end_note",
     "updated_at",
 }
-
-
-class Calendar(Protocol):
-    """The working-day calendar the expiry warning counts on."""
-
-    def subtract(self, end: date, days: int) -> date: ...
 
 
 def get_test(session: Session, *, actor, test_id: int) -> ConsequenceTest:
