@@ -80,12 +80,13 @@ translations: install  ## re-extract page strings and update the English catalog
 	@echo "  $(BIN)/pybabel compile -d dms/translations -l en --statistics"
 
 lint: install
-	$(BIN)/ruff check dms tests bench
-	$(BIN)/ruff format --check dms tests bench
+	$(BIN)/ruff check dms tests bench tools
+	$(BIN)/ruff format --check dms tests bench tools
+	$(BIN)/python tools/import_graph.py
 
 format: install
-	$(BIN)/ruff format dms tests bench
-	$(BIN)/ruff check --fix dms tests bench
+	$(BIN)/ruff format dms tests bench tools
+	$(BIN)/ruff check --fix dms tests bench tools
 
 bench: bench-download bench-search bench-reports bench-search-attack  ## every benchmark (see bench/README.md)
 

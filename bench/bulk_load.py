@@ -21,8 +21,9 @@ from sqlalchemy.engine import Engine
 
 from bench.corpus_gen import ORGANISATIONS, Synthetic, generate
 from bench.progress import log
+from dms.accounts.models import Organisation
 from dms.db import make_engine
-from dms.documents.models import Document, DocumentVersion, Organisation, VersionText
+from dms.documents.models import Document, DocumentVersion, VersionText
 
 BATCH = 2000
 WORDS_PER_PAGE = 350

@@ -128,8 +128,8 @@ def run(root: Path, args) -> dict:
 
 
 def _organisations(archive, count: int):
-    from dms.documents import accounts
-    from dms.documents.access import SYSTEM
+    from dms.accounts import service as accounts
+    from dms.accounts.roles import SYSTEM
 
     with archive.transaction() as session:
         accounts.add_organisation(
@@ -156,13 +156,13 @@ def _organisations(archive, count: int):
 def _requests(archive, count: int, opd: int) -> None:
     from sqlalchemy import select
 
-    from dms.documents.models import Organisation
-    from dms.requests.calendar import working_calendar
+    from dms.accounts.models import Organisation
     from dms.requests.models import (
         InformationRequest,
         Objection,
         RequestDisposition,
     )
+    from dms.workdays import working_calendar
 
     rng = random.Random(2025)
     zone = ZoneInfo(archive.settings.timezone)
@@ -259,11 +259,11 @@ def _requests(archive, count: int, opd: int) -> None:
 def _measure(archive, _users) -> dict:
     from sqlalchemy import select
 
-    from dms.documents.models import User
+    from dms.accounts.models import User
     from dms.monitoring.annual import annual_report
     from dms.monitoring.dashboard import build_dashboard, monitoring_scope
     from dms.monitoring.report_files import annual_pdf, annual_xlsx
-    from dms.requests.calendar import working_calendar
+    from dms.workdays import working_calendar
 
     figures = {}
     today = date(YEAR + 1, 3, 1)

@@ -18,8 +18,8 @@ from dms import (
     mail,
     schema,  # noqa: F401  (every table, for relationships)
 )
+from dms.blobs import discard_unused_blobs, take_new_blobs
 from dms.db import WRITES, make_engine, make_session_factory
-from dms.documents.uploads import discard_unused_blobs, take_new_blobs
 from dms.indexing import tracking
 from dms.settings import Settings
 from dms.storage import Storage, build_storage
@@ -135,7 +135,7 @@ class Archive:
         """Delete the blobs a failed transaction created, unless something uses them.
 
         Runs as its own write transaction so that it queues behind any upload that
-        is reusing one of these blobs (see uploads.claim_blob).
+        is reusing one of these blobs (see blobs.claim_blob).
         """
         if keys:
             with self.transaction() as session:

@@ -12,22 +12,13 @@ from functools import partial
 
 from sqlalchemy import select
 
+from dms.accounts import service as accounts
+from dms.accounts.models import Organisation
+from dms.accounts.roles import ADMIN, ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA, SYSTEM
 from dms.archive import Archive
-from dms.classification.categories import (
-    BERKALA,
-    SERTA_MERTA,
-    SETIAP_SAAT,
-)
-from dms.documents import accounts, services
-from dms.documents.access import SYSTEM
-from dms.documents.models import (
-    ADMIN,
-    ATASAN_PPID,
-    PPID_PELAKSANA,
-    PPID_UTAMA,
-    Document,
-    Organisation,
-)
+from dms.categories import BERKALA, SERTA_MERTA, SETIAP_SAAT
+from dms.documents import services
+from dms.documents.models import Document
 
 DEMO_PASSWORD = "demo-ppid-2026"
 
@@ -511,11 +502,11 @@ def _add_requests(archive: Archive) -> int:
 
     from sqlalchemy import func, select
 
-    from dms.classification.models import ConsequenceTest
+    from dms.documents.consequence_tests import ConsequenceTest
     from dms.requests import objections, workflow
-    from dms.requests.calendar import working_calendar
     from dms.requests.models import InformationRequest
     from dms.requests.service import submit_request
+    from dms.workdays import working_calendar
 
     with archive.reading() as session:
         if session.scalar(select(func.count()).select_from(InformationRequest)):

@@ -170,8 +170,8 @@ def cast(archive) -> Cast:
 
 def make_cast(archive) -> Cast:
     """Add the cast's organisations and users to the archive; return their tokens."""
-    from dms.documents import accounts
-    from dms.documents.access import SYSTEM
+    from dms.accounts import service as accounts
+    from dms.accounts.roles import SYSTEM
 
     tokens = {}
     with archive.transaction() as session:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate, cycle
 
-from dms.requests.calendar import WorkingCalendar, working_calendar
 from dms.requests.models import InformationRequest, Objection
+from dms.workdays import WorkingCalendar, working_calendar
 from tests.report_helpers import add_dispute, add_objection, add_request
 
 YEAR = 2024

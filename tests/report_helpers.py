@@ -7,7 +7,6 @@ from datetime import date, datetime
 from itertools import count
 from zoneinfo import ZoneInfo
 
-from dms.requests.calendar import WorkingCalendar
 from dms.requests.models import (
     ANSWERED,
     SUBMITTED,
@@ -17,6 +16,7 @@ from dms.requests.models import (
     InformationRequest,
     Objection,
 )
+from dms.workdays import WorkingCalendar
 
 WIB = ZoneInfo("Asia/Jakarta")
 ANSWER_DAYS, OBJECTION_DAYS = 10, 30

@@ -7,7 +7,6 @@ nothing the rows do not hold: the DIK rows carry no content of an exempt documen
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -27,14 +26,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dms.classification.registers import (
-    DIK,
-    DIP,
-    DikRow,
-    DipRow,
-    Register,
-    indonesian_date,
-)
+from dms.classification.registers import DIK, DIP, DikRow, DipRow, Register
+from dms.output.dates import indonesian_date
+from dms.output.tables import clean, text_cell
 
 XLSX = "xlsx"
 PDF = "pdf"
@@ -44,7 +38,7 @@ MEDIA_TYPES = {
     PDF: "application/pdf",
 }
 # Characters neither an XLSX cell nor reportlab's markup may hold.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 EMPTY = {
     DIP: "Belum ada informasi publik yang terdaftar.",
     DIK: "Belum ada informasi yang dikecualikan.",
@@ -111,11 +105,6 @@ def export(register: Register, fmt: str, *, base_url: str = "") -> bytes:
     raise ValueError(f"unknown register format {fmt!r}")
 
 
-def clean(text: str) -> str:
-    """The text without control characters (XLSX and PDF markup reject them)."""
-    return CONTROL_CHARACTERS.sub(" ", text)
-
-
 def _generated_line(register: Register) -> str:
     return f"Dibuat {indonesian_date(register.generated_on)}"
 
@@ -131,17 +120,17 @@ def xlsx_bytes(register: Register, *, base_url: str = "") -> bytes:
     sheet = book.active
     sheet.title = register.kind.upper()
     chosen = columns(register)
-    _text_cell(sheet, 1, 1, register.title).font = Font(bold=True, size=14)
-    _text_cell(sheet, 2, 1, _generated_line(register))
+    text_cell(sheet, 1, 1, register.title).font = Font(bold=True, size=14)
+    text_cell(sheet, 2, 1, _generated_line(register))
     for index, column in enumerate(chosen, start=1):
-        cell = _text_cell(sheet, HEADER_ROW, index, column.header)
+        cell = text_cell(sheet, HEADER_ROW, index, column.header)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     wrapped = Alignment(wrap_text=True, vertical="top")
     for row_index, row in enumerate(register.rows, start=HEADER_ROW + 1):
         for index, column in enumerate(chosen, start=1):
-            cell = _text_cell(sheet, row_index, index, column.value(row))
+            cell = text_cell(sheet, row_index, index, column.value(row))
             cell.alignment = wrapped
             if column.header == "Tautan":
                 cell.hyperlink = base_url.rstrip("/") + row.url
@@ -149,14 +138,6 @@ def xlsx_bytes(register: Register, *, base_url: str = "") -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _text_cell(sheet, row: int, column: int, text: str):
-    """A cell holding text as text: '=...' from a title must not become a formula."""
-    cell = sheet.cell(row=row, column=column)
-    cell.value = clean(text)
-    cell.data_type = "s"
-    return cell
 
 
 def _finish_sheet(sheet, width: int, last_row: int) -> None:

@@ -9,19 +9,19 @@ approved for the public; the DIK gives the public facts of an exemption only.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from dms.classification.categories import PUBLIC_LABELS
+from dms.accounts.models import Organisation
+from dms.categories import PUBLIC_LABELS
 from dms.classification.registers import DikRow, DipRow
 from dms.documents.access import PUBLIC_CLAUSE
-from dms.documents.models import Document, DocumentVersion, Organisation
+from dms.documents.models import Document, DocumentVersion
 from dms.documents.services import visible_versions
+from dms.output.tables import csv_text
 
 DIP_COLUMNS = (
     "no",
@@ -57,9 +57,6 @@ DIK_COLUMNS = (
     "org_slug",
     "org_name",
 )
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 LANDING_PAGE = "dokumen/{id}"
 DOWNLOAD_URL = "api/v1/documents/{id}/versions/{number}/download"
 API_URL = "api/v1/documents/{id}"
@@ -74,23 +71,6 @@ CONTEXT = {
     "spdx": "http://spdx.org/rdf/terms#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
-
-
-def safe_cell(value: object) -> str:
-    """The value as text a spreadsheet will not run: a leading formula character
-    gets an apostrophe in front (OWASP's advice against CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_text(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A header row and the rows as CSV text, every cell through safe_cell."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    return out.getvalue()
 
 
 def dip_csv(rows: Sequence[DipRow], *, base_url: str) -> str:

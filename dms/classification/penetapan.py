@@ -20,7 +20,9 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from dms.classification.models import (
+from dms.accounts.service import ppid_title
+from dms.classification.registers import exemption_period, legal_basis
+from dms.documents.consequence_tests import (
     APPROVED,
     EXEMPT_PART,
     EXEMPT_WHOLE,
@@ -28,13 +30,8 @@ from dms.classification.models import (
     RECORDED,
     ConsequenceTest,
 )
-from dms.classification.registers import (
-    exemption_period,
-    indonesian_date,
-    legal_basis,
-)
-from dms.documents.accounts import ppid_title
 from dms.errors import InvalidTransition
+from dms.output.dates import indonesian_date
 
 DRAFT_MARK = "DRAFT"
 

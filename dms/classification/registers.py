@@ -16,8 +16,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, contains_eager
 
-from dms.classification.categories import CATEGORIES, PUBLIC_LABELS
-from dms.classification.models import (
+from dms.accounts.models import Organisation
+from dms.accounts.service import SLUG_PATTERN, find_organisation
+from dms.categories import CATEGORIES, PUBLIC_LABELS
+from dms.db import utcnow
+from dms.documents.access import PUBLIC_CLAUSE
+from dms.documents.consequence_tests import (
     APPROVED,
     EXEMPT_PART,
     EXEMPT_WHOLE,
@@ -30,11 +34,9 @@ from dms.classification.models import (
     SUPERSEDED,
     ConsequenceTest,
 )
-from dms.db import utcnow
-from dms.documents.access import PUBLIC_CLAUSE
-from dms.documents.accounts import SLUG_PATTERN, find_organisation
-from dms.documents.models import Document, Organisation
+from dms.documents.models import Document
 from dms.errors import NotFound
+from dms.output.dates import indonesian_date, local_date
 
 DIP = "dip"
 DIK = "dik"
@@ -55,20 +57,6 @@ REQUIRED_DIP_FIELDS = {
     "dip_form": "bentuk informasi",
     "dip_retention": "jangka waktu penyimpanan",
 }
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 DURATION_UNITS = ("tahun", "bulan", "minggu", "hari")
 STATUS_LABELS = {EXPIRED: "berakhir", OPENED: "dibuka berdasarkan putusan"}
@@ -427,18 +415,6 @@ def duration_words(value: str) -> str:
         return value
     amounts = zip(match.groups(), DURATION_UNITS, strict=True)
     return " ".join(f"{int(n)} {unit}" for n, unit in amounts if n)
-
-
-def indonesian_date(day: date | None) -> str:
-    """'23 November 2026'; '' for no date."""
-    if day is None:
-        return ""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
-def local_date(moment: datetime | None, zone: ZoneInfo) -> date | None:
-    """The calendar day of a UTC moment in the public body's time zone."""
-    return moment.astimezone(zone).date() if moment else None
 
 
 # --- JSON --------------------------------------------------------------------------

@@ -15,21 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from dms.accounts.models import Organisation, User
+from dms.accounts.roles import PPID_UTAMA
 from dms.audit import AuditEvent
-from dms.classification.categories import (
-    BERKALA,
-    DEFAULT_REFRESH_MONTHS,
-    SERTA_MERTA,
-)
+from dms.categories import BERKALA, DEFAULT_REFRESH_MONTHS, SERTA_MERTA
 from dms.documents.access import PUBLIC_CLAUSE, visible_clause
-from dms.documents.models import (
-    PPID_UTAMA,
-    PUBLISHED,
-    Document,
-    DocumentVersion,
-    Organisation,
-    User,
-)
+from dms.documents.models import PUBLISHED, Document, DocumentVersion
 
 FEED_LIMIT = 50
 

@@ -19,15 +19,10 @@ from functools import lru_cache
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dms.classification.categories import (
-    BERKALA,
-    DIKECUALIKAN,
-    LABELS,
-    SERTA_MERTA,
-    SETIAP_SAAT,
-)
+from dms.accounts.models import User
+from dms.categories import BERKALA, DIKECUALIKAN, LABELS, SERTA_MERTA, SETIAP_SAAT
 from dms.documents.access import get_changeable
-from dms.documents.models import Document, DocumentVersion, User, VersionText
+from dms.documents.models import Document, DocumentVersion, VersionText
 
 # Only the start of a long text is read: enough to show what it is about.
 TEXT_LIMIT = 20_000

@@ -7,8 +7,8 @@ import sys
 
 import click
 
+from dms.accounts.roles import ROLES
 from dms.cli.context import Instance, pass_instance
-from dms.documents.models import ROLES
 
 
 @click.group("org")
@@ -26,8 +26,8 @@ def org_add(
     instance: Instance, slug: str, name: str, parent_slug: str | None, utama: bool
 ) -> None:
     """Add an organisation."""
-    from dms.documents import accounts
-    from dms.documents.access import SYSTEM
+    from dms.accounts import service as accounts
+    from dms.accounts.roles import SYSTEM
 
     with instance.archive.transaction() as session:
         accounts.add_organisation(
@@ -68,8 +68,8 @@ def user_add(
     position,
 ) -> None:
     """Add a user (without --password-stdin the user signs in with API tokens only)."""
-    from dms.documents import accounts
-    from dms.documents.access import SYSTEM
+    from dms.accounts import service as accounts
+    from dms.accounts.roles import SYSTEM
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     with instance.archive.transaction() as session:
@@ -95,8 +95,8 @@ def user_add(
 @pass_instance
 def user_official(instance: Instance, username: str, nip: str, position: str) -> None:
     """Set the NIP and position an official signs a penetapan with."""
-    from dms.documents import accounts
-    from dms.documents.access import SYSTEM
+    from dms.accounts import service as accounts
+    from dms.accounts.roles import SYSTEM
 
     with instance.archive.transaction() as session:
         accounts.set_official(
@@ -117,8 +117,8 @@ def token() -> None:
 def token_create(instance: Instance, username: str, label: str) -> None:
     """Print a new API token for that user (shown once; only its hash is kept).
     It works for DMS_TOKEN_DAYS days (90 unless configured)."""
-    from dms.documents import accounts
-    from dms.documents.access import SYSTEM
+    from dms.accounts import service as accounts
+    from dms.accounts.roles import SYSTEM
 
     archive = instance.archive
     with archive.transaction() as session:
@@ -139,8 +139,8 @@ def token_create(instance: Instance, username: str, label: str) -> None:
 def token_list(instance: Instance, username: str, as_json: bool) -> None:
     """A user's tokens, newest first: id, state, dates and label (never the
     token itself)."""
+    from dms.accounts import service as accounts
     from dms.db import utcnow
-    from dms.documents import accounts
 
     now = utcnow()
     with instance.archive.reading() as session:
@@ -182,8 +182,8 @@ def _iso(value) -> str | None:
 def token_revoke(instance: Instance, token_id: int) -> None:
     """Revoke one API token by its id (from dms token list); it stops working at
     once. Revoking a revoked token changes nothing."""
-    from dms.documents import accounts
-    from dms.documents.access import SYSTEM
+    from dms.accounts import service as accounts
+    from dms.accounts.roles import SYSTEM
 
     with instance.archive.transaction() as session:
         record = accounts.revoke_token(session, actor=SYSTEM, token_id=token_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from dms.cli.context import Instance, pass_instance
-from dms.requests.models import DAY_KINDS, OTHER
+from dms.workdays import DAY_KINDS, OTHER
 
 YEAR = click.IntRange(1970, 2100)
 
@@ -32,8 +32,8 @@ def calendar_group() -> None:
 @pass_instance
 def seed(instance: Instance, years: tuple[int, ...], merge: bool) -> None:
     """Write the years' holidays from the holidays package (admin edits are kept)."""
-    from dms.documents.access import SYSTEM
-    from dms.requests import calendar
+    from dms import workdays as calendar
+    from dms.accounts.roles import SYSTEM
 
     archive = instance.archive
     with archive.transaction() as session:
@@ -56,7 +56,7 @@ def seed(instance: Instance, years: tuple[int, ...], merge: bool) -> None:
 
 
 def _merged(result) -> str:
-    from dms.requests.calendar import format_dates
+    from dms.workdays import format_dates
 
     added = f" ({format_dates(result.added)})" if result.added else ""
     line = f"{result.year}: {len(result.added)} hari libur baru dari paket{added}"
@@ -86,7 +86,7 @@ def list_days(instance: Instance, year: int | None) -> None:
     """Print the year's recorded weekdays, whether each is a working day and where
     it came from (paket: the holidays package; admin: the admin's own day;
     admin>paket: the admin's change of a package day)."""
-    from dms.requests import calendar
+    from dms import workdays as calendar
 
     archive = instance.archive
     with archive.reading() as session:
@@ -128,8 +128,8 @@ def list_days(instance: Instance, year: int | None) -> None:
 @pass_instance
 def set_day(instance: Instance, day: str, name: str, kind: str, working: bool) -> None:
     """Record DAY (YYYY-MM-DD, a weekday) as a day off, or as a working day."""
-    from dms.documents.access import SYSTEM
-    from dms.requests import calendar
+    from dms import workdays as calendar
+    from dms.accounts.roles import SYSTEM
 
     when = calendar.parse_day(day)
     with instance.archive.transaction() as session:
@@ -145,8 +145,8 @@ def set_day(instance: Instance, day: str, name: str, kind: str, working: bool) -
 @pass_instance
 def remove_day(instance: Instance, day: str) -> None:
     """Make DAY a working day again (a seeded holiday stays as a correction)."""
-    from dms.documents.access import SYSTEM
-    from dms.requests import calendar
+    from dms import workdays as calendar
+    from dms.accounts.roles import SYSTEM
 
     when = calendar.parse_day(day)
     with instance.archive.transaction() as session:
@@ -166,7 +166,7 @@ def remove_day(instance: Instance, day: str) -> None:
 @pass_instance
 def due(instance: Instance, received: str, days: int) -> None:
     """Print the due date DAYS working days after RECEIVED (a date or ISO time)."""
-    from dms.requests import calendar
+    from dms import workdays as calendar
 
     archive = instance.archive
     with archive.reading() as session:

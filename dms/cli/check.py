@@ -282,7 +282,7 @@ def check_cookies(_archive, settings: Settings) -> list[Finding]:
 
 
 def check_calendar(archive, settings: Settings) -> list[Finding]:
-    from dms.requests.calendar import stale_warnings
+    from dms.workdays import stale_warnings
 
     year = settings.local_today().year
     with archive.reading() as session:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dms.classification.categories import CATEGORIES
+from dms.categories import CATEGORIES
 from dms.cli.context import Instance, pass_instance
 from dms.cli.index import indexer, job_queue, search_index
 

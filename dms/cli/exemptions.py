@@ -41,8 +41,8 @@ def expire(instance: Instance, today) -> None:
 @pass_instance
 def list_(instance: Instance, state: str | None, org_slug: str | None) -> None:
     """Every consequence test, newest first: id, number, state, exemption, title."""
+    from dms.accounts.roles import SYSTEM
     from dms.classification.exemptions import list_tests
-    from dms.documents.access import SYSTEM
 
     with instance.archive.reading() as session:
         for test in list_tests(session, actor=SYSTEM, state=state, org=org_slug):
@@ -69,8 +69,8 @@ def open_(
     note: str,
 ):
     """Open an exempt document by a Komisi Informasi or court decision."""
+    from dms.accounts.roles import SYSTEM
     from dms.classification.exemptions import open_by_decision
-    from dms.documents.access import SYSTEM
 
     with instance.archive.transaction() as session:
         test = open_by_decision(
@@ -92,9 +92,9 @@ def open_(
 @pass_instance
 def penetapan(instance: Instance, test_id: int, output: Path) -> None:
     """Write the penetapan of an approved test as a PDF."""
+    from dms.accounts.roles import SYSTEM
     from dms.classification.exemptions import get_test
     from dms.classification.penetapan import penetapan_pdf
-    from dms.documents.access import SYSTEM
 
     archive = instance.archive
     with archive.reading() as session:

@@ -38,7 +38,7 @@ def init(instance: Instance) -> None:
 def _warn_of_a_stale_calendar(archive) -> None:
     """Warn (on stderr; init still succeeds) when this or next year's working-day
     calendar has no cuti bersama or lacks days the holidays package has."""
-    from dms.requests.calendar import stale_warnings
+    from dms.workdays import stale_warnings
 
     year = archive.settings.local_today().year
     with archive.reading() as session:

@@ -34,10 +34,10 @@ def report() -> None:
 @pass_instance
 def annual(instance: Instance, year: int, fmt: str, output: Path | None) -> None:
     """Write the annual report (laporan layanan informasi publik) of a year."""
-    from dms.documents.access import SYSTEM
+    from dms.accounts.roles import SYSTEM
     from dms.monitoring import report_files
     from dms.monitoring.annual import annual_report
-    from dms.requests.calendar import working_calendar
+    from dms.workdays import working_calendar
 
     archive = instance.archive
     with archive.reading() as session:
@@ -73,7 +73,7 @@ def requests(
     """Write the monthly request statistics of a year or semester."""
     from dms.monitoring import report_files
     from dms.monitoring.requests_stats import request_statistics
-    from dms.requests.calendar import working_calendar
+    from dms.workdays import working_calendar
 
     archive = instance.archive
     with archive.reading() as session:

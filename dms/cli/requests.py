@@ -27,9 +27,9 @@ def list_requests(
     instance: Instance, flag: str | None, year: int | None, as_json: bool
 ) -> None:
     """Every request with its state, deadline and flags (no personal data)."""
-    from dms.documents.access import SYSTEM
+    from dms.accounts.roles import SYSTEM
     from dms.requests import workflow
-    from dms.requests.calendar import working_calendar
+    from dms.workdays import working_calendar
 
     archive = instance.archive
     with archive.reading() as session:
@@ -77,10 +77,10 @@ def list_requests(
 @pass_instance
 def export(instance: Instance, output: Path, year: int | None) -> None:
     """Write every request as CSV with personal data masked."""
-    from dms.documents.access import SYSTEM
+    from dms.accounts.roles import SYSTEM
     from dms.requests import workflow
-    from dms.requests.calendar import working_calendar
     from dms.requests.exports import masked_csv
+    from dms.workdays import working_calendar
 
     archive = instance.archive
     with archive.reading() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from dms.classification.categories import CATEGORIES
+from dms.categories import CATEGORIES
 from dms.cli.context import Fail, Instance, pass_instance
 from dms.cli.index import rebuild, search_index
 
@@ -96,7 +96,7 @@ def search(
 def _user_named(session, username: str):
     from sqlalchemy import select
 
-    from dms.documents.models import User
+    from dms.accounts.models import User
 
     user = session.scalar(select(User).where(User.username == username))
     if user is None:

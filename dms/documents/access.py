@@ -6,36 +6,14 @@ document the actor may not see.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import ColumnElement, and_, or_, true
 from sqlalchemy.orm import Session
 
-from dms.classification.categories import DIKECUALIKAN
-from dms.documents.models import (
-    ATASAN_PPID,
-    PPID_PELAKSANA,
-    PPID_UTAMA,
-    PUBLISHED,
-    Document,
-    User,
-)
+from dms.accounts.models import User
+from dms.accounts.roles import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
+from dms.categories import DIKECUALIKAN
+from dms.documents.models import PUBLISHED, Document
 from dms.errors import Forbidden, NotFound
-
-
-@dataclass(frozen=True)
-class SystemActor:
-    """The operator at the command line: acts with the PPID Utama's authority."""
-
-    id: None = None
-    username: str = "system"
-    role: str = PPID_UTAMA
-    organisation_id: None = None
-    organisation: None = None
-    is_active: bool = True
-
-
-SYSTEM = SystemActor()
 
 PUBLIC_CLAUSE = and_(Document.status == PUBLISHED, Document.category != DIKECUALIKAN)
 

@@ -11,10 +11,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dms.blobs import claim_unused_blob, referenced_blobs
 from dms.documents.integrity import blob_problem, clear_damage, mark_damaged
 from dms.documents.models import DocumentVersion
-from dms.documents.uploads import claim_unused_blob
-from dms.requests.models import RequestAttachment, RequestFile
+from dms.output.sizes import byte_size
 from dms.storage import ObjectNotFound, Storage, StorageBusy
 
 # A temp file or an orphan blob this old cannot belong to an upload still running
@@ -52,12 +52,11 @@ class Leftover:
     size: int
 
     def describe(self) -> str:
+        size = byte_size(self.size)
         if self.kind == "orphan":
-            what = f"orphan blob {self.name} ({_size(self.size)}) is referenced by "
+            what = f"orphan blob {self.name} ({size}) is referenced by "
             return what + "no version, request file or attachment"
-        return (
-            f"temp file {self.name} ({_size(self.size)}) left by an interrupted upload"
-        )
+        return f"temp file {self.name} ({size}) left by an interrupted upload"
 
 
 @dataclass
@@ -119,7 +118,7 @@ def find_leftovers(session: Session, storage: Storage) -> tuple[list[Leftover], 
 
 
 def _leftovers(session: Session, storage: Storage, *, older_than: float) -> list:
-    referenced = set(_version_blobs(session)) | _request_file_blobs(session)
+    referenced = referenced_blobs(session)
     cutoff = datetime.now(UTC) - timedelta(seconds=older_than)
     found = []
     for key in sorted(set(storage.keys()) - referenced):
@@ -136,30 +135,6 @@ def _leftovers(session: Session, storage: Storage, *, older_than: float) -> list
         except FileNotFoundError:
             continue
     return found
-
-
-def _version_blobs(session: Session) -> list[str]:
-    blobs = list(session.scalars(select(DocumentVersion.blob_sha256).distinct()))
-    session.rollback()
-    return blobs
-
-
-def _size(size: float) -> str:
-    """'13 B', '6.8 KB', '3.0 MB' (GB at most), for the command line."""
-    for unit in ("B", "KB", "MB"):
-        if size < 1024:
-            return f"{size:.0f} B" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
-
-
-def _request_file_blobs(session: Session) -> set[str]:
-    """The blobs of requests' identity and proxy files and of answers'
-    attachments: not orphans either."""
-    blobs = set(session.scalars(select(RequestFile.blob_sha256).distinct()))
-    blobs |= set(session.scalars(select(RequestAttachment.blob_sha256).distinct()))
-    session.rollback()
-    return blobs
 
 
 def _versions_by_blob(session: Session) -> dict[str, list]:
@@ -209,7 +184,7 @@ def repair(
         if item.kind == "temp":
             Path(item.name).unlink(missing_ok=True)
             report.repaired.append(
-                f"removed temp file {item.name} ({_size(item.size)})"
+                f"removed temp file {item.name} ({byte_size(item.size)})"
             )
         elif not claim_unused_blob(session, item.name):
             report.repaired.append(f"kept blob {item.name}: a version uses it now")
@@ -221,7 +196,7 @@ def repair(
         else:
             storage.delete(item.name)
             report.repaired.append(
-                f"removed orphan blob {item.name} ({_size(item.size)})"
+                f"removed orphan blob {item.name} ({byte_size(item.size)})"
             )
     report.leftovers = kept
 

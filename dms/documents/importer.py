@@ -8,15 +8,19 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from dms.archive import Archive
+from dms.accounts.models import Organisation
+from dms.accounts.roles import SYSTEM
 from dms.documents import services
-from dms.documents.access import SYSTEM
-from dms.documents.models import Document, DocumentVersion, Organisation
+from dms.documents.models import Document, DocumentVersion
 from dms.errors import DomainError, ValidationError
 from dms.storage import StorageError
+
+if TYPE_CHECKING:  # the Archive hands itself in; it is a layer above
+    from dms.archive import Archive
 
 # Many PPID sites prefix uploads with a Unix timestamp: "1728360418Informasi-...".
 TIMESTAMP_PREFIX = re.compile(r"^\d{10}(?=\D)")

@@ -15,7 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dms import audit
-from dms.classification.categories import (
+from dms.accounts.models import Organisation, User
+from dms.accounts.roles import PPID_UTAMA
+from dms.accounts.service import SLUG_PATTERN, find_organisation
+from dms.categories import (
     BERKALA,
     CATEGORIES,
     DEFAULT_REFRESH_MONTHS,
@@ -24,7 +27,6 @@ from dms.classification.categories import (
     is_exempt,
     publishes_at_once,
 )
-from dms.classification.models import OPEN_TEST_STATES, ConsequenceTest
 from dms.db import utcnow
 from dms.documents.access import (
     get_changeable,
@@ -33,19 +35,16 @@ from dms.documents.access import (
     sees_unpublished,
     visible_clause,
 )
-from dms.documents.accounts import SLUG_PATTERN, find_organisation
+from dms.documents.consequence_tests import OPEN_TEST_STATES, ConsequenceTest
 from dms.documents.models import (
     DIP_FORMS,
     DRAFT,
     PENDING,
-    PPID_UTAMA,
     PUBLISHED,
     STATUSES,
     WITHDRAWN,
     Document,
     DocumentVersion,
-    Organisation,
-    User,
 )
 from dms.documents.uploads import store_file
 from dms.errors import (

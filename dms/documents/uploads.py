@@ -15,18 +15,15 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import magic
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dms.blobs import claim_blob, record_new_blob
 from dms.documents.integrity import clear_damage, is_damaged
-from dms.documents.models import DocumentVersion
 from dms.errors import Conflict, EmptyFile, FileTooLarge, UnsupportedFileType
-from dms.requests.models import RequestAttachment, RequestFile
 from dms.storage import Storage, StreamTooLarge
 
 SNIFF_BYTES = 64 * 1024
 _ENCRYPT_KEY = re.compile(rb"/Encrypt[\s/<\d]")
-NEW_BLOBS = "dms.new_blobs"
 
 ACCEPTED_TYPES = {
     "application/pdf": "PDF",
@@ -153,7 +150,7 @@ def store_file(
     except StreamTooLarge:
         raise _too_large(max_size) from None
     if result.created:
-        session.info.setdefault(NEW_BLOBS, []).append(result.key)
+        record_new_blob(session, result.key)
     claim_blob(session, result.key)
     if is_damaged(session, result.key):
         # The same bytes again: the blob is whole now (rewritten, or put back).
@@ -183,24 +180,6 @@ def is_encrypted_pdf(head: bytes, tail: bytes) -> bool:
     return any(_ENCRYPT_KEY.search(part) for part in (head, tail))
 
 
-def claim_blob(session: Session, key: str) -> None:
-    """Hold the blob against clean-up until this transaction ends.
-
-    A failed upload deletes the blob it created unless a version refers to it; an
-    upload reusing that blob has not committed its version yet, so both take this
-    claim: the clean-up waits for the reusing upload to commit, or goes first and
-    the reusing upload sees the blob gone. On PostgreSQL the claim is an advisory
-    transaction lock; SQLite writers already hold the database's write lock for
-    their whole transaction (BEGIN IMMEDIATE), which serialises them the same way.
-    """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(_lock_id(key))))
-
-
-def _lock_id(key: str) -> int:
-    return int(key[:15], 16)  # 60 bits: fits PostgreSQL's signed bigint
-
-
 def _read_head(fileobj: BinaryIO) -> bytes:
     head = b""
     while len(head) < SNIFF_BYTES:
@@ -213,33 +192,3 @@ def _read_head(fileobj: BinaryIO) -> bytes:
 
 def _too_large(max_size: int) -> FileTooLarge:
     return FileTooLarge(f"Berkas melebihi batas unggah {max_size // (1024 * 1024)} MB.")
-
-
-def take_new_blobs(session: Session) -> list[str]:
-    """The blobs this session's uploads created, forgotten by the session."""
-    return session.info.pop(NEW_BLOBS, [])
-
-
-def discard_unused_blobs(session: Session, storage: Storage, keys: list[str]) -> None:
-    """In a fresh write transaction after a rollback: delete the blobs nothing uses."""
-    for key in keys:
-        if claim_unused_blob(session, key):
-            storage.delete(key)
-
-
-def claim_unused_blob(session: Session, key: str) -> bool:
-    """Claim the blob (see claim_blob) and tell whether no version (nor a
-    request's identity or proxy file, nor an answer's attachment) refers to it.
-
-    Every deletion of a blob goes through here, inside a write transaction, so
-    none can race an upload that is reusing the blob.
-    """
-    claim_blob(session, key)
-    return not any(
-        session.scalar(select(column).where(column == key).limit(1))
-        for column in (
-            DocumentVersion.blob_sha256,
-            RequestFile.blob_sha256,
-            RequestAttachment.blob_sha256,
-        )
-    )

@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, case, insert, select, update
 from sqlalchemy.orm import Session
 
-from dms.archive import Archive
+from dms.accounts.models import Organisation
 from dms.db import utcnow
 from dms.documents.models import (
     PUBLISHED,
@@ -30,7 +31,6 @@ from dms.documents.models import (
     TEXT_PENDING,
     Document,
     DocumentVersion,
-    Organisation,
     VersionText,
 )
 from dms.indexing import tracking
@@ -45,6 +45,9 @@ from dms.indexing.extract import (
     extract_text,
 )
 from dms.indexing.index import IndexedDocument, SearchIndex
+
+if TYPE_CHECKING:  # the Archive hands itself in; it is a layer above
+    from dms.archive import Archive
 
 log = logging.getLogger(__name__)
 

@@ -15,16 +15,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from dms.classification.categories import CATEGORIES
+from dms.accounts.models import User
+from dms.accounts.roles import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
+from dms.categories import CATEGORIES
 from dms.documents.access import visible_clause
-from dms.documents.models import (
-    ATASAN_PPID,
-    PPID_PELAKSANA,
-    PPID_UTAMA,
-    STATUSES,
-    Document,
-    User,
-)
+from dms.documents.models import STATUSES, Document
 from dms.errors import BadInput, SearchTimedOut, SearchUnavailable, ValidationError
 from dms.indexing import tracking
 from dms.indexing.index import (

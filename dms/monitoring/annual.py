@@ -16,15 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dms import audit
+from dms.accounts.models import Organisation, User
+from dms.accounts.roles import ADMIN, ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
 from dms.db import utcnow
-from dms.documents.models import (
-    ADMIN,
-    ATASAN_PPID,
-    PPID_PELAKSANA,
-    PPID_UTAMA,
-    Organisation,
-    User,
-)
 from dms.errors import Forbidden, ValidationError
 from dms.monitoring.models import ReportSection
 from dms.monitoring.requests_stats import (
@@ -37,8 +31,8 @@ from dms.monitoring.requests_stats import (
     check_year,
     request_statistics,
 )
-from dms.requests.calendar import WorkingCalendar
 from dms.requests.models import GROUNDS
+from dms.workdays import WorkingCalendar
 
 READERS = (PPID_UTAMA, ATASAN_PPID, ADMIN)
 EDITORS = (PPID_UTAMA, ADMIN)

@@ -20,24 +20,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from dms.accounts.models import Organisation, User
+from dms.accounts.roles import PPID_PELAKSANA, PPID_UTAMA
+from dms.accounts.service import SLUG_PATTERN, find_organisation
 from dms.classification import rules
 from dms.documents.access import PUBLIC_CLAUSE, visible_clause
-from dms.documents.accounts import SLUG_PATTERN, find_organisation
-from dms.documents.models import (
-    PPID_PELAKSANA,
-    PPID_UTAMA,
-    Document,
-    Organisation,
-    User,
-)
+from dms.documents.models import Document
 from dms.errors import Forbidden, NotFound
 from dms.monitoring.models import DownloadCount
-from dms.requests.calendar import WorkingCalendar
 from dms.requests.models import (
     OPEN_STATES,
     InformationRequest,
     RequestDocument,
 )
+from dms.workdays import WorkingCalendar
 
 MONITORS = (PPID_UTAMA, PPID_PELAKSANA)
 TOP = 10

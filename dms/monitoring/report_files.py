@@ -24,8 +24,6 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dms.classification.exports import clean
-from dms.classification.registers import indonesian_date
 from dms.monitoring.annual import (
     CHAPTERS,
     DISPUTE_CHAPTER,
@@ -35,6 +33,8 @@ from dms.monitoring.annual import (
     statistics_tables,
 )
 from dms.monitoring.requests_stats import RequestStatistics
+from dms.output.dates import indonesian_date
+from dms.output.tables import clean, text_cell
 
 PDF, XLSX, CSV, JSON = "pdf", "xlsx", "csv", "json"
 MEDIA_TYPES = {
@@ -263,12 +263,12 @@ def tables_xlsx(tables: list[ReportTable], heading: str) -> bytes:
 
 def _cell(sheet, row: int, column: int, value):
     """Numbers as numbers; text as text ('=...' must not become a formula)."""
+    if not isinstance(value, int | float):
+        return text_cell(
+            sheet, row, column, display(value) if value is None else str(value)
+        )
     cell = sheet.cell(row=row, column=column)
-    if isinstance(value, int | float):
-        cell.value = value
-    else:
-        cell.value = clean(display(value) if value is None else str(value))
-        cell.data_type = "s"
+    cell.value = value
     return cell
 
 

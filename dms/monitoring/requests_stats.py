@@ -25,7 +25,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dms.errors import ValidationError
-from dms.requests.calendar import WorkingCalendar
+from dms.output.dates import MONTHS
 from dms.requests.models import (
     GROUNDS,
     OUTCOMES,
@@ -33,23 +33,11 @@ from dms.requests.models import (
     InformationRequest,
     Objection,
 )
+from dms.workdays import WorkingCalendar
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 SEMESTERS = {1: (1, 6), 2: (7, 12)}
-MONTH_NAMES = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+MONTH_NAMES = MONTHS
 GRANTED, GRANTED_PARTLY = "granted", "granted_partly"
 REFUSALS = tuple(code for code in OUTCOMES if code not in (GRANTED, GRANTED_PARTLY))
 REFUSAL_LABELS = {

@@ -12,10 +12,11 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dms.classification.categories import BERKALA
+from dms.accounts.models import Organisation
+from dms.accounts.roles import SYSTEM
+from dms.categories import BERKALA
 from dms.documents import services
-from dms.documents.access import SYSTEM
-from dms.documents.models import Document, Organisation
+from dms.documents.models import Document
 from dms.errors import ValidationError
 from dms.monitoring.report_files import statistics_pdf
 from dms.monitoring.requests_stats import (
@@ -23,7 +24,7 @@ from dms.monitoring.requests_stats import (
     months_of,
     request_statistics,
 )
-from dms.requests.calendar import working_calendar
+from dms.workdays import working_calendar
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
-from dms.classification.opendata import csv_text
+from dms.output.tables import csv_text
 from dms.requests.models import InformationRequest
 from dms.requests.service import STATE_LABELS, masked_identity
 from dms.requests.workflow import OUTCOME_LABELS

@@ -14,16 +14,11 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Spacer
 
-from dms.classification.registers import indonesian_date
-from dms.documents.accounts import ppid_title
+from dms.accounts.service import ppid_title
+from dms.output.dates import indonesian_date
+from dms.output.pdf import a4_letter, markup, two_column_table
 from dms.requests.models import InformationRequest
-from dms.requests.receipt import (
-    DELIVERY_LABELS,
-    HOW_TO_OBTAIN_LABELS,
-    _p,
-    _table,
-    a4_letter,
-)
+from dms.requests.receipt import DELIVERY_LABELS, HOW_TO_OBTAIN_LABELS
 from dms.requests.service import masked_identity
 from dms.requests.workflow import OUTCOME_LABELS
 
@@ -52,9 +47,9 @@ def _story(found, body: str, timezone: str, portal_url: str) -> list:
     answered = found.answered_at.astimezone(zone).date()
     received = found.received_at.astimezone(zone).date()
     story = [
-        Paragraph(_p(ppid_title(body)).upper(), heading),
+        Paragraph(markup(ppid_title(body)).upper(), heading),
         Paragraph("PEMBERITAHUAN TERTULIS", heading),
-        Paragraph(f"Atas permohonan nomor <b>{_p(found.number)}</b>", centred),
+        Paragraph(f"Atas permohonan nomor <b>{markup(found.number)}</b>", centred),
         Spacer(1, 0.5 * cm),
         Paragraph(
             "Berdasarkan permohonan informasi yang diterima pada tanggal "
@@ -63,13 +58,13 @@ def _story(found, body: str, timezone: str, portal_url: str) -> list:
             normal,
         ),
         Spacer(1, 0.3 * cm),
-        _table(_rows(found, portal_url), normal),
+        two_column_table(_rows(found, portal_url), normal),
         Spacer(1, 0.5 * cm),
     ]
     if found.answer_text:
         story += [
             Paragraph("<b>Penjelasan</b>", normal),
-            Paragraph(_p(found.answer_text), normal),
+            Paragraph(markup(found.answer_text), normal),
             Spacer(1, 0.5 * cm),
         ]
     story += [
@@ -82,7 +77,7 @@ def _story(found, body: str, timezone: str, portal_url: str) -> list:
         Spacer(1, 1 * cm),
         Paragraph(f"{indonesian_date(answered)}", normal),
         Paragraph(
-            f"Pejabat Pengelola Informasi dan Dokumentasi<br/>{_p(body)}", normal
+            f"Pejabat Pengelola Informasi dan Dokumentasi<br/>{markup(body)}", normal
         ),
         Spacer(1, 1.5 * cm),
         Paragraph("(tanda tangan dan nama pejabat)", normal),
@@ -143,7 +138,7 @@ def found_test(found: InformationRequest):
         return None
     from sqlalchemy.orm import object_session
 
-    from dms.classification.models import ConsequenceTest
+    from dms.documents.consequence_tests import ConsequenceTest
 
     return object_session(found).get(ConsequenceTest, found.consequence_test_id)
 

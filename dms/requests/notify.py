@@ -14,9 +14,10 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from dms.classification.registers import indonesian_date
-from dms.documents.models import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA, User
+from dms.accounts.models import User
+from dms.accounts.roles import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
 from dms.mail import SITE_URL, enqueue
+from dms.output.dates import indonesian_date
 
 SIGNATURE = "\n\n—\nPejabat Pengelola Informasi dan Dokumentasi (PPID)\n"
 

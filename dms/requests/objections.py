@@ -22,15 +22,14 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from dms import audit
+from dms.accounts.roles import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
 from dms.classification import exemptions
-from dms.classification.models import ACTIVE, ConsequenceTest
-from dms.classification.registers import indonesian_date
 from dms.db import utcnow
-from dms.documents.models import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
+from dms.documents.consequence_tests import ACTIVE, ConsequenceTest
 from dms.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from dms.numbering import next_number
+from dms.output.dates import indonesian_date
 from dms.requests import notify
-from dms.requests.calendar import WorkingCalendar
 from dms.requests.models import (
     ANSWERED,
     CHANNELS,
@@ -49,12 +48,12 @@ from dms.requests.service import (
     PERSON,
     REQUESTER,
     REQUESTER_KINDS,
-    _check_contacts,
-    _identity,
-    _text,
     backdated_receipt,
+    check_contacts,
     check_status,
     hash_secret,
+    identity_field,
+    text_field,
 )
 from dms.requests.workflow import (
     MAX_TEXT,
@@ -63,6 +62,7 @@ from dms.requests.workflow import (
     get_request,
     handles,
 )
+from dms.workdays import WorkingCalendar
 
 SEQUENCE = "keberatan"
 OBJECTION_PATTERN = re.compile(r"KEB-\d{4}-\d{6}")
@@ -138,7 +138,7 @@ def file_objection(
         now = backdated_receipt(fields["received_on"], now, calendar.zone)
     today = calendar.received_on(now)
     grounds = _grounds(fields)
-    reasons = _text(fields, "reasons", "Uraian keberatan", MAX_TEXT, True)
+    reasons = text_field(fields, "reasons", "Uraian keberatan", MAX_TEXT, True)
     if len(reasons) < 10:
         raise ValidationError(
             "Uraikan keberatan Anda (paling sedikit 10 karakter).", "reasons"
@@ -304,14 +304,14 @@ def _withheld_as_exempt(request: InformationRequest) -> bool:
 
 def _objector(fields: Mapping[str, Any], *, web: bool) -> dict[str, Any]:
     values = {
-        name: _text(fields, name, label, limit, required)
+        name: text_field(fields, name, label, limit, required)
         for name, label, limit, required in OBJECTOR_FIELDS
     }
     kind = fields.get("requester_kind") or PERSON
     if kind not in REQUESTER_KINDS:
         raise ValidationError("Jenis pemohon tidak dikenal.", "requester_kind")
-    values["identity_number"] = _identity(fields, kind)
-    _check_contacts({**values, "channel": "web" if web else "walk_in"})
+    values["identity_number"] = identity_field(fields, kind)
+    check_contacts({**values, "channel": "web" if web else "walk_in"})
     return values
 
 
@@ -439,7 +439,7 @@ def decide_objection(
         raise ValidationError(
             "Pilih tanggapan: upheld, upheld_partly atau rejected.", "decision"
         )
-    text = _text({"t": decision_text}, "t", "Tanggapan tertulis", MAX_TEXT, True)
+    text = text_field({"t": decision_text}, "t", "Tanggapan tertulis", MAX_TEXT, True)
     objection.decision = decision
     objection.decision_text = text
     objection.decided_at = objection.updated_at = now or utcnow()
@@ -703,7 +703,7 @@ def _require_open(dispute: Dispute) -> None:
 
 
 def _plain(value: Any, field: str, label: str, limit: int) -> str:
-    return _text({field: value}, field, label, limit, False)
+    return text_field({field: value}, field, label, limit, False)
 
 
 def _day(value: Any, field: str, label: str) -> date:

@@ -7,16 +7,15 @@ characters only), nor the contacts: the receipt may be printed, forwarded, shown
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer
 
-from dms.classification.registers import indonesian_date
-from dms.documents.accounts import ppid_title
+from dms.accounts.service import ppid_title
+from dms.output.dates import indonesian_date
+from dms.output.pdf import a4_letter, markup, two_column_table
 from dms.requests.models import InformationRequest
 from dms.requests.service import masked_identity
 
@@ -51,35 +50,17 @@ def receipt_pdf(
     return a4_letter(story, title=f"Bukti Permohonan {request.number}", author=body)
 
 
-def a4_letter(story: list, *, title: str, author: str) -> io.BytesIO:
-    """A one-column A4 letter (receipt, written notice) as PDF bytes."""
-    buffer = io.BytesIO()
-    sheet = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2.5 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
-        title=title,
-        author=author,
-    )
-    sheet.build(story)
-    buffer.seek(0)
-    return buffer
-
-
 def _story(request, body: str, status_url: str, timezone: str) -> list:
     base = getSampleStyleSheet()
     normal = base["Normal"]
     centred = ParagraphStyle("centred", parent=normal, alignment=1)
     heading = ParagraphStyle("heading", parent=base["Heading3"], alignment=1)
     return [
-        Paragraph(_p(ppid_title(body)).upper(), heading),
+        Paragraph(markup(ppid_title(body)).upper(), heading),
         Paragraph("BUKTI PERMOHONAN INFORMASI PUBLIK", heading),
-        Paragraph(f"Nomor pendaftaran: <b>{_p(request.number)}</b>", centred),
+        Paragraph(f"Nomor pendaftaran: <b>{markup(request.number)}</b>", centred),
         Spacer(1, 0.5 * cm),
-        _table(_rows(request, status_url, timezone), normal),
+        two_column_table(_rows(request, status_url, timezone), normal),
         Spacer(1, 0.5 * cm),
         Paragraph(
             "Permohonan ini akan dijawab secara tertulis paling lambat pada tanggal "
@@ -112,22 +93,3 @@ def _rows(request, status_url: str, timezone: str) -> list[tuple[str, str]]:
         ("Melalui kuasa", "Ya" if request.proxy else "Tidak"),
         ("Tautan status", status_url),
     ]
-
-
-def _table(rows: list[tuple[str, str]], normal) -> Table:
-    data = [[Paragraph(_p(k), normal), Paragraph(_p(v), normal)] for k, v in rows]
-    table = Table(data, colWidths=(5 * cm, 11.5 * cm))
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("GRID", (0, 0), (-1, -1), 0.4, "#555555"),
-            ]
-        )
-    )
-    return table
-
-
-def _p(text: str | None) -> str:
-    """Text for a reportlab Paragraph: its markup escaped, line breaks kept."""
-    return escape(text or "-").replace("\n", "<br/>")

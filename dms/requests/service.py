@@ -21,8 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dms import audit
+from dms.accounts.models import Organisation
+from dms.accounts.roles import PPID_PELAKSANA, PPID_UTAMA
 from dms.db import utcnow
-from dms.documents.models import PPID_PELAKSANA, PPID_UTAMA, Organisation
 from dms.documents.uploads import store_file
 from dms.errors import (
     DomainError,
@@ -33,7 +34,6 @@ from dms.errors import (
 )
 from dms.numbering import next_number
 from dms.requests import notify
-from dms.requests.calendar import working_calendar
 from dms.requests.models import (
     CHANNELS,
     DELIVERIES,
@@ -49,6 +49,7 @@ from dms.requests.models import (
     RequestFile,
 )
 from dms.settings import Settings
+from dms.workdays import working_calendar
 
 SEQUENCE = "permohonan"
 NUMBER_PREFIX = "PPID"
@@ -237,15 +238,15 @@ def validated_fields(fields: Mapping[str, Any], *, actor=None) -> dict[str, Any]
     """The request's columns from a form or JSON, or a ValidationError naming the
     first field that is wrong, in Indonesian."""
     values = {
-        name: _text(fields, name, label, limit, required)
+        name: text_field(fields, name, label, limit, required)
         for name, label, limit, required in TEXT_FIELDS
     }
     values["channel"] = _channel(fields, actor)
     values["requester_kind"] = _choice(
         fields, "requester_kind", REQUESTER_KINDS, "Jenis pemohon"
     )
-    values["identity_number"] = _identity(fields, values["requester_kind"])
-    _check_contacts(values)
+    values["identity_number"] = identity_field(fields, values["requester_kind"])
+    check_contacts(values)
     values["how_to_obtain"] = _choice(
         fields, "how_to_obtain", HOW_TO_OBTAIN, "Cara memperoleh informasi"
     )
@@ -260,7 +261,7 @@ def validated_fields(fields: Mapping[str, Any], *, actor=None) -> dict[str, Any]
     return values
 
 
-def _text(fields, name: str, label: str, limit: int, required: bool) -> str:
+def text_field(fields, name: str, label: str, limit: int, required: bool) -> str:
     value = fields.get(name)
     if value is None:
         value = ""
@@ -302,7 +303,7 @@ def _channel(fields, actor) -> str:
     return value
 
 
-def _identity(fields, kind: str) -> str:
+def identity_field(fields, kind: str) -> str:
     raw = fields.get("identity_number")
     value = raw.strip() if isinstance(raw, str) else ""
     if not value:
@@ -336,7 +337,7 @@ def is_valid_nik(value: str) -> bool:
     return (1 <= day <= 31 or 41 <= day <= 71) and 1 <= month <= 12
 
 
-def _check_contacts(values: dict[str, Any]) -> None:
+def check_contacts(values: dict[str, Any]) -> None:
     email, phone = values["email"], values["phone"]
     if email and not EMAIL_PATTERN.fullmatch(email):
         raise ValidationError(
@@ -412,11 +413,11 @@ def _store(session, storage, upload: RequestUpload, max_size: int) -> RequestFil
         blob_sha256=stored.sha256,
         size=stored.size,
         content_type=stored.content_type,
-        filename=_plain_filename(upload.filename),
+        filename=plain_filename(upload.filename),
     )
 
 
-def _plain_filename(filename: str) -> str:
+def plain_filename(filename: str) -> str:
     """The name without any folder a browser sent, at most 255 characters."""
     name = re.split(r"[\\/]", filename or "")[-1].replace("\x00", "").strip()
     return name[-255:] or "berkas"

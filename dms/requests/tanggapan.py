@@ -18,12 +18,12 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, Spacer
 
-from dms.classification.registers import indonesian_date
-from dms.documents.accounts import ppid_title
+from dms.accounts.service import ppid_title
 from dms.errors import NotFound
+from dms.output.dates import indonesian_date
+from dms.output.pdf import a4_letter, markup, two_column_table
 from dms.requests.models import Objection
 from dms.requests.objections import DECISION_LABELS, GROUND_LABELS
-from dms.requests.receipt import _p, _table, a4_letter
 from dms.requests.service import masked_identity
 
 
@@ -47,9 +47,9 @@ def _story(objection: Objection, body: str, received: date, decided: date) -> li
     centred = ParagraphStyle("centred", parent=normal, alignment=1)
     heading = ParagraphStyle("heading", parent=base["Heading3"], alignment=1)
     return [
-        Paragraph(f"ATASAN {_p(ppid_title(body)).upper()}", heading),
+        Paragraph(f"ATASAN {markup(ppid_title(body)).upper()}", heading),
         Paragraph("TANGGAPAN ATAS KEBERATAN", heading),
-        Paragraph(f"Atas keberatan nomor <b>{_p(objection.number)}</b>", centred),
+        Paragraph(f"Atas keberatan nomor <b>{markup(objection.number)}</b>", centred),
         Spacer(1, 0.5 * cm),
         Paragraph(
             "Menindaklanjuti keberatan yang diterima pada tanggal "
@@ -58,10 +58,10 @@ def _story(objection: Objection, body: str, received: date, decided: date) -> li
             normal,
         ),
         Spacer(1, 0.3 * cm),
-        _table(_rows(objection), normal),
+        two_column_table(_rows(objection), normal),
         Spacer(1, 0.5 * cm),
         Paragraph("<b>Tanggapan</b>", normal),
-        Paragraph(_p(objection.decision_text), normal),
+        Paragraph(markup(objection.decision_text), normal),
         Spacer(1, 0.5 * cm),
         Paragraph(
             "Apabila Saudara tidak puas dengan tanggapan ini, Saudara dapat "
@@ -95,6 +95,6 @@ def _signature(official) -> str:
         return "Atasan PPID<br/><br/><br/><b>(nama)</b><br/>NIP -"
     name = official.display_name or official.username
     return (
-        f"{_p(official.position or 'Atasan PPID')}<br/><br/><br/>"
-        f"<b>{_p(name)}</b><br/>NIP {_p(official.nip or '-')}"
+        f"{markup(official.position or 'Atasan PPID')}<br/><br/><br/>"
+        f"<b>{markup(name)}</b><br/>NIP {markup(official.nip or '-')}"
     )

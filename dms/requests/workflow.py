@@ -18,20 +18,15 @@ from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from dms import audit
-from dms.classification.models import ACTIVE, APPROVED, ConsequenceTest
+from dms.accounts.models import Organisation
+from dms.accounts.roles import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
 from dms.db import utcnow
 from dms.documents.access import PUBLIC_CLAUSE, sees_unpublished
-from dms.documents.models import (
-    ATASAN_PPID,
-    PPID_PELAKSANA,
-    PPID_UTAMA,
-    Document,
-    Organisation,
-)
+from dms.documents.consequence_tests import ACTIVE, APPROVED, ConsequenceTest
+from dms.documents.models import Document
 from dms.documents.uploads import store_file
 from dms.errors import Forbidden, InvalidTransition, NotFound, ValidationError
 from dms.requests import notify
-from dms.requests.calendar import WorkingCalendar, working_calendar
 from dms.requests.models import (
     ANSWERED,
     CLOSED,
@@ -50,8 +45,9 @@ from dms.requests.service import (
     NUMBER_PATTERN,
     STATE_LABELS,
     RequestUpload,
-    _plain_filename,
+    plain_filename,
 )
+from dms.workdays import WorkingCalendar, working_calendar
 
 MAX_EXTENSION_DAYS = 7  # UU KIP Ps. 22(8)
 MIN_REASON = 10
@@ -536,7 +532,7 @@ def _attachment(session, storage, upload, max_size, actor, now) -> RequestAttach
         blob_sha256=stored.sha256,
         size=stored.size,
         content_type=stored.content_type,
-        filename=_plain_filename(upload.filename),
+        filename=plain_filename(upload.filename),
         uploaded_by_id=actor.id,
         created_at=now,
     )

@@ -29,8 +29,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from dms.documents import accounts
-from dms.documents.models import User
+from dms.accounts import service as accounts
+from dms.accounts.models import User
 from dms.errors import Unauthenticated
 from dms.web import current_archive
 from dms.web.security import limiter, same_site_path

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from flask_login import current_user
 
 from dms import errors
-from dms.documents import accounts
-from dms.documents.models import User
+from dms.accounts import service as accounts
+from dms.accounts.models import User
 from dms.web.errors import STATUS
 
 FORM_ERRORS = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import format_decimal, lazy_gettext
 
-from dms.classification.categories import BERKALA, SERTA_MERTA, SETIAP_SAAT
+from dms.categories import BERKALA, SERTA_MERTA, SETIAP_SAAT
 
 CATEGORY_NAMES = {
     BERKALA: lazy_gettext("Berkala"),

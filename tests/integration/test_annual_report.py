@@ -11,8 +11,9 @@ from openpyxl import load_workbook
 from pdfminer.high_level import extract_text
 from sqlalchemy import func, select
 
-from dms.documents.access import SYSTEM
-from dms.documents.models import Document, User
+from dms.accounts.models import User
+from dms.accounts.roles import SYSTEM
+from dms.documents.models import Document
 from dms.errors import Forbidden, ValidationError
 from dms.monitoring import annual, report_files
 from dms.monitoring.models import ReportSection
@@ -21,7 +22,7 @@ from dms.monitoring.summary import (
     publish_ended_semester,
     publish_summary,
 )
-from dms.requests.calendar import working_calendar
+from dms.workdays import working_calendar
 from tests.fixtures_banten import build_banten_2024
 
 POLICY = "Gubernur menetapkan Keputusan Nomor 96 Tahun 2024 tentang PPID."

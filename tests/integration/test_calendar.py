@@ -9,14 +9,16 @@ import holidays
 import pytest
 from sqlalchemy import delete, func, select
 
+from dms import workdays as calendar
+from dms.accounts.models import User
+from dms.accounts.roles import SYSTEM
 from dms.audit import AuditEvent
-from dms.documents.access import SYSTEM
-from dms.documents.models import User
 from dms.errors import Forbidden, NotFound, ValidationError
-from dms.requests import calendar, workflow
-from dms.requests.models import CalendarDay, CalendarYear, InformationRequest
+from dms.requests import workflow
+from dms.requests.models import InformationRequest
 from dms.requests.objections import OBJECTION_DAYS
 from dms.requests.service import ANSWER_DAYS, submit_request
+from dms.workdays import CalendarDay, CalendarYear
 from tests.requests_helpers import a_request, wib
 from tests.unit.test_workdays import HAND_CHECKED_DEADLINES
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from dms.accounts.models import User
 from dms.classification import rules
 from dms.classification.rules import (
     add_months,
@@ -15,7 +16,7 @@ from dms.classification.rules import (
     refresh_due,
     stale_documents,
 )
-from dms.documents.models import Document, DocumentVersion, User
+from dms.documents.models import Document, DocumentVersion
 from tests.helpers import upload
 
 TODAY = date(2026, 3, 15)

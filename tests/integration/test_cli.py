@@ -29,17 +29,11 @@ from click.testing import CliRunner, Result
 from sqlalchemy import func
 from sqlalchemy import select as sql_select
 
+from dms.accounts.models import ApiToken, Organisation, User
 from dms.audit import AuditEvent
 from dms.cli import main
 from dms.db import make_engine, schema_is_current
-from dms.documents.models import (
-    ApiToken,
-    DamagedBlob,
-    Document,
-    DocumentVersion,
-    Organisation,
-    User,
-)
+from dms.documents.models import DamagedBlob, Document, DocumentVersion
 from dms.storage import FilesystemStorage, StorageBusy
 from tests.helpers import a_pdf
 

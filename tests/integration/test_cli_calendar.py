@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 
 from dms.audit import AuditEvent
 from dms.db import utcnow
-from dms.requests.models import CalendarDay, CalendarYear
+from dms.workdays import CalendarDay, CalendarYear
 from tests.integration.test_cli import (  # noqa: F401 - fixtures
     Instance,
     assert_fails_in_one_line,

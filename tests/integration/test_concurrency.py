@@ -7,8 +7,9 @@ import threading
 
 from sqlalchemy import select
 
+from dms.accounts.models import User
 from dms.documents import services
-from dms.documents.models import DocumentVersion, User
+from dms.documents.models import DocumentVersion
 from tests.helpers import a_pdf, upload
 
 

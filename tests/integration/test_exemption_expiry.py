@@ -11,9 +11,9 @@ import pytest
 
 from dms.audit import AuditEvent
 from dms.classification.exemptions import expire_exemptions
-from dms.classification.models import ConsequenceTest
+from dms.documents.consequence_tests import ConsequenceTest
 from dms.jobs import Jobs
-from dms.requests.calendar import working_calendar
+from dms.workdays import working_calendar
 from tests.helpers import local_today, upload
 from tests.web.test_exemption_workflow import (
     decide,

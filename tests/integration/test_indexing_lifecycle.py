@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from dms.accounts.models import User
 from dms.documents import services
-from dms.documents.models import Document, DocumentVersion, User
+from dms.documents.models import Document, DocumentVersion
 from dms.indexing.index import SearchQuery
 from dms.indexing.indexer import Indexer
 from dms.indexing.search import search_documents

@@ -15,8 +15,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from dms.documents.accounts import MAX_FAILED_LOGINS
-from dms.documents.models import ApiToken
+from dms.accounts.models import ApiToken
+from dms.accounts.service import MAX_FAILED_LOGINS
 from tests.conftest import CAST_PASSWORD
 
 pytestmark = pytest.mark.skipif(

@@ -425,8 +425,8 @@ def test_a_rolled_back_transaction_asks_for_no_delivery(immediate_app, smtp_serv
 
 
 def test_a_transaction_that_queues_no_email_asks_for_no_delivery(immediate_app):
-    from dms.documents import accounts
-    from dms.documents.access import SYSTEM
+    from dms.accounts import service as accounts
+    from dms.accounts.roles import SYSTEM
 
     archive = immediate_app.extensions["dms"]
     asked = []

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from dms.documents.models import Organisation, User
+from dms.accounts.models import Organisation, User
 from dms.errors import Forbidden, NotFound
 from dms.monitoring import dashboard
 from dms.monitoring.dashboard import (
@@ -22,12 +22,12 @@ from dms.monitoring.dashboard import (
 )
 from dms.monitoring.downloads import count_download
 from dms.monitoring.models import DownloadCount
-from dms.requests.calendar import working_calendar
 from dms.requests.models import (
     InformationRequest,
     RequestDisposition,
     RequestDocument,
 )
+from dms.workdays import working_calendar
 from tests.helpers import exempt_upload, upload
 from tests.integration.test_registers import publish
 

@@ -11,13 +11,13 @@ from openpyxl import load_workbook
 from pdfminer.high_level import extract_pages, extract_text
 
 from dms.classification.exports import pdf_bytes, xlsx_bytes
-from dms.classification.models import ConsequenceTest
 from dms.classification.registers import (
     dik_register,
     dip_register,
     register_json,
 )
 from dms.db import utcnow
+from dms.documents.consequence_tests import ConsequenceTest
 from dms.documents.models import Document
 from dms.errors import NotFound
 from tests.helpers import a_pdf, upload

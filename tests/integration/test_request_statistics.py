@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from dms.monitoring.requests_stats import request_statistics
-from dms.requests.calendar import working_calendar
+from dms.workdays import working_calendar
 from tests.fixtures_banten import build_banten_2024
 from tests.report_helpers import add_objection, add_request, at
 

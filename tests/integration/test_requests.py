@@ -12,9 +12,10 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from dms import workdays as calendar
+from dms.accounts.models import User
 from dms.audit import AuditEvent
 from dms.documents.fsck import check_archive
-from dms.documents.models import User
 from dms.errors import (
     FileTooLarge,
     Forbidden,
@@ -23,7 +24,6 @@ from dms.errors import (
     UnsupportedFileType,
     ValidationError,
 )
-from dms.requests import calendar
 from dms.requests.models import InformationRequest, RequestFile
 from dms.requests.service import (
     NOT_FOUND,

@@ -8,12 +8,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from dms.documents.models import User
+from dms.accounts.models import User
 from dms.monitoring import dashboard
 from dms.monitoring.requests_stats import request_statistics
 from dms.requests import objections, workflow
-from dms.requests.calendar import working_calendar
 from dms.requests.service import submit_request
+from dms.workdays import working_calendar
 from tests.requests_helpers import a_request, wib
 
 

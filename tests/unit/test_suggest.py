@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from dms.classification.categories import CATEGORIES
+from dms.categories import CATEGORIES
 from dms.classification.suggest import (
     RULES,
     TEXT_LIMIT,

@@ -8,7 +8,8 @@ import holidays
 import pytest
 
 from dms.errors import ValidationError
-from dms.requests.calendar import (
+from dms.workdays import (
+    CUTI_BERSAMA,
     Holiday,
     WorkingCalendar,
     package_calendar,
@@ -16,7 +17,6 @@ from dms.requests.calendar import (
     parse_day,
     parse_received,
 )
-from dms.requests.models import CUTI_BERSAMA
 
 WIB = timezone(timedelta(hours=7))
 

@@ -8,11 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import delete
 
+from dms import workdays as calendar
+from dms.accounts.models import Organisation
+from dms.accounts.roles import SYSTEM
 from dms.audit import AuditEvent
-from dms.documents.access import SYSTEM
-from dms.documents.models import Organisation
-from dms.requests import calendar
-from dms.requests.models import CalendarDay
+from dms.workdays import CalendarDay
 from tests.web.test_auth_pages import csrf_token, log_in
 
 

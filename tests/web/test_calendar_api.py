@@ -8,9 +8,9 @@ import holidays
 import pytest
 from sqlalchemy import delete, func, select
 
-from dms.documents.access import SYSTEM
-from dms.requests import calendar
-from dms.requests.models import CalendarDay, CalendarYear
+from dms import workdays as calendar
+from dms.accounts.roles import SYSTEM
+from dms.workdays import CalendarDay, CalendarYear
 
 EXAMPLE = "/api/v1/calendar/due?received=2025-03-24T09:00:00%2B07:00&days=10"
 LAST_IDUL_FITRI_CUTI = "/api/v1/calendar/days/2025-04-07"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from dms.classification.models import ConsequenceTest
+from dms.documents.consequence_tests import ConsequenceTest
 from dms.documents.models import Document, DocumentVersion
 from tests.helpers import upload
 

@@ -13,11 +13,11 @@ import pytest
 from pdfminer.high_level import extract_text
 from sqlalchemy import select
 
+from dms.accounts import service as accounts
+from dms.accounts.models import User
+from dms.accounts.roles import SYSTEM
 from dms.audit import AuditEvent
-from dms.classification.registers import indonesian_date
-from dms.documents import accounts
-from dms.documents.access import SYSTEM
-from dms.documents.models import User
+from dms.output.dates import indonesian_date
 from tests.helpers import a_pdf, upload
 from tests.web.test_auth_pages import csrf_token, log_in
 from tests.web.test_exemption_workflow import a_record as workflow_record
@@ -158,7 +158,7 @@ def test_the_penetapan_is_dated_on_the_local_approval_day_and_signed(
 ):
     assert decide(client, cast, recorded, "approve").status_code == 200
     with archive.reading() as session:
-        from dms.classification.models import ConsequenceTest
+        from dms.documents.consequence_tests import ConsequenceTest
 
         decided_at = session.get(ConsequenceTest, recorded).decided_at
     local = decided_at.astimezone(ZoneInfo(archive.settings.timezone)).date()
@@ -178,9 +178,10 @@ def test_the_penetapan_is_dated_on_the_local_approval_day_and_signed(
 
 def test_an_approval_in_the_utc_evening_is_dated_the_next_local_day():
     """18:30 UTC is 01:30 WIB the next day: the penetapan says the WIB day."""
-    from dms.classification.models import ConsequenceTest
+    from dms.accounts.models import Organisation
     from dms.classification.penetapan import penetapan_pdf
-    from dms.documents.models import Document, Organisation
+    from dms.documents.consequence_tests import ConsequenceTest
+    from dms.documents.models import Document
 
     body = Organisation(name="PPID Utama Provinsi Banten", slug="utama")
     test = ConsequenceTest(

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
+from dms.accounts.service import find_user
 from dms.classification import exemptions
-from dms.classification.models import ConsequenceTest
-from dms.documents.accounts import find_user
+from dms.documents.consequence_tests import ConsequenceTest
 from dms.errors import InvalidTransition
 from tests.helpers import a_pdf, add_version, local_today, post_multipart, upload
 from tests.web.test_exemption_workflow import decide, propose, record
@@ -205,7 +205,7 @@ class BrokenForOneDate:
     def __init__(self, archive, broken: date):
         self.broken = broken
         with archive.reading() as session:
-            from dms.requests.calendar import working_calendar
+            from dms.workdays import working_calendar
 
             self.real = working_calendar(session, archive.settings)
 

@@ -10,7 +10,7 @@ import pytest
 from pdfminer.high_level import extract_text
 
 from dms.audit import AuditEvent
-from dms.classification.models import ConsequenceTest
+from dms.documents.consequence_tests import ConsequenceTest
 from dms.errors import Conflict
 from tests.helpers import a_pdf, local_today, post_multipart, upload
 

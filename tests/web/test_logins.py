@@ -8,11 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from dms.accounts import service as accounts
+from dms.accounts.models import ApiToken
+from dms.accounts.roles import SYSTEM
 from dms.audit import AuditEvent
 from dms.db import utcnow
-from dms.documents import accounts
-from dms.documents.access import SYSTEM
-from dms.documents.models import ApiToken
 from dms.errors import NotFound
 from dms.web import create_app
 from tests.conftest import CAST_PASSWORD, make_cast

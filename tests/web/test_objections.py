@@ -10,14 +10,14 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from dms.accounts.models import User
 from dms.audit import AuditEvent
 from dms.db import utcnow
-from dms.documents.models import User
 from dms.errors import ValidationError
 from dms.mail import OutboxMessage
-from dms.requests.calendar import working_calendar
 from dms.requests.models import InformationRequest, Objection
 from dms.requests.objections import file_objection
+from dms.workdays import working_calendar
 from tests.helpers import local_today, make_exempt, upload
 from tests.requests_helpers import NIK, a_request, answer_to, wib
 from tests.web.test_auth_pages import csrf_token, log_in
@@ -659,9 +659,9 @@ def test_the_atasans_answer_produces_a_signed_and_dated_tanggapan_letter(
 
     from pdfminer.high_level import extract_text
 
-    from dms.classification.registers import indonesian_date
-    from dms.documents import accounts
-    from dms.documents.access import SYSTEM
+    from dms.accounts import service as accounts
+    from dms.accounts.roles import SYSTEM
+    from dms.output.dates import indonesian_date
 
     nip, position = "197001011990031001", "Sekretaris Daerah"
     with archive.transaction() as session:

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from dms.classification.opendata import safe_cell
+from dms.output.tables import safe_cell
 from tests.helpers import (
     a_pdf,
     an_exemption_record,

@@ -12,13 +12,13 @@ from datetime import date, timedelta
 from pdfminer.high_level import extract_text
 from sqlalchemy import select, update
 
+from dms.accounts.models import User
 from dms.audit import AuditEvent
-from dms.documents.models import User
 from dms.mail import OutboxMessage
 from dms.requests import workflow
-from dms.requests.calendar import working_calendar
 from dms.requests.models import InformationRequest
 from dms.requests.service import submit_request
+from dms.workdays import working_calendar
 from tests.helpers import a_pdf, exempt_upload, make_exempt, post_multipart, upload
 from tests.requests_helpers import NIK, a_request, wib
 from tests.web.test_auth_pages import csrf_token, log_in

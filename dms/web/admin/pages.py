@@ -21,21 +21,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from dms.documents import accounts
-from dms.documents.models import (
-    ADMIN,
-    ATASAN_PPID,
-    PPID_PELAKSANA,
-    PPID_UTAMA,
-    ROLES,
-    User,
-)
+from dms import workdays as calendar
+from dms.accounts import service as accounts
+from dms.accounts.models import User
+from dms.accounts.roles import ADMIN, ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA, ROLES
 from dms.errors import ValidationError
-from dms.requests import calendar
-from dms.requests.models import CUTI_BERSAMA, DAY_KINDS, NATIONAL, OTHER
 from dms.web import current_archive
 from dms.web.auth import roles_required
 from dms.web.forms import FORM_ERRORS, FormError, options
+from dms.workdays import CUTI_BERSAMA, DAY_KINDS, NATIONAL, OTHER
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -14,9 +14,9 @@ from pydantic import ValidationError as PydanticError
 from pydantic_core import ErrorDetails
 from werkzeug.routing import IntegerConverter
 
+from dms.accounts import service as accounts
+from dms.accounts.models import User
 from dms.db import utcnow
-from dms.documents import accounts
-from dms.documents.models import User
 from dms.errors import BadInput, DomainError, Unauthenticated, ValidationError
 from dms.settings import Settings
 from dms.web import body_limit, current_archive, refuse_nul

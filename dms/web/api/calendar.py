@@ -7,9 +7,8 @@ from typing import Any
 import holidays
 from flask import jsonify
 
-from dms.documents.models import User
-from dms.requests import calendar
-from dms.requests.models import CalendarDay
+from dms import workdays as calendar
+from dms.accounts.models import User
 from dms.web.api import responses
 from dms.web.api.base import (
     ApiBlueprint,
@@ -27,6 +26,7 @@ from dms.web.api.schemas import (
     DueQuery,
     MergeInput,
 )
+from dms.workdays import CalendarDay
 
 bp = ApiBlueprint("calendar", __name__)
 

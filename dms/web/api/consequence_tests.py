@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import jsonify, send_file, url_for
 
+from dms.accounts.models import User
 from dms.classification import exemptions
-from dms.classification.models import APPROVED, ConsequenceTest
-from dms.documents.models import User
+from dms.documents.consequence_tests import APPROVED, ConsequenceTest
 from dms.web.api import responses
 from dms.web.api.base import (
     ApiBlueprint,

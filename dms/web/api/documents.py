@@ -7,12 +7,13 @@ from typing import Any
 
 from flask import current_app, jsonify, request, url_for
 
+from dms.accounts.models import User
+from dms.categories import BERKALA, is_exempt
 from dms.classification import exemptions, rules
-from dms.classification.categories import BERKALA, is_exempt
 from dms.classification.suggest import suggest_category
 from dms.documents import services
 from dms.documents.access import can_see, sees_unpublished
-from dms.documents.models import Document, DocumentVersion, User
+from dms.documents.models import Document, DocumentVersion
 from dms.documents.services import ListQuery, NewDocument
 from dms.errors import ValidationError
 from dms.indexing.index import SORTS as SEARCH_SORTS

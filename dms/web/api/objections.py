@@ -11,7 +11,6 @@ from flask import jsonify, url_for
 
 from dms.errors import Unauthenticated
 from dms.requests import objections
-from dms.requests.calendar import working_calendar
 from dms.web.api.base import (
     ApiBlueprint,
     current_actor,
@@ -30,6 +29,7 @@ from dms.web.api.schemas import (
     SecretQuery,
 )
 from dms.web.public.requests import check_limit, check_spam, submit_limit
+from dms.workdays import working_calendar
 
 bp = ApiBlueprint("objections", __name__)
 FOUND = Reply("The objection (with the objector and disputes for officers)")

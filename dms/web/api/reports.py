@@ -9,7 +9,7 @@ from typing import Any
 from flask import jsonify
 
 from dms import errors
-from dms.documents.models import User
+from dms.accounts.models import User
 from dms.monitoring import annual, report_files
 from dms.web.api import responses
 from dms.web.api.base import (

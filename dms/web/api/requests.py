@@ -11,7 +11,6 @@ from flask import Response, current_app, jsonify, request, url_for
 
 from dms.errors import BadInput, Unauthenticated
 from dms.requests import spam, workflow
-from dms.requests.calendar import working_calendar
 from dms.requests.exports import masked_csv
 from dms.requests.models import InformationRequest
 from dms.requests.service import (
@@ -51,6 +50,7 @@ from dms.web.public.requests import (
     submit_limit,
     uploaded_files,
 )
+from dms.workdays import working_calendar
 
 bp = ApiBlueprint("requests", __name__)
 FOUND = Reply("The request, without personal data", responses.InformationRequest)
@@ -167,7 +167,7 @@ def list_requests():
 def _filters(db, query: RequestListQuery) -> workflow.RequestFilter:
     from sqlalchemy import select
 
-    from dms.documents.models import Organisation
+    from dms.accounts.models import Organisation
 
     organisation_id = None
     if slug := query.organisation:

@@ -9,12 +9,12 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from dms.classification.categories import CATEGORIES
+from dms import workdays as calendar
+from dms.categories import CATEGORIES
 from dms.classification.registers import REQUIRED_DIP_FIELDS
 from dms.classification.suggest import WHERE
 from dms.documents.models import STATUSES
 from dms.monitoring.requests_stats import GROUND_LABELS, REFUSAL_LABELS
-from dms.requests import calendar
 from dms.requests.models import REQUEST_STATES
 from dms.web.api.schemas import DIP, ConsequenceTestRecord, Output
 

@@ -24,27 +24,26 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from dms.classification.categories import CATEGORIES
+from dms import workdays as calendar
+from dms.categories import CATEGORIES
 from dms.classification.exemptions import OPENING_AUTHORITIES, RECORD_TEXTS
 from dms.documents.models import DIP_FORMS, STATUSES
 from dms.documents.services import MAX_LENGTHS
 from dms.errors import BadInput, DomainError, ValidationError
 from dms.indexing.index import SORTS as SEARCH_SORTS
 from dms.monitoring.annual import PROSE
-from dms.requests import calendar
 from dms.requests.models import (
     CHANNELS,
-    DAY_KINDS,
     DELIVERIES,
     DISPUTE_DECISIONS,
     GROUNDS,
     HEARING_KINDS,
     HOW_TO_OBTAIN,
     OBJECTION_DECISIONS,
-    OTHER,
     REQUEST_STATES,
     REQUESTER_KINDS,
 )
+from dms.workdays import DAY_KINDS, OTHER
 
 # Ids and numbers are 32-bit integers in the database.
 MAX_ID = 2**31 - 1

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import jsonify
 
+from dms.accounts.models import User
 from dms.classification.suggest import (
     CATEGORY_NAMES,
     DocumentSuggestion,
@@ -13,7 +14,6 @@ from dms.classification.suggest import (
     suggest_category,
     suggest_for_document,
 )
-from dms.documents.models import User
 from dms.errors import ValidationError
 from dms.web import current_archive
 from dms.web.api import responses

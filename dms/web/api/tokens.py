@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import g, jsonify
 
+from dms.accounts import service as accounts
+from dms.accounts.models import User
 from dms.db import utcnow
-from dms.documents import accounts
-from dms.documents.models import User
 from dms.web.api import responses
 from dms.web.api.base import (
     authenticated_user_id,

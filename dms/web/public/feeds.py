@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, request, url_for
 
-from dms.classification.registers import MONTHS
 from dms.classification.rules import FEED_LIMIT, published_serta_merta
 from dms.documents.models import Document
+from dms.output.dates import MONTHS
 from dms.web import current_archive
 
 bp = Blueprint("feeds", __name__)

@@ -6,7 +6,7 @@ from flask import Blueprint, Flask, current_app, jsonify, render_template, reque
 from flask_babel import lazy_gettext
 from sqlalchemy import select, text
 
-from dms.documents.models import Organisation
+from dms.accounts.models import Organisation
 from dms.errors import BadInput, ValidationError
 from dms.indexing.index import SearchQuery
 from dms.indexing.search import search_documents

@@ -20,7 +20,6 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from dms.requests import spam
-from dms.requests.calendar import working_calendar
 from dms.requests.models import GROUNDS
 from dms.requests.objections import file_objection, objection_status
 from dms.requests.service import body_name
@@ -28,6 +27,7 @@ from dms.requests.tanggapan import tanggapan_pdf
 from dms.web import body_limit, current_archive
 from dms.web.forms import FORM_ERRORS, FormError
 from dms.web.public.requests import REQUESTER_KIND_LABELS, check_spam, submit_limit
+from dms.workdays import working_calendar
 
 bp = Blueprint("keberatan", __name__, url_prefix="/keberatan")
 NEW_OBJECTION = "keberatan_baru"

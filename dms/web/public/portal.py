@@ -13,12 +13,13 @@ from flask import Blueprint, Flask, render_template, request
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy import select
 
+from dms.accounts.models import Organisation
+from dms.accounts.service import SLUG_PATTERN, find_organisation
+from dms.categories import BERKALA, SERTA_MERTA, SETIAP_SAAT
 from dms.classification import rules
-from dms.classification.categories import BERKALA, SERTA_MERTA, SETIAP_SAAT
 from dms.classification.registers import dip_rows
 from dms.documents import services
-from dms.documents.accounts import SLUG_PATTERN, find_organisation
-from dms.documents.models import DIP_FORMS, Document, Organisation
+from dms.documents.models import DIP_FORMS, Document
 from dms.documents.services import DocumentPage, ListQuery
 from dms.errors import BadInput, NotFound
 from dms.web import current_archive, local_today

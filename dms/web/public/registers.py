@@ -23,9 +23,9 @@ from dms.classification.registers import (
     Register,
     dik_register,
     dip_register,
-    indonesian_date,
     organisations,
 )
+from dms.output.dates import indonesian_date
 from dms.web import current_archive
 
 bp = Blueprint("registers", __name__)

@@ -32,8 +32,10 @@ from sqlalchemy import or_, select
 from werkzeug.datastructures import MultiDict
 
 from dms import errors
-from dms.classification import exemptions, rules
-from dms.classification.categories import (
+from dms.accounts import service as accounts
+from dms.accounts.models import User
+from dms.accounts.roles import ADMIN, ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
+from dms.categories import (
     BERKALA,
     DIKECUALIKAN,
     SERTA_MERTA,
@@ -41,32 +43,28 @@ from dms.classification.categories import (
     is_exempt,
     publishes_at_once,
 )
-from dms.classification.models import (
+from dms.classification import exemptions, rules
+from dms.classification.penetapan import period_text
+from dms.classification.registers import legal_basis
+from dms.classification.suggest import suggest_for_document
+from dms.db import utcnow
+from dms.documents import services
+from dms.documents.access import can_change, sees_unpublished, visible_clause
+from dms.documents.consequence_tests import (
     ACTIVE,
     DECISIONS,
     GROUNDS,
     PERIOD_KINDS,
     RECORDED,
 )
-from dms.classification.penetapan import period_text
-from dms.classification.registers import legal_basis
-from dms.classification.suggest import suggest_for_document
-from dms.db import utcnow
-from dms.documents import accounts, services
-from dms.documents.access import can_change, sees_unpublished, visible_clause
 from dms.documents.models import (
-    ADMIN,
-    ATASAN_PPID,
     DIP_FORMS,
     DRAFT,
     PENDING,
-    PPID_PELAKSANA,
-    PPID_UTAMA,
     PUBLISHED,
     STATUSES,
     WITHDRAWN,
     Document,
-    User,
 )
 from dms.documents.services import ListQuery, NewDocument
 from dms.web import current_archive

@@ -13,15 +13,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from dms.documents import accounts
-from dms.documents.models import PPID_PELAKSANA, PPID_UTAMA, User
+from dms.accounts import service as accounts
+from dms.accounts.models import User
+from dms.accounts.roles import PPID_PELAKSANA, PPID_UTAMA
 from dms.errors import BadInput
 from dms.monitoring import dashboard
 from dms.monitoring.charts import Chart, bar_chart, line_chart
-from dms.requests.calendar import working_calendar
 from dms.web import current_archive
 from dms.web.auth import roles_required
 from dms.web.workspace.documents import organisation_options
+from dms.workdays import working_calendar
 
 bp = Blueprint("monitoring", __name__, url_prefix="/ruang-kerja")
 

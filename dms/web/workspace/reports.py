@@ -25,7 +25,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from dms import errors
-from dms.documents.models import ATASAN_PPID, PPID_UTAMA, User
+from dms.accounts.models import User
+from dms.accounts.roles import ATASAN_PPID, PPID_UTAMA
 from dms.errors import ValidationError
 from dms.monitoring import annual, report_files
 from dms.monitoring.requests_stats import (
@@ -34,10 +35,10 @@ from dms.monitoring.requests_stats import (
     check_year,
     request_statistics,
 )
-from dms.requests.calendar import working_calendar
 from dms.web import current_archive
 from dms.web.auth import roles_required
 from dms.web.forms import FormError
+from dms.workdays import working_calendar
 
 bp = Blueprint("reports", __name__)
 

@@ -25,15 +25,10 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from dms import errors
-from dms.documents.models import (
-    ATASAN_PPID,
-    PPID_PELAKSANA,
-    PPID_UTAMA,
-    Organisation,
-)
+from dms.accounts.models import Organisation
+from dms.accounts.roles import ATASAN_PPID, PPID_PELAKSANA, PPID_UTAMA
 from dms.documents.services import Download
 from dms.requests import objections, workflow
-from dms.requests.calendar import working_calendar
 from dms.requests.models import (
     CHANNELS,
     DISPUTE_DECISIONS,
@@ -62,6 +57,7 @@ from dms.web.public.requests import (
     STATE_LABELS,
     uploaded_files,
 )
+from dms.workdays import working_calendar
 
 bp = Blueprint("layanan", __name__, url_prefix="/ruang-kerja")
 

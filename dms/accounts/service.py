@@ -12,16 +12,9 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dms import audit
+from dms.accounts.models import ApiToken, Organisation, User
+from dms.accounts.roles import ADMIN, PPID_PELAKSANA, ROLES, SYSTEM
 from dms.db import utcnow
-from dms.documents.access import SYSTEM
-from dms.documents.models import (
-    ADMIN,
-    PPID_PELAKSANA,
-    ROLES,
-    ApiToken,
-    Organisation,
-    User,
-)
 from dms.errors import (
     Conflict,
     Forbidden,

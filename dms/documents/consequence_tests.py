@@ -4,6 +4,10 @@ A test is proposed, recorded by the PPID Utama and decided by the atasan PPID.
 Once decided its content never changes (a new test supersedes it); only the
 lifecycle of the exemption it created moves on: active, then expired, opened by
 a decision, or superseded by a renewing test.
+
+The record lives with the documents it gates (a document awaiting a decision is not
+published or changed, see dms.documents.services); the work on it (propose, record,
+decide, expire, redact) is dms.classification's.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from dms.accounts.models import User
 from dms.db import Base, UTCDateTime, one_of, utcnow
-from dms.documents.models import Document, User
+from dms.documents.models import Document
 
 PROPOSED = "proposed"
 RECORDED = "recorded"

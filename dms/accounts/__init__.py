@@ -1,0 +1,1 @@
+"""Organisations, users, API tokens, roles, and who acts with which authority."""
