@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, has_request_context, request
 
 from dms.archive import Archive
-from dms.indexing.index import SearchIndex
+from dms.indexing.engine import open_search_index
 from dms.jobs import Jobs
 from dms.settings import ensure_secret_key, load_settings
 
@@ -29,9 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     archive = Archive.open(settings)
     archive.request_url = _request_url
     app.extensions["dms"] = archive
-    search_index = SearchIndex(
-        settings.index_dir, time_limit=settings.search_time_limit_seconds
-    )
+    search_index = open_search_index(settings)
     search_index.ensure()  # an older schema's index is rebuilt by the worker
     app.extensions["dms.search"] = search_index
     app.extensions["dms.jobs"] = Jobs(archive, search_index).attach()
