@@ -70,6 +70,8 @@ REBUILD_HEAP_BYTES = 128_000_000
 # Chunks being analysed at once per worker of the rebuild's pool.
 CHUNKS_IN_FLIGHT_PER_PROC = 2
 FACET_LIMIT = 1000
+# How many hits past a page are read to order equal scores by id.
+TIE_WINDOW = 1000
 
 _META_FILE = "dms-index.json"
 _CURRENT = "current"
@@ -329,24 +331,17 @@ class TantivyIndex:
         full = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, text_query)] + allowed
         )
-        ordering = _ordering(query.sort)
-        result = searcher.search(
-            full,
-            limit=query.per_page,
-            offset=(query.page - 1) * query.per_page,
-            count=True,
-            **ordering,
-        )
+        total, hits = _page(searcher, full, query, browse=parsed.empty)
         self._check(started)
         facets = _facets(searcher, full)
         wanted = wanted_terms(_whoosh_query(query.text))
         items = [
             _hit(searcher, key, address, query.sort, wanted)
-            for key, address in result.hits
+            for key, address in hits
         ]
         self._check(started)
         return SearchResult(
-            total=result.count,
+            total=total,
             items=items,
             facets=facets,
             suggestion=_suggest(searcher, query.text, excluded),
@@ -590,7 +585,42 @@ def _in_field(clause: Word | Phrase, name: str):
     return tantivy.Query.boost_query(query, boost)
 
 
+def _page(searcher, full, query: SearchQuery, browse: bool) -> tuple[int, list]:
+    """The total and this page's (key, address) pairs, in a stable order.
+
+    Equal scores are ordered by document id, as the segments' order changes with
+    every commit and rebuild: the hits are read on past the page while the score
+    stays that of the page's last hit (at most TIE_WINDOW more). Browsing
+    without words scores every document alike, so it is simply in id order.
+    """
+    start = (query.page - 1) * query.per_page
+    if query.sort != "relevance" or browse:
+        ordering = _ordering("id" if query.sort == "relevance" else query.sort)
+        result = searcher.search(
+            full, limit=query.per_page, offset=start, count=True, **ordering
+        )
+        return result.count, list(result.hits)
+    wanted = start + query.per_page
+    limit = wanted
+    while True:
+        result = searcher.search(full, limit=limit + 1, count=True)
+        hits = list(result.hits)
+        if (
+            len(hits) <= limit
+            or len(hits) <= wanted
+            or hits[-1][0] != hits[wanted - 1][0]
+            or limit >= wanted + TIE_WINDOW
+        ):
+            break
+        limit = min(limit * 2, wanted + TIE_WINDOW)
+    ids = searcher.fast_field_values("id", [address for _score, address in hits])
+    order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], ids[i]))
+    return result.count, [hits[i] for i in order[start:wanted]]
+
+
 def _ordering(sort: str) -> dict:
+    if sort == "id":
+        return {"order_by_field": "id", "order": tantivy.Order.Asc}
     if sort == "newest":
         return {"order_by_field": "created_at", "order": tantivy.Order.Desc}
     if sort == "title":
