@@ -65,10 +65,8 @@ class SearchEngine(Protocol):
     ) -> SearchResult:
         """One page among the documents ``scope`` allows, ``exclude_ids`` masked."""
 
-    def suggest(
-        self, text: str, exclude_ids: Iterable[int] = ()
-    ) -> str | None:
-        """"Did you mean": the text with unknown words replaced from public text."""
+    def suggest(self, text: str, exclude_ids: Iterable[int] = ()) -> str | None:
+        """ "Did you mean": the text with unknown words replaced from public text."""
 
     def rebuild(
         self,
@@ -106,8 +104,6 @@ def open_search_index(settings, engine: str | None = None) -> SearchEngine:
     if name == "tantivy":
         from dms.indexing.tantivy_index import TantivyIndex
 
-        return TantivyIndex(
-            engine_dir(settings.index_dir, name), time_limit=time_limit
-        )
+        return TantivyIndex(engine_dir(settings.index_dir, name), time_limit=time_limit)
     # load_settings refuses unknown names at start-up; this guards direct callers.
     raise ValueError(f"unknown search engine {name!r}: one of {', '.join(ENGINES)}")

@@ -328,16 +328,13 @@ class TantivyIndex:
         excluded = sorted({int(doc_id) for doc_id in exclude_ids})
         text_query = build_tantivy_query(parsed)
         allowed = _allowed(scope, query, excluded)
-        full = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, text_query)] + allowed
-        )
+        full = tantivy.Query.boolean_query([(tantivy.Occur.Must, text_query)] + allowed)
         total, hits = _page(searcher, full, query, browse=parsed.empty)
         self._check(started)
         facets = _facets(searcher, full)
         wanted = wanted_terms(_whoosh_query(query.text))
         items = [
-            _hit(searcher, key, address, query.sort, wanted)
-            for key, address in hits
+            _hit(searcher, key, address, query.sort, wanted) for key, address in hits
         ]
         self._check(started)
         return SearchResult(
@@ -380,7 +377,9 @@ class TantivyIndex:
                 try:
                     ix = tantivy.Index.open(str(live))
                 except ValueError as exc:
-                    raise SearchIndexError(f"cannot open the index at {live}: {exc}")
+                    raise SearchIndexError(
+                        f"cannot open the index at {live}: {exc}"
+                    ) from exc
                 opened = self._opened = (live, ix)
             return opened[1]
 
@@ -447,7 +446,9 @@ def _analysed_chunks(
             yield _analysed_chunk(chunk)
         return
     window = procs * CHUNKS_IN_FLIGHT_PER_PROC
-    with ProcessPoolExecutor(max_workers=procs, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=procs, mp_context=get_context("spawn")
+    ) as pool:
         pending: deque = deque()
         for chunk in _chunks(docs, chunk_size):
             pending.append(pool.submit(_analysed_chunk, chunk))
@@ -580,7 +581,10 @@ def _in_field(clause: Word | Phrase, name: str):
         query = tantivy.Query.phrase_query(schema, name, texts)
     else:
         query = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, tantivy.Query.term_query(schema, name, t)) for t in texts]
+            [
+                (tantivy.Occur.Must, tantivy.Query.term_query(schema, name, t))
+                for t in texts
+            ]
         )
     return tantivy.Query.boost_query(query, boost)
 
@@ -725,7 +729,9 @@ def _distance(a: str, b: str, limit: int) -> int:
         current = [i] + [0] * len(b)
         for j, cb in enumerate(b, start=1):
             cost = ca != cb
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            current[j] = min(
+                previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost
+            )
             if (
                 previous2 is not None
                 and i > 1
