@@ -394,7 +394,7 @@ class SearchIndex:
         )
 
     def suggest(self, text: str, exclude_ids: Iterable[int] = ()) -> str | None:
-        """"Did you mean": unknown words replaced by close public terms, or None."""
+        """Did you mean: unknown words replaced by close public terms, or None."""
         excluded = frozenset(str(doc_id) for doc_id in exclude_ids)
         return _suggest(self._searcher(), text, excluded)
 
