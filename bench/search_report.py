@@ -30,7 +30,7 @@ def verdicts(results: dict) -> dict:
                 no_ocr["ratio"], INGEST_RATIO_GOAL
             )
     for size in results["sizes"]:
-        key = str(size["documents"])
+        key = size_key(size)
         search = size["search"]
         passed[key] = {
             "rebuild_rss": rebuild_peak(size) < REBUILD_RSS_GOAL_MIB,
@@ -38,6 +38,12 @@ def verdicts(results: dict) -> dict:
             "overhead": overhead(search) <= OVERHEAD_GOAL,
         }
     return passed
+
+
+def size_key(size: dict) -> str:
+    """One measured size of one engine: "10000" (Whoosh, as before), "10000-tantivy"."""
+    engine = size.get("engine", "whoosh")
+    return str(size["documents"]) + ("" if engine == "whoosh" else f"-{engine}")
 
 
 def rebuild_peak(size: dict) -> float:
@@ -70,7 +76,7 @@ def table(results: dict) -> str:
     )
     rows = _ingest_rows(results)
     for size in results["sizes"]:
-        rows += _size_rows(size, results["passed"][str(size["documents"])])
+        rows += _size_rows(size, results["passed"][size_key(size)])
     return "\n".join([title, "=" * len(title), *(_row(*row) for row in rows)])
 
 
@@ -141,7 +147,8 @@ def _size_rows(size: dict, passed: dict) -> list[tuple[str, ...]]:
     server = search["server_rss_mib"]
     return [
         (
-            f"{size['documents']:,} documents ({load['mean_words']} words on average, "
+            f"{size['documents']:,} documents, {size.get('engine', 'whoosh')} "
+            f"({load['mean_words']} words on average, "
             f"{public} % public)",
             "",
             "",
