@@ -43,7 +43,7 @@ from pathlib import Path
 import tantivy
 from whoosh.support.charset import accent_map
 
-from dms.indexing.analysis import FIELD_BOOSTS, exact_analyzer, stem_word
+from dms.indexing.analysis import FIELD_BOOSTS, Analysed, exact_analyzer, stem_word
 from dms.indexing.index import (
     BODY_EXCERPT_CHARS,
     EXEMPT_CATEGORY,  # noqa: F401
@@ -124,18 +124,19 @@ def _exact():
 def analyse(text: str) -> tuple[str, str]:
     """One text's exact and stemmed token streams, each joined with spaces.
 
-    One run of the exact analyzer; the stems come from its tokens through the
-    cached stemmer (the stemmed analyzer is the exact one plus that filter).
+    One run of the exact analyzer (``Analysed.of``, shared with Whoosh); the
+    stems come from its tokens through the cached stemmer. A compound's parts
+    (same position as the compound) go after the main tokens.
     """
     main: list[str] = []
     extras: list[str] = []
     last = None
-    for token in _exact()(text, positions=True):
-        if token.pos == last:
-            extras.append(token.text)
+    for word, pos in Analysed.of(text).tokens:
+        if pos == last:
+            extras.append(word)
         else:
-            main.append(token.text)
-            last = token.pos
+            main.append(word)
+            last = pos
     exact = main + extras
     return " ".join(exact), " ".join(stem_word(word) for word in exact)
 
