@@ -65,6 +65,9 @@ class SearchEngine(Protocol):
     ) -> SearchResult:
         """One page among the documents ``scope`` allows, ``exclude_ids`` masked."""
 
+    def revisions(self, ids: Iterable[int]) -> dict[int, int]:
+        """The revision held of each document among ``ids`` (absent: not held)."""
+
     def suggest(self, text: str, exclude_ids: Iterable[int] = ()) -> str | None:
         """ "Did you mean": the text with unknown words replaced from public text."""
 

@@ -393,6 +393,16 @@ class SearchIndex:
             suggestion=_suggest(searcher, query.text, excluded),
         )
 
+    def revisions(self, ids: Iterable[int]) -> dict[int, int]:
+        """The revision this index holds of each document it has among ``ids``."""
+        searcher = self._searcher()
+        held = {}
+        for doc_id in ids:
+            stored = searcher.document(id=str(doc_id))
+            if stored is not None:
+                held[int(doc_id)] = stored.get("revision", 0)
+        return held
+
     def suggest(self, text: str, exclude_ids: Iterable[int] = ()) -> str | None:
         """Did you mean: unknown words replaced by close public terms, or None."""
         excluded = frozenset(str(doc_id) for doc_id in exclude_ids)

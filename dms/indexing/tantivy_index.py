@@ -345,6 +345,25 @@ class TantivyIndex:
             suggestion=_suggest(searcher, query.text, excluded),
         )
 
+    def revisions(self, ids: Iterable[int]) -> dict[int, int]:
+        """The revision this index holds of each document it has among ``ids``."""
+        wanted = sorted({int(doc_id) for doc_id in ids})
+        if not wanted:
+            return {}
+        ix = self._index()
+        ix.reload()
+        searcher = ix.searcher()
+        found = searcher.search(
+            tantivy.Query.term_set_query(tantivy_schema(), "id", wanted),
+            limit=len(wanted),
+            count=False,
+        )
+        held = {}
+        for _score, address in found.hits:
+            document = searcher.doc(address)
+            held[document.get_first("id")] = document.get_first("revision") or 0
+        return held
+
     def suggest(self, text: str, exclude_ids: Iterable[int] = ()) -> str | None:
         ix = self._index()
         ix.reload()
