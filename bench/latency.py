@@ -231,8 +231,8 @@ class HttpSearch:
 class LibrarySearch:
     """SearchIndex.search() as the API calls it, in this process."""
 
-    def __init__(self, index_dir: Path, scope_of: dict[str, Scope]):
-        self.index = SearchIndex(index_dir)
+    def __init__(self, index, scope_of: dict[str, Scope]):
+        self.index = SearchIndex(index) if isinstance(index, Path) else index
         self.scope_of = scope_of
 
     def __call__(self, query: Query) -> float:
@@ -267,6 +267,48 @@ class RawSearch:
         _ids = [hit["id"] for hit in results]
         seconds = time.perf_counter() - started
         self.totals[query.label] = len(results)
+        return seconds
+
+
+def raw_search(engine: str, index_dir: Path, scope_of: dict[str, Scope]):
+    """The engine's own search on the live generation, without dms around it."""
+    if engine == "tantivy":
+        return RawTantivySearch(index_dir, scope_of)
+    return RawSearch(index_dir, scope_of)
+
+
+class RawTantivySearch:
+    """Raw tantivy as issue 16 measured it: the same query, scope and filters, top
+    PER_PAGE, the count and the three facets, on an index kept open; no
+    highlights, suggestion or database."""
+
+    def __init__(self, index_dir: Path, scope_of: dict[str, Scope]):
+        import tantivy
+
+        self.tantivy = tantivy
+        self.ix = tantivy.Index.open(str((index_dir / "current").resolve()))
+        self.searcher = self.ix.searcher()
+        self.scope_of = scope_of
+        self.totals: dict[str, int] = {}
+
+    def close(self) -> None:
+        pass
+
+    def __call__(self, query: Query) -> float:
+        from dms.indexing import tantivy_index
+
+        tantivy = self.tantivy
+        started = time.perf_counter()
+        text = tantivy_index.build_tantivy_query(query.text)
+        allowed = tantivy_index._allowed(
+            self.scope_of[query.actor], query.search_query(), []
+        )
+        full = tantivy.Query.boolean_query([(tantivy.Occur.Must, text)] + allowed)
+        result = self.searcher.search(full, limit=PER_PAGE, count=True)
+        _ids = [self.searcher.doc(address)["id"] for _score, address in result.hits]
+        _facets = tantivy_index._facets(self.searcher, full)
+        seconds = time.perf_counter() - started
+        self.totals[query.label] = result.count
         return seconds
 
 

@@ -38,6 +38,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help=f"synthetic document counts, comma-separated (default {DEFAULT_SIZES}; "
         "empty for none)",
     )
+    parser.add_argument(
+        "--engines",
+        default="whoosh,tantivy",
+        help="search engines to measure, comma-separated (default whoosh,tantivy)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="generator and query order")
     parser.add_argument(
         "--rounds", type=int, default=10, help="timed passes over the query list"
@@ -72,6 +77,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         args.sizes = [int(s) for s in args.sizes.replace("_", "").split(",") if s]
     except ValueError:
         parser.error("--sizes takes whole numbers separated by commas")
+    args.engines = tuple(e.strip() for e in args.engines.split(",") if e.strip())
+    if not args.engines or not set(args.engines) <= {"whoosh", "tantivy"}:
+        parser.error("--engines takes whoosh and/or tantivy, separated by commas")
     if args.latency_budget < 0:
         parser.error("--latency-budget cannot be negative")
     if any(s < 1 for s in args.sizes) or args.rounds < 1 or args.ingest_jobs < 1:
@@ -95,8 +103,10 @@ def benchmark(args: argparse.Namespace, folder: Path, results: dict) -> None:
         )
         _save(results, args.output)
     for size in args.sizes:
-        results["sizes"].append(
-            measure_size(folder, size, args.seed, args.rounds, args.latency_budget)
+        results["sizes"].extend(
+            measure_size(
+                folder, size, args.seed, args.rounds, args.latency_budget, args.engines
+            )
         )
         _save(results, args.output)
         if not args.keep:
@@ -114,6 +124,7 @@ def config(args: argparse.Namespace) -> dict:
     """What was run, where."""
     return {
         "sizes": args.sizes,
+        "engines": list(args.engines),
         "seed": args.seed,
         "rounds": args.rounds,
         "latency_budget_seconds": args.latency_budget,

@@ -29,7 +29,7 @@ from bench.server import (
 )
 from bench.watched import run_watched
 from dms.documents.models import Document
-from dms.indexing.index import SearchIndex
+from dms.indexing.engine import engine_dir, open_search_index
 from dms.settings import load_settings
 
 MAX_UPLOAD_MB = 64
@@ -47,9 +47,14 @@ def supports(env: dict, command: str, option: str) -> bool:
 
 
 def measure_size(
-    folder: Path, size: int, seed: int, rounds: int, budget: float
-) -> dict:
-    """Every figure of one size, as a dict."""
+    folder: Path,
+    size: int,
+    seed: int,
+    rounds: int,
+    budget: float,
+    engines: tuple[str, ...] = ("whoosh",),
+) -> list[dict]:
+    """Every figure of one size, one dict per engine (one load, one database)."""
     instance = folder / f"synthetic-{size}"
     env = dms_env(instance, MAX_UPLOAD_MB, {})
     log(f"{size:,} documents: dms init, organisation, user, token")
@@ -67,36 +72,55 @@ def measure_size(
         *("--org", latency.PELAKSANA_ORG),
     )
     pelaksana_token = run_dms(env, "token", "create", PELAKSANA_USER).splitlines()[-1]
-    rebuild = rebuild_index(env, instance, settings, size)
     tokens = {latency.UTAMA: utama_token, latency.PELAKSANA: pelaksana_token.strip()}
-    searches = measure_latency(
-        env, instance, settings, loaded, tokens, (seed, rounds, budget)
-    )
-    return {
-        "documents": size,
-        "load": loaded.as_dict(),
-        "rebuild": rebuild,
-        "search": searches,
-        "disk_mib": {
-            "database": _mib(_size_of(Path(settings.database_url.split(":///", 1)[1]))),
-            "index": _mib(_size_of((settings.index_dir / "current").resolve())),
-        },
-    }
+    measured = []
+    for engine in engines:
+        engine_env = {**env, "DMS_SEARCH_ENGINE": engine}
+        engine_settings = load_settings(env=engine_env)
+        rebuild = rebuild_index(engine_env, instance, engine_settings, size)
+        searches = measure_latency(
+            engine_env,
+            instance,
+            engine_settings,
+            loaded,
+            tokens,
+            (seed, rounds, budget),
+        )
+        index_dir = engine_dir(engine_settings.index_dir, engine)
+        measured.append(
+            {
+                "engine": engine,
+                "documents": size,
+                "load": loaded.as_dict(),
+                "rebuild": rebuild,
+                "search": searches,
+                "disk_mib": {
+                    "database": _mib(
+                        _size_of(Path(settings.database_url.split(":///", 1)[1]))
+                    ),
+                    "index": _mib(_size_of((index_dir / "current").resolve())),
+                },
+            }
+        )
+    return measured
 
 
 def rebuild_index(env: dict, instance: Path, settings, size: int) -> dict:
     """`dms reindex` as a child process: wall time, docs/s, peak RSS."""
     if not supports(env, "", "reindex"):
         raise RuntimeError("this dms has no 'reindex' command")
-    log(f"{size:,} documents: dms reindex")
+    engine = settings.search_engine
+    # tantivy's rebuild analyses in a pool of two processes (both cores).
+    procs = ["--procs", "2"] if engine == "tantivy" else []
+    log(f"{size:,} documents: dms reindex ({engine})")
     finished = run_watched(
-        "reindex", [dms_command(), "reindex"], env, instance, "reindex"
+        "reindex", [dms_command(), "reindex", *procs], env, instance, "reindex"
     )
     if finished.returncode != 0:
         raise RuntimeError(f"dms reindex failed: {finished.stderr_tail()}")
     reported = _REINDEXED.search(finished.stdout)
     lagging = _lagging(settings.database_url)
-    indexed = SearchIndex(settings.index_dir).doc_count()
+    indexed = open_search_index(settings).doc_count()
     log(
         f"{size:,} documents: reindexed in {finished.seconds:.1f} s, "
         f"peak RSS {finished.peak_rss / MIB:.1f} MiB"
@@ -122,14 +146,16 @@ def measure_latency(env, instance, settings, loaded, tokens, plan) -> dict:
     order = latency.schedule(latency.QUERIES, rounds, seed)
     scope_of = latency.scopes(loaded.organisations)
     serve_args = ("--no-worker",) if supports(env, "serve", "--no-worker") else ()
-    raw = latency.RawSearch(settings.index_dir, scope_of)
+    engine = settings.search_engine
+    index_dir = engine_dir(settings.index_dir, engine)
+    raw = latency.raw_search(engine, index_dir, scope_of)
     try:
         with DmsServer(env, instance / "server.log", serve_args) as server:
             baseline = rss_bytes(server.pid)
             http = latency.HttpSearch(server.url, tokens)
             ways = {
                 "HTTP": http,
-                "library": latency.LibrarySearch(settings.index_dir, scope_of),
+                "library": latency.LibrarySearch(open_search_index(settings), scope_of),
                 "raw": raw,
             }
             with RssSampler(server.pid) as rss:

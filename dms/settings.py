@@ -71,6 +71,11 @@ class Settings:
     # nginx's internal location serving the file store ("" off): downloads are
     # answered with X-Accel-Redirect after dms has checked access.
     x_accel_redirect: str = ""
+    # The full-text engine: "whoosh" (embedded default, small archives) or
+    # "tantivy" (production, archives over a few thousand documents).
+    search_engine: str = "whoosh"
+    # How often the worker brings this host's index up to date from the database.
+    index_sync_seconds: int = 60
 
     @property
     def smtp(self) -> SmtpServer | None:
@@ -173,6 +178,8 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         ocr_page_seconds=_positive_int(values, "ocr_page_seconds"),
         trusted_proxies=_trusted_proxies(values),
         x_accel_redirect=_x_accel_redirect(text("x_accel_redirect")),
+        search_engine=_search_engine(values, "search_engine"),
+        index_sync_seconds=_positive_int(values, "index_sync_seconds"),
     )
     if settings.smtp_url and not settings.public_url:
         # The worker and the command line send reminders outside any web
@@ -256,6 +263,19 @@ def _positive_int(values: dict[str, Any], key: str) -> int:
     if number <= 0:
         raise SettingsError(f"{key} must be positive, not {number}")
     return number
+
+
+SEARCH_ENGINES = ("whoosh", "tantivy")
+
+
+def _search_engine(values: dict[str, Any], key: str) -> str:
+    name = str(values[key]).strip().lower()
+    if name not in SEARCH_ENGINES:
+        raise SettingsError(
+            f"{key} (DMS_SEARCH_ENGINE) must be one of {', '.join(SEARCH_ENGINES)}, "
+            f"not {values[key]!r}"
+        )
+    return name
 
 
 def _positive_number(values: dict[str, Any], key: str) -> float:

@@ -9,12 +9,9 @@ import click
 
 
 def search_index(archive):
-    from dms.indexing.index import SearchIndex
+    from dms.indexing.engine import open_search_index
 
-    settings = archive.settings
-    return SearchIndex(
-        settings.index_dir, time_limit=settings.search_time_limit_seconds
-    )
+    return open_search_index(archive.settings)
 
 
 def indexer(archive):

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import click
 
 from dms.cli.context import Fail, Instance, pass_instance
-from dms.cli.index import ensure_index, job_queue
+from dms.cli.index import ensure_index, indexer, job_queue
 from dms.settings import load_settings
 
 
@@ -127,6 +127,7 @@ def worker(instance: Instance, workers: int) -> None:
     periodic sweeps (index lag, exemption expiry, email retries)."""
     import logging
 
+    from dms.indexing.sync import HostSync
     from dms.jobs import IMMEDIATE
 
     logging.basicConfig(
@@ -139,6 +140,8 @@ def worker(instance: Instance, workers: int) -> None:
     ensure_index(archive)
     jobs = job_queue(archive)
     jobs.sweep()  # catch up at once with whatever was missed while stopped
+    # This host's own index folder, caught up from the database (several hosts).
+    HostSync(indexer(archive), settings.index_sync_seconds).start()
     click.echo(f"dms: worker running {workers} job(s) at once", err=True)
     jobs.consumer(workers=max(1, workers)).run()
 

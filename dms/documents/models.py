@@ -106,6 +106,9 @@ class Document(Base):
     indexed_revision: Mapped[int] = mapped_column(
         Integer, default=0, server_default="0"
     )
+    # When the row last changed for the index (or was acknowledged): each host's
+    # worker catches its own index folder up from here (dms.indexing.sync).
+    index_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Changes to the public text of a published document asked by an officer who
     # may not publish it: they wait for the PPID Utama (the public keeps the
     # approved text meanwhile). Field name -> new value, as JSON.

@@ -256,6 +256,84 @@ def stemmed_analyzer() -> Analyzer:
     return exact_analyzer() | SastrawiStemFilter()
 
 
+class Analysed(str):
+    """A text (the str itself) with its exact tokens, analysed ONCE.
+
+    ``tokens`` are ``(text, position)`` pairs from ``exact_analyzer()``, a
+    compound's parts at the compound's position. A document's title, summary and
+    body are analysed once each; every field indexing them (exact, stemmed,
+    ``public_terms``) and both engines replay these tokens instead of running the
+    analyzer again (the stems come from the cached ``stem_word``).
+    """
+
+    tokens: list[tuple[str, int]]
+
+    @classmethod
+    def of(cls, text: str) -> Analysed:
+        analysed = cls(text)
+        analysed.tokens = [
+            (token.text, token.pos) for token in exact_analyzer()(text, positions=True)
+        ]
+        return analysed
+
+    @classmethod
+    def joined(cls, parts: list[Analysed]) -> Analysed:
+        """The parts as one text (positions restart per part: for fields that
+        keep no positions, such as ``public_terms``)."""
+        analysed = cls("\n".join(parts))
+        analysed.tokens = [token for part in parts for token in part.tokens]
+        return analysed
+
+
+class PreAnalyzed(Analyzer):
+    """Indexes an ``Analysed`` text from its tokens; anything else, and every
+    query, goes through ``analyzer`` (which gives the same tokens)."""
+
+    def __init__(self, analyzer: Analyzer, stemmed: bool):
+        self.analyzer = analyzer
+        self.stemmed = stemmed
+
+    def has_morph(self):
+        return self.analyzer.has_morph()
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        removestops=True,
+        start_pos=0,
+        mode="",
+        **kwargs,
+    ):
+        tokens = getattr(value, "tokens", None)
+        if tokens is None or chars or mode == "query" or not kwargs.get("tokenize", 1):
+            return self.analyzer(
+                value,
+                positions=positions,
+                chars=chars,
+                removestops=removestops,
+                start_pos=start_pos,
+                mode=mode,
+                **kwargs,
+            )
+        return self._replay(tokens, positions, removestops, start_pos, mode, kwargs)
+
+    def _replay(self, tokens, positions, removestops, start_pos, mode, kwargs):
+        kwargs.pop("tokenize", None)
+        kwargs.pop("keeporiginal", None)
+        kwargs.pop("start_char", None)
+        token = Token(positions, False, removestops=removestops, mode=mode, **kwargs)
+        stemmed = self.stemmed
+        for text, pos in tokens:
+            token.text = stem_word(text) if stemmed else text
+            token.boost = 1.0
+            token.stopped = False
+            if positions:
+                token.pos = start_pos + pos
+            yield token
+
+
 # Query-time boosts: changing them needs no reindex. An exact field weighs three
 # times its stemmed twin, so a word found as typed in the body still outranks its
 # stem found in the title ("exact matches rank first"); among matches of the same
@@ -275,8 +353,10 @@ def text_fields() -> dict[str, fields.FieldType]:
 
     Title and summary are stored (results and highlights show them); the body is
     not, since it can be megabytes, and highlights of the body re-read the text.
+    Each twin is fed the same ``Analysed`` text, so the text is analysed once.
     """
-    exact, stemmed = exact_analyzer(), stemmed_analyzer()
+    exact = PreAnalyzed(exact_analyzer(), stemmed=False)
+    stemmed = PreAnalyzed(stemmed_analyzer(), stemmed=True)
     return {
         "title_exact": fields.TEXT(analyzer=exact),
         "title": fields.TEXT(analyzer=stemmed, stored=True),

@@ -57,7 +57,7 @@ from whoosh.index import LockError
 from whoosh.query import And, Or, Query, Term
 from whoosh.searching import Searcher
 
-from dms.indexing.analysis import build_query, exact_analyzer, text_fields
+from dms.indexing.analysis import Analysed, build_query, exact_analyzer, text_fields
 from dms.indexing.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS, QueryRefused, parse  # noqa: F401
 from dms.indexing.snippets import Wanted, marked, snippet, wanted_terms
 
@@ -393,6 +393,21 @@ class SearchIndex:
             suggestion=_suggest(searcher, query.text, excluded),
         )
 
+    def revisions(self, ids: Iterable[int]) -> dict[int, int]:
+        """The revision this index holds of each document it has among ``ids``."""
+        searcher = self._searcher()
+        held = {}
+        for doc_id in ids:
+            stored = searcher.document(id=str(doc_id))
+            if stored is not None:
+                held[int(doc_id)] = stored.get("revision", 0)
+        return held
+
+    def suggest(self, text: str, exclude_ids: Iterable[int] = ()) -> str | None:
+        """Did you mean: unknown words replaced by close public terms, or None."""
+        excluded = frozenset(str(doc_id) for doc_id in exclude_ids)
+        return _suggest(self._searcher(), text, excluded)
+
     # -- internals -------------------------------------------------------------
 
     @property
@@ -536,16 +551,21 @@ def _close_searchers(searchers: list[Searcher], lock: threading.Lock) -> None:
 
 def _fields(doc: IndexedDocument) -> dict:
     public = doc.public
+    # Each text analysed once, replayed into its exact and stemmed fields and
+    # public_terms (see analysis.Analysed); the stored values stay plain text.
+    title, summary, body = (Analysed.of(t) for t in (doc.title, doc.summary, doc.body))
     return {
         "id": str(doc.id),
-        "title": doc.title,
-        "title_exact": doc.title,
-        "summary": doc.summary,
-        "summary_exact": doc.summary,
-        "body": doc.body,
-        "body_exact": doc.body,
+        "title": title,
+        "_stored_title": doc.title,
+        "title_exact": title,
+        "summary": summary,
+        "_stored_summary": doc.summary,
+        "summary_exact": summary,
+        "body": body,
+        "body_exact": body,
         "body_excerpt": doc.body[:BODY_EXCERPT_CHARS],
-        "public_terms": f"{doc.title}\n{doc.summary}\n{doc.body}" if public else "",
+        "public_terms": Analysed.joined([title, summary, body]) if public else "",
         "title_sort": doc.title.casefold(),
         "category": doc.category,
         "org": doc.org,

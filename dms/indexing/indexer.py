@@ -16,7 +16,7 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -161,6 +161,17 @@ class Indexer:
             extraction.reason or ",".join(extraction.extractors),
         )
         return extraction
+
+    def write(self, ids: list[int]) -> int:
+        """(Re)index these documents as the database holds them now, without
+        extracting (another host's worker does): a text not final yet is written
+        one revision back, so that a later sweep writes it again."""
+        with self.archive.reading() as session:
+            rows = {doc.id: (doc, final) for doc, final in _documents(session, ids)}
+        return self.index.index(
+            doc if final else replace(doc, revision=doc.revision - 1)
+            for doc, final in rows.values()
+        )
 
     def _index(self, ids: list[int]) -> int:
         with self.archive.reading() as session:

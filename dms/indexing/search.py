@@ -21,7 +21,7 @@ from dms.categories import CATEGORIES
 from dms.documents.access import visible_clause
 from dms.documents.models import STATUSES, Document
 from dms.errors import BadInput, SearchTimedOut, SearchUnavailable, ValidationError
-from dms.indexing import tracking
+from dms.indexing import sync, tracking
 from dms.indexing.index import (
     SORTS,
     Hit,
@@ -69,7 +69,9 @@ def search_documents(
     """One page of results for the actor, newest facts from the database first."""
     _check(query)
     visible = visible_clause(actor)
-    masked = tracking.lagging_hidden_ids(session, visible)
+    masked = tracking.lagging_hidden_ids(
+        session, visible, since=sync.mask_since(index.path)
+    )
     try:
         result = index.search(query, scope_for(actor), exclude_ids=masked)
     except QueryRefused as exc:

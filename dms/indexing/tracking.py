@@ -11,15 +11,16 @@ a document is tracked by the same event.
 
 from __future__ import annotations
 
-from sqlalchemy import event, inspect, not_, select, update
+from sqlalchemy import event, inspect, not_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from dms.db import utcnow
 from dms.documents.models import Document, DocumentVersion
 
 _TOUCHED = "dms.index.touched"
 _CHANGED = "dms.index.changed"
 # Columns whose change the index does not reflect.
-_BOOKKEEPING = frozenset({"index_revision", "indexed_revision"})
+_BOOKKEEPING = frozenset({"index_revision", "indexed_revision", "index_changed_at"})
 
 
 def install(session_factory: sessionmaker[Session]) -> None:
@@ -32,6 +33,7 @@ def _bump_revisions(session: Session, _context, _instances) -> None:
     touched = session.info.setdefault(_TOUCHED, set())
     for document in _changed_documents(session):
         document.index_revision = (document.index_revision or 0) + 1
+        document.index_changed_at = utcnow()
         touched.add(document)
 
 
@@ -94,9 +96,17 @@ def pending_ids(session: Session, *, limit: int, after_id: int = 0) -> list[int]
     )
 
 
-def lagging_hidden_ids(session: Session, visible) -> list[int]:
-    """Documents the index may still show but ``visible`` (a WHERE clause) hides."""
-    return list(session.scalars(select(Document.id).where(PENDING, not_(visible))))
+def lagging_hidden_ids(session: Session, visible, since=None) -> list[int]:
+    """Documents the index may still show but ``visible`` (a WHERE clause) hides.
+
+    ``since``: this host's index was last brought up to date then (several hosts,
+    one index folder each): every hidden document changed after it is masked too,
+    whatever another host's worker has acknowledged.
+    """
+    lagging = (
+        PENDING if since is None else or_(PENDING, Document.index_changed_at >= since)
+    )
+    return list(session.scalars(select(Document.id).where(lagging, not_(visible))))
 
 
 def acknowledge(session: Session, revisions: dict[int, int]) -> None:
@@ -105,6 +115,8 @@ def acknowledge(session: Session, revisions: dict[int, int]) -> None:
         session.execute(
             update(Document)
             .where(Document.id == document_id, Document.indexed_revision < revision)
-            .values(indexed_revision=revision)
+            # A new time, so other hosts' sweeps look at it again (a text
+            # extracted since their copy was written is now final).
+            .values(indexed_revision=revision, index_changed_at=utcnow())
             .execution_options(synchronize_session=False)
         )

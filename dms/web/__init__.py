@@ -15,7 +15,7 @@ from flask import Flask, current_app, has_request_context, request
 
 from dms.archive import Archive
 from dms.errors import BadInput
-from dms.indexing.index import SearchIndex
+from dms.indexing.engine import open_search_index
 from dms.jobs import Jobs
 from dms.settings import Settings, ensure_secret_key, load_settings
 from dms.web.compression import install_compression
@@ -35,9 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     archive = open_archive(app, settings)
     archive.request_url = _request_url
-    search_index = SearchIndex(
-        settings.index_dir, time_limit=settings.search_time_limit_seconds
-    )
+    search_index = open_search_index(settings)
     search_index.ensure()  # an older schema's index is rebuilt by the worker
     app.extensions["dms.search"] = search_index
     app.extensions["dms.jobs"] = Jobs(archive, search_index).attach()

@@ -292,3 +292,40 @@ def test_a_rerun_after_a_crash_indexes_what_it_skips_as_already_imported(
     assert "0 added, 3 skipped" in rerun
     assert titles(search_json(ready, "banjir")) == ["Banjir"]
     assert titles(search_json(ready, "188.4/705/2013")) == ["Sk ppid"]
+
+
+def _comparable(body: dict) -> tuple:
+    """What both engines must agree on: the total and the documents found."""
+    return body["total"], sorted(item["title"] for item in body["items"])
+
+
+def test_init_and_reindex_switch_an_instance_to_tantivy_and_back(ready, tmp_path):
+    folder = write_texts(tmp_path / "in")
+    ready.ok(
+        "import",
+        folder,
+        "--org",
+        "ppid-utama",
+        "--category",
+        "setiap_saat",
+        "--publish",
+    )
+    queries = ("banjir", "laporan OR keputusan", "188.4/705/2013", "705", "umum")
+    on_whoosh = [_comparable(search_json(ready, q)) for q in queries]
+    assert on_whoosh[0] == (1, ["Banjir"])
+
+    switched = Instance(ready.root, {**ready.env, "DMS_SEARCH_ENGINE": "tantivy"})
+    result = switched.ok("init")
+    assert "search index missing; rebuilding" in result.stderr
+    assert [_comparable(search_json(switched, q)) for q in queries] == on_whoosh
+    assert "3 document(s) indexed" in switched.ok("reindex", "--procs", "2").stdout
+    assert [_comparable(search_json(switched, q)) for q in queries] == on_whoosh
+    # Whoosh's folder was left alone: switching back needs no rebuild.
+    assert [_comparable(search_json(ready, q)) for q in queries] == on_whoosh
+
+
+def test_an_unknown_search_engine_is_refused_at_start_up(ready):
+    result = ready.run("search", "banjir", DMS_SEARCH_ENGINE="elastic")
+    assert result.exit_code != 0
+    assert "search_engine" in result.output
+    assert "whoosh, tantivy" in result.output

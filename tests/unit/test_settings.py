@@ -73,6 +73,9 @@ def test_the_settings_are_frozen(tmp_path):
         ({"DMS_SEARCH_TIME_LIMIT_SECONDS": "inf"}, "positive"),
         ({"DMS_SEARCH_TIME_LIMIT_SECONDS": "nan"}, "positive"),
         ({"DMS_SEARCH_CONCURRENCY_PER_ADDRESS": "0"}, "positive"),
+        ({"DMS_SEARCH_ENGINE": "elasticsearch"}, "one of whoosh, tantivy"),
+        ({"DMS_SEARCH_ENGINE": ""}, "one of whoosh, tantivy"),
+        ({"DMS_INDEX_SYNC_SECONDS": "0"}, "positive"),
     ],
 )
 def test_bad_configuration_is_refused_with_a_clear_message(tmp_path, env, message):
@@ -178,3 +181,10 @@ def test_searches_have_a_time_limit_and_a_per_address_concurrency_by_default(
     )
     assert tuned.search_time_limit_seconds == 1.5
     assert tuned.search_concurrency_per_address == 4
+
+
+def test_whoosh_stays_the_default_search_engine_and_tantivy_can_be_chosen(tmp_path):
+    base = {"DMS_INSTANCE_DIR": str(tmp_path)}
+    assert load_settings(env=base).search_engine == "whoosh"
+    chosen = load_settings(env={**base, "DMS_SEARCH_ENGINE": "Tantivy"})
+    assert chosen.search_engine == "tantivy"
