@@ -5,4 +5,5 @@ from dms import audit, mail, numbering  # noqa: F401
 from dms.classification import models as classification_models  # noqa: F401
 from dms.documents import models as document_models  # noqa: F401
 from dms.monitoring import models as monitoring_models  # noqa: F401
+from dms.organisations import models as organisation_models  # noqa: F401
 from dms.requests import models as request_models  # noqa: F401
