@@ -1,11 +1,11 @@
-"""The PPID profile of an organisation (one row per organisation, made on first edit)."""
+"""The PPID profile of an organisation: one row each, made on its first edit."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dms.db import Base, UTCDateTime, utcnow
@@ -26,9 +26,7 @@ class OrganisationProfile(Base):
     website: Mapped[str] = mapped_column(String(255), default="")
     service_hours: Mapped[str] = mapped_column(Text, default="")
     # The decree appointing the PPID, an archived document of the organisation.
-    sk_ppid_document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("documents.id")
-    )
+    sk_ppid_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     # [{"name": ..., "position": ...}]: no personal data beyond name and position.
     officers: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     maklumat: Mapped[str] = mapped_column(Text, default="")

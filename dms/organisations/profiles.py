@@ -176,9 +176,7 @@ def _text(name: str, value: Any) -> str:
     if name == "email" and value and not EMAIL_PATTERN.match(value):
         raise ValidationError("Alamat email tidak valid.", name)
     if name == "website" and value and not WEBSITE_PATTERN.match(value):
-        raise ValidationError(
-            "Alamat situs harus diawali http:// atau https://.", name
-        )
+        raise ValidationError("Alamat situs harus diawali http:// atau https://.", name)
     return value
 
 

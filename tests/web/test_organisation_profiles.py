@@ -97,9 +97,7 @@ def test_a_bad_email_or_website_is_refused(client, cast):
         assert response.get_json()["error"]["field"] == next(iter(body))
 
 
-def test_the_sk_ppid_and_sops_are_published_documents_of_the_organisation(
-    client, cast
-):
+def test_the_sk_ppid_and_sops_are_published_documents_of_the_organisation(client, cast):
     sk = _published(client, cast, "dinkes", title="SK PPID Dinas Kesehatan")
     sop = _published(client, cast, "dinkes", title="SOP Layanan Informasi")
     other = _published(client, cast, "bpbd", title="SK PPID BPBD")

@@ -25,9 +25,7 @@ bp = ApiBlueprint("organisations", __name__)
 
 
 def _text(name: str, description: str):
-    return Field(
-        None, max_length=profiles.TEXT_LIMITS[name], description=description
-    )
+    return Field(None, max_length=profiles.TEXT_LIMITS[name], description=description)
 
 
 class Officer(Output):
@@ -102,7 +100,8 @@ class Profile(Output):
 def get_profile(slug: str):
     with current_archive().reading() as session:
         actor = current_actor(session)
-        return jsonify(profiles.profile_json(profiles.get_profile(session, actor, slug)))
+        view = profiles.get_profile(session, actor, slug)
+        return jsonify(profiles.profile_json(view))
 
 
 @bp.put("/organisations/<string:slug>")
