@@ -21,6 +21,7 @@ from dms.documents.accounts import SLUG_PATTERN, find_organisation
 from dms.documents.models import DIP_FORMS, Document, Organisation
 from dms.documents.services import DocumentPage, ListQuery
 from dms.errors import BadInput, NotFound
+from dms.organisations import profiles
 from dms.web.labels import CATEGORY_NAMES
 
 bp = Blueprint("portal", __name__)
@@ -273,6 +274,7 @@ def organisation(slug: str):
             dip_count=len(dip),
             dip_preview=dip[:DIP_PREVIEW],
             labels=CATEGORY_NAMES,
+            ppid=profiles.get_profile(session, None, found.slug),
         )
 
 
