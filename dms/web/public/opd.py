@@ -28,7 +28,7 @@ bp = Blueprint("opd", __name__, url_prefix="/opd/<slug>")
 ITEMS = ("profil", "dip", "laporan", "regulasi", "permohonan")
 # A fragment lives inside another site: no script may run, anyone may frame
 # or fetch it; it loads nothing (its links point back here).
-EMBED_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
+EMBED_POLICY = "default-src 'none'; frame-ancestors *"
 
 
 def _archive():
