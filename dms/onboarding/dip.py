@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from dms import audit
 from dms.classification.categories import BERKALA, SERTA_MERTA, SETIAP_SAAT
 from dms.documents import services
-from dms.documents.access import SYSTEM
+from dms.documents.access import SYSTEM, may_upload_to
 from dms.documents.accounts import find_organisation
 from dms.documents.models import DIP_FORMS, DRAFT, Document
 from dms.documents.services import MAX_LENGTHS
-from dms.errors import DomainError, ValidationError
+from dms.errors import DomainError, Forbidden, ValidationError
 from dms.onboarding.sheets import read_sheet
 
 # Column of the spreadsheet -> field of the document.
@@ -77,16 +77,24 @@ class DipImport:
 
 
 def import_dip(
-    archive, path: Path, *, org_slug: str, files: Path | None, dry_run: bool
+    archive,
+    path: Path,
+    *,
+    org_slug: str,
+    files: Path | None,
+    dry_run: bool,
+    actor=SYSTEM,
 ) -> DipImport:
-    """Check every row; unless dry_run or a problem, create them all at once."""
-    result = check(archive, path, org_slug=org_slug, files=files)
+    """Check every row; unless dry_run or a problem, create them all at once
+    (the command line acts as the system; a page as its officer)."""
+    result = check(archive, path, org_slug=org_slug, files=files, actor=actor)
     if dry_run or not result.ok:
         return result
     try:
         with archive.transaction() as session:
+            who = session.merge(actor) if actor is not SYSTEM else SYSTEM
             result.created = [
-                _create(session, archive, org_slug, row) for row in result.rows
+                _create(session, archive, org_slug, row, who) for row in result.rows
             ]
     except _RowFailed as failed:
         result.problems.append((failed.number, failed.message))
@@ -96,12 +104,17 @@ def import_dip(
     return result
 
 
-def check(archive, path: Path, *, org_slug: str, files: Path | None) -> DipImport:
+def check(
+    archive, path: Path, *, org_slug: str, files: Path | None, actor=SYSTEM
+) -> DipImport:
     """Every row's problem, by row number (1 is the header)."""
     result = DipImport()
     with archive.reading() as session:
-        if find_organisation(session, org_slug or "") is None:
+        organisation = find_organisation(session, org_slug or "")
+        if organisation is None:
             raise ValidationError(f"Organisasi '{org_slug}' tidak dikenal.", "org")
+        if not may_upload_to(actor, organisation.id):
+            raise Forbidden("Anda hanya dapat mengimpor untuk organisasi Anda sendiri.")
     sheet = read_sheet(path)
     missing = [name for name in REQUIRED if name not in sheet.header]
     unknown = [n for n in sheet.header if n and n not in COLUMNS]
@@ -175,7 +188,7 @@ class _RowFailed(Exception):
         self.message = message
 
 
-def _create(session: Session, archive, org_slug: str, row: Row) -> int:
+def _create(session: Session, archive, org_slug: str, row: Row, actor) -> int:
     values = row.values
     fields = services.NewDocument(
         title=values["judul"],
@@ -193,12 +206,12 @@ def _create(session: Session, archive, org_slug: str, row: Row) -> int:
     )
     try:
         if row.file is None:
-            return _metadata_only(session, org_slug, fields)
+            return _metadata_only(session, org_slug, fields, actor)
         with row.file.open("rb") as fileobj:
             document = services.create_document(
                 session,
                 archive.storage,
-                actor=SYSTEM,
+                actor=actor,
                 fileobj=fileobj,
                 filename=row.file.name,
                 fields=fields,
@@ -210,12 +223,13 @@ def _create(session: Session, archive, org_slug: str, row: Row) -> int:
     return document.id
 
 
-def _metadata_only(session: Session, org_slug: str, fields) -> int:
+def _metadata_only(session: Session, org_slug: str, fields, actor) -> int:
     """A DIP entry without its file yet: a draft to complete in the workspace."""
     document = Document(
         organisation=find_organisation(session, org_slug),
         status=DRAFT,
         current_version=0,
+        created_by_id=getattr(actor, "id", None),
         title=fields.title,
         category=fields.category,
         year=fields.year,
@@ -226,7 +240,7 @@ def _metadata_only(session: Session, org_slug: str, fields) -> int:
     session.add(document)
     audit.record(
         session,
-        SYSTEM,
+        actor,
         "document.import",
         document,
         after={"title": document.title, "file": None},

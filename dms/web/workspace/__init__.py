@@ -8,7 +8,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Imported here: the rooms' modules import each other's public helpers.
-    from dms.web.workspace import documents, monitoring, profile, reports, requests
+    from dms.web.workspace import (
+        documents,
+        imports,
+        monitoring,
+        profile,
+        reports,
+        requests,
+    )
 
-    for pages in (documents, requests, monitoring, reports, profile):
+    for pages in (documents, requests, monitoring, reports, profile, imports):
         pages.init_app(app)
