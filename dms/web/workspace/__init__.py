@@ -9,6 +9,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Imported here: the rooms' modules import each other's public helpers.
     from dms.web.workspace import (
+        audit_trail,
         documents,
         imports,
         monitoring,
@@ -17,5 +18,13 @@ def init_app(app: Flask) -> None:
         requests,
     )
 
-    for pages in (documents, requests, monitoring, reports, profile, imports):
+    for pages in (
+        documents,
+        requests,
+        monitoring,
+        reports,
+        profile,
+        imports,
+        audit_trail,
+    ):
         pages.init_app(app)
