@@ -94,19 +94,21 @@ def update_profile(
     if profile is None:
         profile = _empty(organisation)
         session.add(profile)
-    before = {name: getattr(profile, name) for name in clean}
-    for name, value in clean.items():
-        setattr(profile, name, value)
-    profile.updated_at = utcnow()
-    profile.updated_by_id = getattr(actor, "id", None)
-    audit.record(
-        session,
-        actor,
-        "organisation.profile",
-        organisation,
-        before=before,
-        after=clean,
-    )
+    changed = {k: v for k, v in clean.items() if getattr(profile, k) != v}
+    if changed:
+        before = {name: getattr(profile, name) for name in changed}
+        for name, value in changed.items():
+            setattr(profile, name, value)
+        profile.updated_at = utcnow()
+        profile.updated_by_id = getattr(actor, "id", None)
+        audit.record(
+            session,
+            actor,
+            "organisation.profile",
+            organisation,
+            before=before,
+            after=changed,
+        )
     return get_profile(session, actor, slug)
 
 

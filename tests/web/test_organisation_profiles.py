@@ -142,3 +142,17 @@ def test_every_profile_change_is_audited_with_before_and_after(client, cast, arc
         ("dinkes", {"phone": ""}, {"phone": "111"}),
         ("dinkes", {"phone": "111"}, {"phone": "222"}),
     ]
+
+
+def test_saving_the_same_values_again_records_no_event(client, cast, archive):
+    _put(client, cast, "dinkes", "dinkes", PROFILE)
+    _put(client, cast, "dinkes", "dinkes", {**PROFILE, "phone": "333"})
+
+    with archive.reading() as session:
+        events = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "organisation.profile")
+            .order_by(AuditEvent.id)
+        ).all()
+    assert len(events) == 2
+    assert events[1].after == {"phone": "333"}
