@@ -26,6 +26,7 @@ from dms.classification.categories import (
 )
 from dms.classification.models import OPEN_TEST_STATES, ConsequenceTest
 from dms.db import utcnow
+from dms.documents import notify
 from dms.documents.access import (
     get_changeable,
     get_visible,
@@ -590,6 +591,8 @@ def _transition(
         before={"status": before},
         after={"status": target, **({"reason": reason} if reason else {})},
     )
+    if target in (DRAFT, PUBLISHED) and before == PENDING:
+        notify.decided(session, document, actor, target, reason)
 
 
 def _verb(target: str) -> str:

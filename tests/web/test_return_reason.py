@@ -55,3 +55,52 @@ def test_a_reason_too_long_is_refused_and_the_document_stays_pending(app, client
         f"/api/v1/documents/{document_id}", headers=cast.auth("dinkes")
     ).get_json()["status"]
     assert status == "pending"
+
+
+def _give_email(archive, username: str) -> None:
+    from dms.documents.models import User
+
+    with archive.transaction() as session:
+        user = session.scalars(select(User).where(User.username == username)).one()
+        user.email = f"{username}@contoh.invalid"
+
+
+def _outbox(archive):
+    from dms.mail import OutboxMessage
+
+    with archive.reading() as session:
+        return [
+            (m.recipient, m.subject, m.body)
+            for m in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        ]
+
+
+def test_the_pelaksana_is_emailed_the_reason_its_document_was_returned(
+    app, client, cast, archive
+):
+    _give_email(archive, "dinkes")
+    _give_email(archive, "bpbd")
+    document_id = _pending(client, cast)
+
+    _return(app, document_id, "Nomor surat belum diisi.")
+
+    [(to, subject, body)] = _outbox(archive)
+    assert to == "dinkes@contoh.invalid"
+    assert subject.startswith("Dokumen dikembalikan menjadi draf")
+    assert "Alasan: Nomor surat belum diisi." in body
+    assert f"/ruang-kerja/dokumen/{document_id}" in body
+
+
+def test_the_pelaksana_is_emailed_when_the_utama_publishes_its_document(
+    client, cast, archive
+):
+    _give_email(archive, "dinkes")
+    document_id = _pending(client, cast)
+
+    published = client.post(
+        f"/api/v1/documents/{document_id}/publish", headers=cast.auth("utama")
+    )
+
+    assert published.status_code == 200, published.get_json()
+    [(to, subject, _body)] = _outbox(archive)
+    assert (to, subject[:20]) == ("dinkes@contoh.invalid", "Dokumen diterbitkan:")
