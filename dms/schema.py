@@ -6,4 +6,5 @@ from dms.accounts import models as account_models  # noqa: F401
 from dms.documents import consequence_tests  # noqa: F401
 from dms.documents import models as document_models  # noqa: F401
 from dms.monitoring import models as monitoring_models  # noqa: F401
+from dms.organisations import models as organisation_models  # noqa: F401
 from dms.requests import models as request_models  # noqa: F401

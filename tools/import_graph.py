@@ -33,6 +33,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("classification",),
     ("requests",),
     ("monitoring",),
+    ("organisations",),
+    ("onboarding",),
     ("schema",),
     ("jobs", "archive"),
     ("demo", "backup"),

@@ -509,3 +509,52 @@ def ppid_title(body: str) -> str:
     if re.search(r"\bPPID\b", body, re.IGNORECASE):
         return body
     return f"PPID {body}".strip()
+
+
+def _require_admin(actor, message: str) -> None:
+    if actor is not SYSTEM and (
+        actor is None or not actor.is_active or actor.role != ADMIN
+    ):
+        raise Forbidden(message)
+
+
+def _existing_user(session: Session, username: str) -> User:
+    user = find_user(session, username) if USERNAME_PATTERN.match(username) else None
+    if user is None:
+        raise NotFound(f"Pengguna '{username[:64]}' tidak ditemukan.")
+    return user
+
+
+def change_role(
+    session: Session, *, actor, username: str, role: str, org_slug: str | None
+) -> User:
+    """The administrator moves a user to another role or organisation; the
+    user's sessions end, so the new rights apply from the next login."""
+    _require_admin(actor, "Hanya administrator yang dapat mengubah peran pengguna.")
+    user = _existing_user(session, username or "")
+    if role not in ROLES:
+        raise ValidationError(
+            f"Peran wajib salah satu dari: {', '.join(ROLES)}.", "role"
+        )
+    if actor is not SYSTEM and user.id == actor.id and role != ADMIN:
+        raise Conflict("Anda tidak dapat mencabut peran administrator Anda sendiri.")
+    organisation = _user_organisation(session, role, org_slug)
+    before = {"role": user.role, "org": getattr(user.organisation, "slug", None)}
+    after = {"role": role, "org": getattr(organisation, "slug", None)}
+    if before != after:
+        user.role, user.organisation = role, organisation
+        end_sessions(session, user.id)
+        audit.record(session, actor, "user.role", user, before=before, after=after)
+    return user
+
+
+def reset_password(session: Session, *, actor, username: str, password: str) -> User:
+    """The administrator sets a new password (to hand over safely); every
+    session of the user ends and the lockout is lifted."""
+    _require_admin(actor, "Hanya administrator yang dapat mengatur ulang kata sandi.")
+    user = _existing_user(session, username or "")
+    user.password_hash = _hash_password(password or "")
+    user.failed_logins, user.locked_until = 0, None
+    end_sessions(session, user.id)
+    audit.record(session, actor, "user.password_reset", user, after={"reset": True})
+    return user

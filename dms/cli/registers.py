@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -15,11 +16,11 @@ JSON = "json"
 CHOICES = ("xlsx", "pdf", JSON)
 
 
-def _options(command):
+def _options(command, output_required: bool = True):
     command = click.option(
         "--output",
         "-o",
-        required=True,
+        required=output_required,
         type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
         help="The file to write ('-' for standard output).",
     )(command)
@@ -34,14 +35,19 @@ def _options(command):
     )(command)
 
 
-@click.command("dip")
-@_options
-@pass_instance
+@click.group("dip", invoke_without_command=True)
+@functools.partial(_options, output_required=False)
+@click.pass_context
 def dip(
-    instance: Instance, org_slug: str | None, fmt: str | None, output: Path
+    ctx: click.Context, org_slug: str | None, fmt: str | None, output: Path | None
 ) -> None:
-    """Write the DIP (Daftar Informasi Publik) as XLSX, PDF or JSON."""
-    _write(instance, "dip", org_slug, fmt, output)
+    """Write the DIP (Daftar Informasi Publik) as XLSX, PDF or JSON; or import
+    one (dms dip import, dms dip template)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if output is None:
+        raise click.UsageError("Missing option '--output' / '-o'.")
+    _write(ctx.ensure_object(Instance), "dip", org_slug, fmt, output)
 
 
 @click.command("dik")

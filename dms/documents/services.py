@@ -28,6 +28,7 @@ from dms.categories import (
     publishes_at_once,
 )
 from dms.db import utcnow
+from dms.documents import notify
 from dms.documents.access import (
     get_changeable,
     get_visible,
@@ -499,11 +500,19 @@ def _publish_newest_version(session: Session, actor, document: Document) -> None
     )
 
 
-def return_to_draft(session: Session, *, actor: User, document_id: int) -> Document:
+MAX_REASON = 1000
+
+
+def return_to_draft(
+    session: Session, *, actor: User, document_id: int, reason: str = ""
+) -> Document:
     """Send a pending document back to draft: the approver declines, or the
-    uploader takes it back to fix it."""
+    uploader takes it back to fix it; the reason given is kept in the audit."""
+    reason = " ".join((reason or "").split())
+    if len(reason) > MAX_REASON:
+        raise ValidationError(f"Alasan paling banyak {MAX_REASON} karakter.", "reason")
     document = get_changeable(session, actor, document_id)
-    _transition(session, actor, document, DRAFT)
+    _transition(session, actor, document, DRAFT, reason=reason)
     return document
 
 
@@ -555,6 +564,7 @@ def _transition(
     target: str,
     *,
     by_decision: bool = False,
+    reason: str = "",
 ) -> None:
     """Move the document; only a decision (a test, an expiry, a ruling) may open
     a document whose exemption is still being tested."""
@@ -578,8 +588,10 @@ def _transition(
         f"document.{_verb(target)}",
         document,
         before={"status": before},
-        after={"status": target},
+        after={"status": target, **({"reason": reason} if reason else {})},
     )
+    if target in (DRAFT, PUBLISHED) and before == PENDING:
+        notify.decided(session, document, actor, target, reason)
 
 
 def _verb(target: str) -> str:

@@ -47,6 +47,7 @@ def test_the_openapi_document_describes_every_api_route(app, client):
         path = re.sub(r"<[^>]*attachment_id>", "{attachment}", path)
         path = re.sub(r"<[^>]*year>", "{year}", path)
         path = re.sub(r"<[^>]*section>", "{section}", path)
+        path = re.sub(r"<[^>]*slug>", "{slug}", path)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in described, (path, method)
 

@@ -178,6 +178,50 @@ def official():
     return redirect(url_for(".users"))
 
 
+@bp.post("/pengguna/peran")
+@roles_required(ADMIN)
+def change_role():
+    form = request.form
+
+    def apply(session, actor):
+        user = accounts.change_role(
+            session,
+            actor=actor,
+            username=form.get("username", ""),
+            role=form.get("role", ""),
+            org_slug=form.get("org") or None,
+        )
+        return _("Peran “%(username)s” disimpan.", username=user.username)
+
+    return _after(*_run("role", apply), form)
+
+
+@bp.post("/pengguna/kata-sandi")
+@roles_required(ADMIN)
+def reset_password():
+    form = request.form
+
+    def apply(session, actor):
+        user = accounts.reset_password(
+            session,
+            actor=actor,
+            username=form.get("username", ""),
+            password=form.get("password", ""),
+        )
+        return _("Kata sandi “%(username)s” diatur ulang.", username=user.username)
+
+    return _after(
+        *_run("password", apply), MultiDict({"username": form.get("username", "")})
+    )
+
+
+def _after(message, error, values):
+    if error:
+        return _users_page(values, error)
+    flash(message)
+    return redirect(url_for(".users"))
+
+
 @bp.post("/pengguna/<username>/nonaktifkan")
 @roles_required(ADMIN)
 def deactivate(username: str):

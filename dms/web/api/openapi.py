@@ -49,6 +49,7 @@ PATH_PARAMETERS: dict[str, tuple[str, dict[str, Any]]] = {
     "number": ("n", INTEGER),
     "attachment_id": ("attachment", INTEGER),
     "year": ("year", INTEGER),
+    "slug": ("slug", {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"}),
     "section": ("section", {"enum": list(SECTIONS)}),
     "day": (
         "date",

@@ -12,11 +12,12 @@ def init_app(app: Flask) -> None:
         feeds,
         home,
         objections,
+        opd,
         opendata,
         portal,
         registers,
         requests,
     )
 
-    for pages in (home, feeds, opendata, registers, portal, requests, objections):
+    for pages in (home, feeds, opendata, registers, portal, opd, requests, objections):
         pages.init_app(app)

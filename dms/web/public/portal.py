@@ -22,6 +22,7 @@ from dms.documents import services
 from dms.documents.models import DIP_FORMS, Document
 from dms.documents.services import DocumentPage, ListQuery
 from dms.errors import BadInput, NotFound
+from dms.organisations import profiles
 from dms.web import current_archive, local_today
 from dms.web.labels import CATEGORY_NAMES
 
@@ -267,6 +268,7 @@ def organisation(slug: str):
             dip_count=len(dip),
             dip_preview=dip[:DIP_PREVIEW],
             labels=CATEGORY_NAMES,
+            ppid=profiles.get_profile(session, None, found.slug),
         )
 
 

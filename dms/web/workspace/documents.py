@@ -658,7 +658,12 @@ def _reviewed_version(raw: str | None) -> int | None:
 @roles_required(*UPLOADERS)
 def return_to_draft(document_id: int):
     def apply(session, actor):
-        services.return_to_draft(session, actor=actor, document_id=document_id)
+        services.return_to_draft(
+            session,
+            actor=actor,
+            document_id=document_id,
+            reason=request.form.get("reason", ""),
+        )
         return _("Dokumen dikembalikan menjadi draf.")
 
     return _on_document(document_id, "transition", apply)

@@ -1,0 +1,139 @@
+"""Reading an uploaded spreadsheet (CSV or XLSX) safely: bounded in size, an
+XLSX's zip checked by its declared sizes before openpyxl opens it, formula
+cells reported rather than evaluated."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from dms.errors import ValidationError
+
+MAX_SHEET_BYTES = 10 * 1024 * 1024
+# What the XLSX's parts may expand to, together and relative to the file.
+MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+MAX_RATIO = 100
+MAX_PARTS = 500
+MAX_ROWS = 10_000
+MAX_CELL = 20_000
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The header (lower-cased, trimmed) and the rows, each with its row number."""
+
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    formulas: list[tuple[int, str]]
+
+
+def read_sheet(path: Path) -> Sheet:
+    """The first sheet of an .xlsx or a .csv file, or ValidationError."""
+    size = path.stat().st_size
+    if size > MAX_SHEET_BYTES:
+        raise ValidationError(
+            f"Berkas {path.name} terlalu besar ({size // (1024 * 1024)} MB); "
+            f"paling besar {MAX_SHEET_BYTES // (1024 * 1024)} MB."
+        )
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv(path.read_bytes())
+    if suffix == ".xlsx":
+        return _xlsx(path, size)
+    raise ValidationError("Gunakan berkas .xlsx atau .csv.")
+
+
+def _csv(data: bytes) -> Sheet:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("Berkas CSV harus berenkode UTF-8.") from None
+    dialect = csv.excel_tab if text.split("\n", 1)[0].count("\t") else csv.excel
+    if ";" in text.split("\n", 1)[0] and "," not in text.split("\n", 1)[0]:
+        dialect = _Semicolon
+    cells = list(csv.reader(io.StringIO(text), dialect))
+    formulas = [
+        (number, value)
+        for number, row in enumerate(cells, start=1)
+        for value in row
+        if value.startswith("=")
+    ]
+    return _sheet(cells, formulas)
+
+
+class _Semicolon(csv.excel):
+    delimiter = ";"
+
+
+def _xlsx(path: Path, size: int) -> Sheet:
+    check_zip(path, size)
+    from openpyxl import load_workbook  # slow to import; only when needed
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ValidationError("Berkas XLSX tidak dapat dibaca.") from None
+    try:
+        cells, formulas = [], []
+        for number, row in enumerate(workbook.worksheets[0].iter_rows(), start=1):
+            if number > MAX_ROWS + 1:
+                raise ValidationError(f"Paling banyak {MAX_ROWS} baris.")
+            values = []
+            for cell in row:
+                if cell.data_type == "f":
+                    formulas.append((number, str(cell.value)))
+                values.append("" if cell.value is None else _text(cell.value))
+            cells.append(values)
+    finally:
+        workbook.close()
+    return _sheet(cells, formulas)
+
+
+def check_zip(path: Path, size: int) -> None:
+    """Refuse a zip bomb by the sizes its directory declares, before unpacking."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except zipfile.BadZipFile:
+        raise ValidationError("Berkas XLSX rusak (bukan arsip zip).") from None
+    declared = sum(part.file_size for part in parts)
+    if (
+        len(parts) > MAX_PARTS
+        or declared > MAX_UNZIPPED_BYTES
+        or declared > MAX_RATIO * max(size, 1)
+    ):
+        raise ValidationError(
+            "Berkas XLSX mengembang terlalu besar saat dibuka (kemungkinan bom zip); "
+            "simpan ulang sebagai XLSX biasa atau CSV."
+        )
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _sheet(cells: list[list[str]], formulas) -> Sheet:
+    cells = [row for row in cells]
+    if not cells:
+        raise ValidationError("Berkas kosong: baris pertama harus berisi nama kolom.")
+    if len(cells) > MAX_ROWS + 1:
+        raise ValidationError(f"Paling banyak {MAX_ROWS} baris.")
+    header = [name.strip().lower() for name in cells[0]]
+    rows = []
+    for number, row in enumerate(cells[1:], start=2):
+        values = {
+            name: value.strip()[:MAX_CELL]
+            for name, value in zip(header, row, strict=False)
+            if name
+        }
+        if any(values.values()):
+            rows.append((number, values))
+    return Sheet(header, rows, formulas)

@@ -1,0 +1,1 @@
+"""An organisation's PPID profile: what its standard PPID page shows."""
