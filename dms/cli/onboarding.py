@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from dms.cli import registers, requests
 from dms.cli.context import Fail, Instance, pass_instance
+from dms.cli.registers import dip
+from dms.cli.requests import requests_group
 
 template_output = click.option(
     "--output",
@@ -112,8 +113,8 @@ def _write_bytes(output: Path, data: bytes) -> None:
         raise Fail(f"tidak dapat menulis {output}: {exc.strerror or exc}") from exc
 
 
-registers.dip.add_command(import_dip)
-registers.dip.add_command(template)
-requests.requests_group.add_command(import_requests)
-requests.requests_group.add_command(requests_template)
+dip.add_command(import_dip)
+dip.add_command(template)
+requests_group.add_command(import_requests)
+requests_group.add_command(requests_template)
 COMMANDS: list[click.Command] = []
