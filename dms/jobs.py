@@ -101,6 +101,15 @@ class Jobs:
         self.archive.on_mail_queued = self.request_delivery
         return self
 
+    def start_worker(self) -> None:
+        """What a worker does before it takes jobs: drop the sweep lock a killed
+        worker may have left (it would skip every later sweep), then catch up at
+        once with whatever was missed while stopped. A sweep running on another
+        host at that moment may then overlap this one, which is harmless."""
+        if self.huey.flush_locks(SWEEP_LOCK):
+            log.warning("dropped a sweep lock left by a stopped worker")
+        self.sweep()
+
     def request_indexing(self, document_ids: set[int]) -> None:
         self.index_documents(sorted(document_ids))
 

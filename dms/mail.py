@@ -280,24 +280,29 @@ class _Connection:
             raise
 
     def _open(self) -> smtplib.SMTP:
-        server = self.server
-        context = ssl.create_default_context()
-        if server.implicit_tls:
-            smtp = smtplib.SMTP_SSL(
-                server.host, server.port, timeout=SMTP_TIMEOUT_SECONDS, context=context
-            )
-        else:
-            smtp = smtplib.SMTP(server.host, server.port, timeout=SMTP_TIMEOUT_SECONDS)
-        try:
-            if server.starttls:
-                smtp.starttls(context=context)
-            if server.username:
-                smtp.login(server.username, server.password)
-        except BaseException:
-            smtp.close()
-            raise
-        self.smtp = smtp
-        return smtp
+        self.smtp = open_smtp(self.server, SMTP_TIMEOUT_SECONDS)
+        return self.smtp
+
+
+def open_smtp(server, timeout: float) -> smtplib.SMTP:
+    """A logged-in connection to the relay (implicit TLS or STARTTLS as set);
+    closed again if any step fails."""
+    context = ssl.create_default_context()
+    if server.implicit_tls:
+        smtp = smtplib.SMTP_SSL(
+            server.host, server.port, timeout=timeout, context=context
+        )
+    else:
+        smtp = smtplib.SMTP(server.host, server.port, timeout=timeout)
+    try:
+        if server.starttls:
+            smtp.starttls(context=context)
+        if server.username:
+            smtp.login(server.username, server.password)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
 
 
 # -- reading the outbox --------------------------------------------------------

@@ -12,13 +12,12 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date
-from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Paragraph, Spacer, Table
 
 from dms.accounts.service import ppid_title
 from dms.classification.registers import exemption_period, legal_basis
@@ -32,6 +31,7 @@ from dms.documents.consequence_tests import (
 )
 from dms.errors import InvalidTransition
 from dms.output.dates import indonesian_date
+from dms.output.pdf import a4_letter, markup, two_column_table
 
 DRAFT_MARK = "DRAFT"
 
@@ -108,22 +108,13 @@ def draft_penetapan_pdf(
 
 
 def _pdf(test: ConsequenceTest, sheet: Sheet) -> io.BytesIO:
-    buffer = io.BytesIO()
     prefix = f"{DRAFT_MARK} " if sheet.draft else ""
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=2.5 * cm,
-        rightMargin=2 * cm,
-        topMargin=2 * cm,
-        bottomMargin=2 * cm,
+    return a4_letter(
+        _story(test, sheet),
         title=f"{prefix}Penetapan {test.number}",
         author=ppid_title(sheet.body),
+        on_page=_watermark if sheet.draft else None,
     )
-    mark = _watermark if sheet.draft else _no_mark
-    document.build(_story(test, sheet), onFirstPage=mark, onLaterPages=mark)
-    buffer.seek(0)
-    return buffer
 
 
 def _watermark(canvas, document) -> None:
@@ -138,10 +129,6 @@ def _watermark(canvas, document) -> None:
     canvas.restoreState()
 
 
-def _no_mark(canvas, document) -> None:
-    return None
-
-
 def _styles():
     base = getSampleStyleSheet()
     centred = ParagraphStyle("centred", parent=base["Normal"], alignment=1)
@@ -153,19 +140,20 @@ def _styles():
 
 def _story(test: ConsequenceTest, sheet: Sheet) -> list:
     normal, centred, heading = _styles()
-    ppid = _p(ppid_title(sheet.body))
+    ppid = markup(ppid_title(sheet.body))
     story = []
     if sheet.draft:
         story.append(Paragraph(f"{DRAFT_MARK} — belum disetujui atasan PPID", heading))
     story += [
         Paragraph(f"PENETAPAN {ppid.upper()}", heading),
-        Paragraph(f"NOMOR {_p(test.number or '-')}", centred),
+        Paragraph(f"NOMOR {markup(test.number or '-')}", centred),
         Paragraph("TENTANG", centred),
         Paragraph("PENETAPAN KLASIFIKASI INFORMASI PUBLIK", heading),
         Spacer(1, 0.5 * cm),
         Paragraph(
             "Menimbang hasil uji konsekuensi "
-            f"tanggal {_p(_day(test.test_date))} di {_p(test.place)} sesuai UU 14/2008 "
+            f"tanggal {markup(_day(test.test_date))} di {markup(test.place)} "
+            "sesuai UU 14/2008 "
             "Pasal 17 dan Pasal 19, PP 61/2010, serta Perki 1/2017, "
             f"{ppid} menetapkan:",
             normal,
@@ -174,8 +162,8 @@ def _story(test: ConsequenceTest, sheet: Sheet) -> list:
         _table(test, sheet, normal),
         Spacer(1, 0.6 * cm),
         Paragraph(
-            f"Ditetapkan di {_p(test.place)} pada tanggal "
-            f"{_p(indonesian_date(sheet.dated))}.",
+            f"Ditetapkan di {markup(test.place)} pada tanggal "
+            f"{markup(indonesian_date(sheet.dated))}.",
             normal,
         ),
         Spacer(1, 0.3 * cm),
@@ -200,28 +188,18 @@ def _table(test: ConsequenceTest, sheet: Sheet, normal) -> Table:
         ("Unit yang menguasai", sheet.unit),
         ("Peserta pengujian", "; ".join(test.participants or []) or "-"),
     ]
-    data = [
-        [Paragraph(f"{index}. {_p(label)}", normal), Paragraph(_p(value), normal)]
-        for index, (label, value) in enumerate(rows, start=1)
+    numbered = [
+        (f"{index}. {label}", value) for index, (label, value) in enumerate(rows, 1)
     ]
-    table = Table(data, colWidths=(5 * cm, 11.5 * cm))
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("GRID", (0, 0), (-1, -1), 0.4, "#555555"),
-            ]
-        )
-    )
-    return table
+    return two_column_table(numbered, normal)
 
 
 def _signatures(test: ConsequenceTest, sheet: Sheet) -> str:
     recorder = _person(test.recorded_by)
     approver = "(belum)" if sheet.draft else _person(test.decided_by)
     return (
-        f"Dicatat oleh PPID: <b>{_p(recorder)}</b><br/>"
-        f"Disetujui oleh atasan PPID: <b>{_p(approver)}</b>"
+        f"Dicatat oleh PPID: <b>{markup(recorder)}</b><br/>"
+        f"Disetujui oleh atasan PPID: <b>{markup(approver)}</b>"
     )
 
 
@@ -237,15 +215,10 @@ def _official_block(user) -> str:
         return "Atasan PPID<br/><br/><br/><b>(nama)</b><br/>NIP -"
     position = user.position or "Atasan PPID"
     return (
-        f"{_p(position)}<br/><br/><br/><b>{_p(_person(user))}</b><br/>"
-        f"NIP {_p(user.nip or '-')}"
+        f"{markup(position)}<br/><br/><br/><b>{markup(_person(user))}</b><br/>"
+        f"NIP {markup(user.nip or '-')}"
     )
 
 
 def _day(value: date | None) -> str:
     return indonesian_date(value) if value else "-"
-
-
-def _p(text: str | None) -> str:
-    """Text for a reportlab Paragraph: its markup escaped, line breaks kept."""
-    return escape(text or "-").replace("\n", "<br/>")

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import io
 import secrets
-import smtplib
-import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -19,6 +17,7 @@ from dataclasses import dataclass
 import click
 
 from dms.cli.context import Instance, pass_instance
+from dms.mail import open_smtp
 from dms.settings import Settings, SettingsError, load_settings
 
 OK, WARN, FAIL = "ok", "warn", "FAIL"
@@ -193,19 +192,9 @@ def check_smtp(_archive, settings: Settings) -> list[Finding]:
                 "set DMS_SMTP_URL (smtp://user:password@host:587?starttls=true)",
             )
         ]
-    context = ssl.create_default_context()
-    if server.implicit_tls:
-        smtp = smtplib.SMTP_SSL(
-            server.host, server.port, timeout=NETWORK_TIMEOUT_SECONDS, context=context
-        )
-    else:
-        smtp = smtplib.SMTP(server.host, server.port, timeout=NETWORK_TIMEOUT_SECONDS)
+    smtp = open_smtp(server, NETWORK_TIMEOUT_SECONDS)
     try:
         smtp.ehlo()
-        if server.starttls:
-            smtp.starttls(context=context)
-        if server.username:
-            smtp.login(server.username, server.password)
     finally:
         smtp.close()
     return [ok("smtp", f"{server.host}:{server.port} accepts a connection")]

@@ -139,7 +139,7 @@ def worker(instance: Instance, workers: int) -> None:
     archive = instance.archive
     ensure_index(archive)
     jobs = job_queue(archive)
-    jobs.sweep()  # catch up at once with whatever was missed while stopped
+    jobs.start_worker()
     # This host's own index folder, caught up from the database (several hosts).
     HostSync(indexer(archive), settings.index_sync_seconds).start()
     click.echo(f"dms: worker running {workers} job(s) at once", err=True)

@@ -6,8 +6,17 @@ from pathlib import Path
 
 import click
 
-from dms.cli import registers, requests
 from dms.cli.context import Fail, Instance, pass_instance
+from dms.cli.registers import dip
+from dms.cli.requests import requests_group
+
+template_output = click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="The .xlsx file to write ('-' for standard output).",
+)
 
 
 @click.command("import")
@@ -29,13 +38,7 @@ def import_dip(
     result = run(
         instance.archive, file, org_slug=org_slug, files=files, dry_run=dry_run
     )
-    for number, message in result.problems:
-        click.echo(f"baris {number}: {message}", err=True)
-    if not result.ok:
-        raise Fail(
-            f"{len(result.problems)} masalah; tidak ada yang diimpor "
-            "(perbaiki lalu ulangi)"
-        )
+    _refuse_on_problems(result)
     with_files = sum(1 for row in result.rows if row.file is not None)
     if dry_run:
         click.echo(
@@ -52,13 +55,7 @@ def import_dip(
 
 
 @click.command("template")
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="The .xlsx file to write ('-' for standard output).",
-)
+@template_output
 def template(output: Path) -> None:
     """Write the DIP import template (XLSX: the columns and one example row)."""
     from dms.onboarding.dip import template_xlsx
@@ -75,13 +72,7 @@ def import_requests(instance: Instance, file: Path, dry_run: bool) -> None:
     from dms.onboarding.requests import import_requests as run
 
     result = run(instance.archive, file, dry_run=dry_run)
-    for number, message in result.problems:
-        click.echo(f"baris {number}: {message}", err=True)
-    if not result.ok:
-        raise Fail(
-            f"{len(result.problems)} masalah; tidak ada yang diimpor "
-            "(perbaiki lalu ulangi)"
-        )
+    _refuse_on_problems(result)
     if dry_run:
         click.echo(
             f"dms: uji coba: {len(result.rows)} permohonan siap diimpor; "
@@ -95,18 +86,23 @@ def import_requests(instance: Instance, file: Path, dry_run: bool) -> None:
 
 
 @click.command("template")
-@click.option(
-    "--output",
-    "-o",
-    required=True,
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="The .xlsx file to write ('-' for standard output).",
-)
+@template_output
 def requests_template(output: Path) -> None:
     """Write the request register import template (XLSX)."""
     from dms.onboarding.requests import template_xlsx
 
     _write_bytes(output, template_xlsx())
+
+
+def _refuse_on_problems(result) -> None:
+    """Every row's problem by number on stderr; with any, nothing was imported."""
+    for number, message in result.problems:
+        click.echo(f"baris {number}: {message}", err=True)
+    if not result.ok:
+        raise Fail(
+            f"{len(result.problems)} masalah; tidak ada yang diimpor "
+            "(perbaiki lalu ulangi)"
+        )
 
 
 def _write_bytes(output: Path, data: bytes) -> None:
@@ -117,8 +113,8 @@ def _write_bytes(output: Path, data: bytes) -> None:
         raise Fail(f"tidak dapat menulis {output}: {exc.strerror or exc}") from exc
 
 
-registers.dip.add_command(import_dip)
-registers.dip.add_command(template)
-requests.requests_group.add_command(import_requests)
-requests.requests_group.add_command(requests_template)
+dip.add_command(import_dip)
+dip.add_command(template)
+requests_group.add_command(import_requests)
+requests_group.add_command(requests_template)
 COMMANDS: list[click.Command] = []

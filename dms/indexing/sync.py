@@ -107,11 +107,12 @@ class HostSync:
         self._thread.join(timeout=30)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        # The first round one period after start: the worker's start-up sweep
+        # catches this host up first, without two writers racing for the index.
+        while not self._stop.wait(self.seconds):
             try:
                 count = sync_host(self.indexer)
                 if count:
                     log.info("index sync wrote %d document(s)", count)
             except Exception:  # noqa: BLE001 - logged; the next round retries
                 log.exception("index sync failed; retrying in %g s", self.seconds)
-            self._stop.wait(self.seconds)

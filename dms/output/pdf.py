@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
@@ -10,8 +11,11 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 
-def a4_letter(story: list, *, title: str, author: str) -> io.BytesIO:
-    """A one-column A4 letter (receipt, written notice) as PDF bytes."""
+def a4_letter(
+    story: list, *, title: str, author: str, on_page: Callable | None = None
+) -> io.BytesIO:
+    """A one-column A4 letter (receipt, written notice, penetapan) as PDF bytes;
+    on_page(canvas, document) draws on every page (a draft's watermark)."""
     buffer = io.BytesIO()
     sheet = SimpleDocTemplate(
         buffer,
@@ -23,12 +27,13 @@ def a4_letter(story: list, *, title: str, author: str) -> io.BytesIO:
         title=title,
         author=author,
     )
-    sheet.build(story)
+    pages = {"onFirstPage": on_page, "onLaterPages": on_page} if on_page else {}
+    sheet.build(story, **pages)
     buffer.seek(0)
     return buffer
 
 
-def two_column_table(rows: list[tuple[str, str]], normal) -> Table:
+def two_column_table(rows: list[tuple[str, str | None]], normal) -> Table:
     data = [
         [Paragraph(markup(k), normal), Paragraph(markup(v), normal)] for k, v in rows
     ]

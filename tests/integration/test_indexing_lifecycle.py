@@ -171,6 +171,28 @@ def test_a_sweep_never_runs_beside_another(client, cast, archive, search_index):
     assert jobs._sweep() == 1
 
 
+def test_a_worker_starting_after_a_killed_one_still_sweeps(
+    client, cast, archive, search_index
+):
+    from huey import MemoryHuey
+
+    from dms.jobs import SWEEP_LOCK, Jobs
+
+    archive.on_documents_changed = None
+    a_text(client, cast, "utama", "peta rawan longsor", publish="true")
+    jobs = Jobs(archive, search_index, huey=MemoryHuey("uji", immediate=True))
+    # A worker killed mid-sweep never released its lock.
+    jobs.huey.lock_task(SWEEP_LOCK).__enter__()
+    assert jobs._sweep() == 0
+
+    jobs.start_worker()  # the next worker's start
+
+    assert results(archive, search_index, "longsor")[1] == 1
+    assert jobs._sweep() == 0  # caught up, and the lock is free again
+    with jobs.huey.lock_task(SWEEP_LOCK):
+        pass
+
+
 def test_a_busy_writer_leaves_the_change_pending_until_it_is_retried(
     client, cast, archive, search_index, indexer
 ):
