@@ -285,6 +285,17 @@ class Publish(Input):
     messages = {"version": "'version' harus berupa nomor versi."}
 
 
+class Reason(Input):
+    """POST /documents/{id}/return and /decline-version, optional: why."""
+
+    reason: StrictStr = Field(
+        "",
+        description="Why (at most 1000 characters); kept in the audit and emailed "
+        "to the organisation's PPID Pelaksana",
+    )
+    messages = {"reason": "'reason' harus berupa teks."}
+
+
 # --- tokens ---------------------------------------------------------------------------
 
 
