@@ -103,3 +103,28 @@ def test_the_objection_rules_still_apply_after_an_email_check(app, archive):
     assert refused.status_code == 422
     assert "belum dijawab" in refused.get_data(as_text=True)
     assert _objections(archive) == []
+
+
+def test_the_api_files_an_objection_with_the_request_email(client, cast, archive):
+    from tests.web.test_objections import api_guards
+
+    number, _secret, _test, _doc = refused_request(client, cast, archive)
+    body = {
+        **api_guards(client),
+        "request": number,
+        "ground": "a",
+        "reasons": "Informasi ini menyangkut kepentingan publik.",
+    }
+
+    wrong = client.post(
+        "/api/v1/objections",
+        json={**body, "request_email": "orang-lain@contoh.id"},
+    )
+    filed = client.post(
+        "/api/v1/objections",
+        json={**body, **api_guards(client), "request_email": EMAIL},
+    )
+
+    assert wrong.status_code == 404
+    assert filed.status_code == 201, filed.get_json()
+    assert _objections(archive) == [(number, EMAIL)]
