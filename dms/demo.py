@@ -255,6 +255,7 @@ def load_demo(archive: Archive, echo=print) -> None:
                     role=role,
                     org_slug=org,
                     password=DEMO_PASSWORD,
+                    hash_method=archive.settings.password_hash,
                     display_name=display_name,
                     email=f"{username}@demo.invalid",
                     **DEMO_OFFICIALS.get(username, {}),

@@ -76,6 +76,10 @@ class Settings:
     search_engine: str = "whoosh"
     # How often the worker brings this host's index up to date from the database.
     index_sync_seconds: int = 60
+    # How new passwords are hashed: "scrypt" (the default) or
+    # "pbkdf2:sha256[:ITERATIONS]". Tests use a cheap pbkdf2; stored hashes name
+    # their method, so changing this never locks anyone out.
+    password_hash: str = "scrypt"
 
     @property
     def smtp(self) -> SmtpServer | None:
@@ -180,6 +184,7 @@ def _build(values: dict[str, Any], instance: Path) -> Settings:
         x_accel_redirect=_x_accel_redirect(text("x_accel_redirect")),
         search_engine=_search_engine(values, "search_engine"),
         index_sync_seconds=_positive_int(values, "index_sync_seconds"),
+        password_hash=_password_hash(values, "password_hash"),
     )
     if settings.smtp_url and not settings.public_url:
         # The worker and the command line send reminders outside any web
@@ -263,6 +268,19 @@ def _positive_int(values: dict[str, Any], key: str) -> int:
     if number <= 0:
         raise SettingsError(f"{key} must be positive, not {number}")
     return number
+
+
+PASSWORD_HASH_FORM = re.compile(r"^(scrypt(:\d+:\d+:\d+)?|pbkdf2:sha256(:[1-9]\d*)?)$")
+
+
+def _password_hash(values: dict[str, Any], key: str) -> str:
+    method = str(values[key]).strip().lower()
+    if not PASSWORD_HASH_FORM.match(method):
+        raise SettingsError(
+            f"{key} (DMS_PASSWORD_HASH) must be scrypt or pbkdf2:sha256[:ITERATIONS], "
+            f"not {values[key]!r}"
+        )
+    return method
 
 
 SEARCH_ENGINES = ("whoosh", "tantivy")

@@ -108,6 +108,9 @@ def test_config(tmp_path, database_url) -> dict:
         "max_upload_mb": 4,
         # The test client's address: links in email point where it serves.
         "public_url": "http://localhost",
+        # One round instead of scrypt: passwords set and checked in tests cost
+        # microseconds (production keeps the default, settings.password_hash).
+        "password_hash": "pbkdf2:sha256:1",
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -27,8 +28,15 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{2,64}$")
 MIN_PASSWORD = 8
 TOKEN_PREFIX = "dms_"
-# A hash computed once so unknown usernames take as long as wrong passwords.
-_DUMMY_HASH = generate_password_hash("timing-equaliser")
+# How new passwords are hashed unless the settings say otherwise (password_hash).
+DEFAULT_PASSWORD_HASH = "scrypt"
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """A hash computed once per method, on first use (not at import), so unknown
+    usernames take as long as wrong passwords."""
+    return generate_password_hash("timing-equaliser", method=method)
 
 
 def add_organisation(
@@ -96,8 +104,10 @@ def add_user(
     email: str = "",
     nip: str = "",
     position: str = "",
+    hash_method: str = DEFAULT_PASSWORD_HASH,
 ) -> User:
-    """Add a user with a role; a Pelaksana must belong to an organisation."""
+    """Add a user with a role; a Pelaksana must belong to an organisation.
+    hash_method: the settings' password_hash."""
     if not USERNAME_PATTERN.match(username or ""):
         raise ValidationError(
             "Nama pengguna 2-64 karakter: huruf, angka, titik, _ atau -.",
@@ -119,7 +129,7 @@ def add_user(
         email=email,
         nip=nip,
         position=position,
-        password_hash=_hash_password(password) if password else "",
+        password_hash=_hash_password(password, hash_method) if password else "",
     )
     session.add(user)
     audit.record(
@@ -183,24 +193,34 @@ def _user_organisation(session, role: str, org_slug: str | None):
     return organisation
 
 
-def _hash_password(password: str) -> str:
+def _hash_password(password: str, method: str) -> str:
     if len(password) < MIN_PASSWORD:
         raise ValidationError(
             f"Kata sandi minimal {MIN_PASSWORD} karakter.", "password"
         )
-    return generate_password_hash(password)
+    return generate_password_hash(password, method=method)
 
 
 def find_user(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
-def authenticate(session: Session, username: str, password: str) -> User:
-    """The active user with that password; Unauthenticated otherwise."""
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    hash_method: str = DEFAULT_PASSWORD_HASH,
+) -> User:
+    """The active user with that password; Unauthenticated otherwise.
+    hash_method: the settings' password_hash, what an unknown name pays for."""
     if not USERNAME_PATTERN.match(username or ""):
         username = ""  # cannot exist; still pay for a hash below
     user = find_user(session, username) if username else None
-    stored = user.password_hash if user and user.password_hash else _DUMMY_HASH
+    if user and user.password_hash:
+        stored = user.password_hash
+    else:
+        stored = _dummy_hash(hash_method)
     valid = check_password_hash(stored, password or "")
     if user is None or not user.is_active or not user.password_hash or not valid:
         raise Unauthenticated("Nama pengguna atau kata sandi salah.")
@@ -274,7 +294,12 @@ def log_in(archive, username: str, password: str, *, now: datetime | None = None
         _admit_attempt(session, username, now)
     with archive.reading() as session:
         try:
-            user_id = authenticate(session, username, password).id
+            user_id = authenticate(
+                session,
+                username,
+                password,
+                hash_method=archive.settings.password_hash,
+            ).id
         except Unauthenticated:
             user_id = None
     if user_id is None:
@@ -548,12 +573,20 @@ def change_role(
     return user
 
 
-def reset_password(session: Session, *, actor, username: str, password: str) -> User:
+def reset_password(
+    session: Session,
+    *,
+    actor,
+    username: str,
+    password: str,
+    hash_method: str = DEFAULT_PASSWORD_HASH,
+) -> User:
     """The administrator sets a new password (to hand over safely); every
-    session of the user ends and the lockout is lifted."""
+    session of the user ends and the lockout is lifted. hash_method: the
+    settings' password_hash."""
     _require_admin(actor, "Hanya administrator yang dapat mengatur ulang kata sandi.")
     user = _existing_user(session, username or "")
-    user.password_hash = _hash_password(password or "")
+    user.password_hash = _hash_password(password or "", hash_method)
     user.failed_logins, user.locked_until = 0, None
     end_sessions(session, user.id)
     audit.record(session, actor, "user.password_reset", user, after={"reset": True})

@@ -80,6 +80,7 @@ def user_add(
             role=role,
             org_slug=org_slug,
             password=password,
+            hash_method=instance.archive.settings.password_hash,
             display_name=display_name,
             email=email,
             nip=nip,

@@ -1,5 +1,5 @@
 """Email to a Pelaksana when the PPID Utama decides on its document: published,
-or returned to draft (with the reason given)."""
+returned to draft, or a waiting new version declined (with the reason given)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from dms.mail import SITE_URL, enqueue
 SIGNATURE = "\n\n—\nPejabat Pengelola Informasi dan Dokumentasi (PPID)\n"
 
 
-def decided(session: Session, document: Document, actor, target: str, reason: str):
-    """Queue one email per active Pelaksana of the document's organisation with an
-    address, except the officer who acted."""
+def _pelaksana_addresses(session: Session, document: Document, actor) -> list[str]:
+    """The active Pelaksana of the document's organisation with an address,
+    except the officer who acted."""
     query = select(User.email).where(
         User.is_active,
         User.email != "",
@@ -25,8 +25,17 @@ def decided(session: Session, document: Document, actor, target: str, reason: st
     )
     if getattr(actor, "id", None) is not None:
         query = query.where(User.id != actor.id)
-    recipients = session.scalars(query)
-    link = f"{session.info.get(SITE_URL, '')}/ruang-kerja/dokumen/{document.id}"
+    return sorted(set(session.scalars(query)))
+
+
+def _link(session: Session, document: Document) -> str:
+    return f"{session.info.get(SITE_URL, '')}/ruang-kerja/dokumen/{document.id}"
+
+
+def decided(session: Session, document: Document, actor, target: str, reason: str):
+    """Queue one email per active Pelaksana of the document's organisation with an
+    address, except the officer who acted."""
+    link = _link(session, document)
     if target == DRAFT:
         subject = f"Dokumen dikembalikan menjadi draf: {document.title}"
         body = (
@@ -38,7 +47,28 @@ def decided(session: Session, document: Document, actor, target: str, reason: st
     else:
         subject = f"Dokumen diterbitkan: {document.title}"
         body = f"Dokumen “{document.title}” telah diterbitkan.\n\n{link}"
-    for to in sorted(set(recipients)):
+    _send(session, _pelaksana_addresses(session, document, actor), subject, body)
+
+
+def version_declined(
+    session: Session, document: Document, actor, numbers: list[int], reason: str
+):
+    """Tell the organisation's Pelaksana that the waiting version(s) were declined:
+    the public keeps the published version."""
+    shown = ", ".join(str(n) for n in numbers)
+    subject = f"Versi baru ditolak: {document.title}"
+    body = (
+        f"Versi {shown} dokumen “{document.title}” ditolak oleh "
+        f"{getattr(actor, 'username', 'sistem')}; publik tetap melihat versi "
+        f"{document.published_version}."
+        + (f"\n\nAlasan: {reason}" if reason else "")
+        + f"\n\nUnggah versi yang diperbaiki bila perlu: {_link(session, document)}"
+    )
+    _send(session, _pelaksana_addresses(session, document, actor), subject, body)
+
+
+def _send(session: Session, recipients: list[str], subject: str, body: str) -> None:
+    for to in recipients:
         enqueue(
             session, to=to, subject=subject, body=body + SIGNATURE, topic="document"
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from dms import audit
@@ -46,6 +46,7 @@ from dms.documents.models import (
     WITHDRAWN,
     Document,
     DocumentVersion,
+    VersionText,
 )
 from dms.documents.uploads import store_file
 from dms.errors import (
@@ -508,11 +509,65 @@ def return_to_draft(
 ) -> Document:
     """Send a pending document back to draft: the approver declines, or the
     uploader takes it back to fix it; the reason given is kept in the audit."""
+    reason = _clean_reason(reason)
+    document = get_changeable(session, actor, document_id)
+    _transition(session, actor, document, DRAFT, reason=reason)
+    return document
+
+
+def _clean_reason(reason: str | None) -> str:
     reason = " ".join((reason or "").split())
     if len(reason) > MAX_REASON:
         raise ValidationError(f"Alasan paling banyak {MAX_REASON} karakter.", "reason")
+    return reason
+
+
+def decline_new_version(
+    session: Session, *, actor: User, document_id: int, reason: str = ""
+) -> Document:
+    """The PPID Utama declines the versions waiting on a published document: they
+    are removed (their files, if nothing else uses them, are left for `dms fsck
+    --repair` to remove), the public keeps the published version, the audit keeps what
+    was declined and why, and the organisation's Pelaksana is emailed."""
+    reason = _clean_reason(reason)
     document = get_changeable(session, actor, document_id)
-    _transition(session, actor, document, DRAFT, reason=reason)
+    if not _may_publish(actor, document):
+        raise Forbidden("Hanya PPID Utama yang dapat menolak versi baru dokumen ini.")
+    if document.status != PUBLISHED or (
+        document.published_version >= document.current_version
+    ):
+        raise InvalidTransition("Tidak ada versi baru yang menunggu persetujuan.")
+    waiting = [v for v in document.versions if v.number > document.published_version]
+    before = {
+        "current_version": document.current_version,
+        "versions": [
+            {"number": v.number, "sha256": v.blob_sha256, "filename": v.filename}
+            for v in waiting
+        ],
+    }
+    session.execute(
+        delete(VersionText).where(VersionText.version_id.in_([v.id for v in waiting]))
+    )
+    for version in waiting:
+        session.delete(version)
+    session.flush()
+    session.expire(document, ["versions"])
+    document.current_version = document.published_version
+    document.updated_at = utcnow()
+    audit.record(
+        session,
+        actor,
+        "version.decline",
+        document,
+        before=before,
+        after={
+            "current_version": document.current_version,
+            **({"reason": reason} if reason else {}),
+        },
+    )
+    notify.version_declined(
+        session, document, actor, [v.number for v in waiting], reason
+    )
     return document
 
 

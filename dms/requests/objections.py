@@ -123,11 +123,13 @@ def file_objection(
     calendar: WorkingCalendar,
     request_number: str | None = None,
     request_secret: str | None = None,
+    request_email: str | None = None,
     now: datetime | None = None,
 ) -> Filed:
-    """File an objection: by the requester (the request's number and secret), by
-    an officer recording one brought in person or by letter, or on ground b
-    without a request (the objector identifies themself)."""
+    """File an objection: by the requester (the request's number and its secret,
+    or the email it was filed with, as the status check accepts), by an officer
+    recording one brought in person or by letter, or on ground b without a
+    request (the objector identifies themself)."""
     entered = now = now or utcnow()
     if actor is not None and (
         not actor.is_active or actor.role not in (PPID_UTAMA, PPID_PELAKSANA)
@@ -146,7 +148,9 @@ def file_objection(
     channel = fields.get("channel") or "web"
     if channel not in CHANNELS or (actor is None and channel != "web"):
         raise ValidationError("Saluran tidak dikenal.", "channel")
-    request = _the_request(session, actor, request_number, request_secret)
+    request = _the_request(
+        session, actor, request_number, request_secret, request_email
+    )
     if request is None and grounds != [NO_REQUEST_GROUND]:
         raise ValidationError(
             "Keberatan dengan alasan ini harus merujuk nomor permohonan; hanya "
@@ -240,16 +244,20 @@ def _check_in_time(request, ground: str, calendar: WorkingCalendar, today: date)
         )
 
 
-def _the_request(session, actor, number, secret) -> InformationRequest | None:
+def _the_request(
+    session, actor, number, secret, email=None
+) -> InformationRequest | None:
     if not number:
         return None
     if actor is not None:
         return get_request(session, actor=actor, number=number)
-    if not secret:
+    if not secret and not email:
         raise ValidationError(
             "Keberatan atas permohonan memerlukan kunci status permohonan.", "request"
         )
-    return check_status(session, number=number, secret=secret)
+    if secret:
+        return check_status(session, number=number, secret=secret)
+    return check_status(session, number=number, email=email)
 
 
 def _check_ground(

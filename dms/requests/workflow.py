@@ -442,6 +442,26 @@ def answer(
     return found
 
 
+MAX_FOUND_TO_LINK = 20
+
+
+def documents_to_link(session: Session, words: str) -> list[Document]:
+    """Published public documents whose title holds every word given (any case),
+    newest first, at most MAX_FOUND_TO_LINK: what an answer may link. Nothing for
+    no words; nothing closed or unpublished is ever found."""
+    terms = [w for w in (words or "").split() if w][:8]
+    if not terms:
+        return []
+    query = select(Document).where(PUBLIC_CLAUSE)
+    for term in terms:
+        escaped = (
+            term[:100].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        )
+        query = query.where(Document.title.ilike(f"%{escaped}%", escape="\\"))
+    query = query.order_by(Document.published_at.desc(), Document.id.desc())
+    return list(session.scalars(query.limit(MAX_FOUND_TO_LINK)))
+
+
 def _public_documents(session: Session, documents: Iterable[Any]) -> list[Document]:
     ids = []
     for value in documents or ():

@@ -20,6 +20,7 @@ def test_the_embedded_defaults_need_no_server(tmp_path):
     assert settings.max_upload_bytes == 512 * 1024 * 1024
     assert settings.cuti_bersama_day_off is True
     assert settings.timezone == "Asia/Jakarta"
+    assert settings.password_hash == "scrypt"
 
 
 def test_env_overrides_the_config_file_which_overrides_the_defaults(tmp_path):
@@ -76,6 +77,9 @@ def test_the_settings_are_frozen(tmp_path):
         ({"DMS_SEARCH_ENGINE": "elasticsearch"}, "one of whoosh, tantivy"),
         ({"DMS_SEARCH_ENGINE": ""}, "one of whoosh, tantivy"),
         ({"DMS_INDEX_SYNC_SECONDS": "0"}, "positive"),
+        ({"DMS_PASSWORD_HASH": "md5"}, "scrypt or pbkdf2:sha256"),
+        ({"DMS_PASSWORD_HASH": "pbkdf2:sha256:0"}, "scrypt or pbkdf2:sha256"),
+        ({"DMS_PASSWORD_HASH": ""}, "scrypt or pbkdf2:sha256"),
     ],
 )
 def test_bad_configuration_is_refused_with_a_clear_message(tmp_path, env, message):
@@ -188,3 +192,12 @@ def test_whoosh_stays_the_default_search_engine_and_tantivy_can_be_chosen(tmp_pa
     assert load_settings(env=base).search_engine == "whoosh"
     chosen = load_settings(env={**base, "DMS_SEARCH_ENGINE": "Tantivy"})
     assert chosen.search_engine == "tantivy"
+
+
+@pytest.mark.parametrize("method", ["scrypt", "pbkdf2:sha256", "pbkdf2:sha256:1"])
+def test_the_password_hash_method_is_read_from_the_environment(tmp_path, method):
+    settings = load_settings(
+        env={"DMS_INSTANCE_DIR": str(tmp_path), "DMS_PASSWORD_HASH": method}
+    )
+
+    assert settings.password_hash == method

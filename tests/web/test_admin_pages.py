@@ -213,3 +213,41 @@ def test_only_the_admin_merges_the_calendar(app, cast, archive):
     assert response.status_code == 403
     with archive.reading() as session:
         assert not calendar.is_seeded(session, 2025)
+
+
+def test_a_password_the_admin_sets_is_hashed_with_the_configured_method(
+    app, admin, archive
+):
+    from dms.accounts import service as accounts
+
+    post(
+        admin,
+        "/admin/pengguna",
+        "/admin/pengguna",
+        username="sekolah2",
+        role="ppid_pelaksana",
+        org="dinkes",
+        password="sandi-awal-123",
+    )
+    with archive.reading() as session:
+        stored = accounts.find_user(session, "sekolah2").password_hash
+
+    # The tests configure a cheap hash (tests/conftest.py); production keeps scrypt.
+    assert archive.settings.password_hash == "pbkdf2:sha256:1"
+    assert stored.startswith("pbkdf2:sha256:1$")
+    assert log_in(app.test_client(), "sekolah2", "sandi-awal-123").status_code == 302
+
+
+def test_without_a_method_a_new_password_is_hashed_with_scrypt(archive, cast):
+    from dms.accounts import service as accounts
+
+    with archive.transaction() as session:
+        user = accounts.add_user(
+            session,
+            actor=SYSTEM,
+            username="tanpa-setelan",
+            role="ppid_utama",
+            org_slug="ppid-utama",
+            password="sandi-awal-123",
+        )
+        assert user.password_hash.startswith("scrypt:")

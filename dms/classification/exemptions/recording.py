@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from dms import audit
 from dms.accounts.roles import PPID_UTAMA
+from dms.classification.exemptions import notify
 from dms.classification.exemptions.reading import (
     LAST_END,
     MAX_LIMITED_YEARS,
@@ -64,6 +65,7 @@ def record(
     audit.record(
         session, actor, "test.record", test, before=before, after=record_snapshot(test)
     )
+    notify.awaiting_decision(session, test, corrected=before is not None)
     return test
 
 

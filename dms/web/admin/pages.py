@@ -142,6 +142,7 @@ def users():
             role=form.get("role", ""),
             org_slug=form.get("org") or None,
             password=form.get("password", ""),
+            hash_method=current_archive().settings.password_hash,
             display_name=form.get("display_name", "").strip(),
             email=form.get("email", "").strip(),
             nip=form.get("nip", ""),
@@ -207,6 +208,7 @@ def reset_password():
             actor=actor,
             username=form.get("username", ""),
             password=form.get("password", ""),
+            hash_method=current_archive().settings.password_hash,
         )
         return _("Kata sandi “%(username)s” diatur ulang.", username=user.username)
 

@@ -41,6 +41,7 @@ from dms.web.api.schemas import (
     DocumentQuery,
     NewVersion,
     Publish,
+    Reason,
     Upload,
 )
 from dms.web.downloads import count_public_download, send_version
@@ -398,9 +399,57 @@ def discard_pending_changes(document_id: int):
 
 _simple_transition("submit", "Send a draft for approval", services.submit)
 _simple_transition("withdraw", "Withdraw from public view", services.withdraw)
-_simple_transition(
-    "return", "Send a pending document back to draft", services.return_to_draft
+
+
+def _reason() -> str:
+    """The optional JSON {"reason": "..."}; no body (as always) is no reason."""
+    body = json_body() if request.content_length else None
+    return validated(Reason, body if isinstance(body, dict) else {}).reason
+
+
+@bp.post("/documents/<id:document_id>/return", endpoint="return")
+@describe(
+    "Send a pending document back to draft",
+    description='Optional JSON {"reason": "..."}: kept in the audit and emailed to '
+    "the organisation's PPID Pelaksana.",
+    body=Reason,
+    replies={"200": Reply("The document", responses.Document)},
+    errors=("401", "403", "404", "409", "422"),
+    bearer=True,
 )
+def return_(document_id: int):
+    actor_id = authenticated_user_id()
+    reason = _reason()
+    return _transition(
+        document_id,
+        actor_id,
+        lambda session, actor: services.return_to_draft(
+            session, actor=actor, document_id=document_id, reason=reason
+        ),
+    )
+
+
+@bp.post("/documents/<id:document_id>/decline-version")
+@describe(
+    "Decline the new version(s) waiting on a published document",
+    description='PPID Utama. Optional JSON {"reason": "..."}. The waiting versions '
+    "are removed, the public keeps the published version, the organisation's "
+    "PPID Pelaksana is emailed; 409 when no new version waits.",
+    body=Reason,
+    replies={"200": Reply("The document", responses.Document)},
+    errors=("401", "403", "404", "409", "422"),
+    bearer=True,
+)
+def decline_version(document_id: int):
+    actor_id = authenticated_user_id()
+    reason = _reason()
+    return _transition(
+        document_id,
+        actor_id,
+        lambda session, actor: services.decline_new_version(
+            session, actor=actor, document_id=document_id, reason=reason
+        ),
+    )
 
 
 # --- serialisation ---------------------------------------------------------------

@@ -63,6 +63,7 @@ def create_objection():
             calendar=working_calendar(db, archive.settings),
             request_number=objection.request or None,
             request_secret=objection.request_secret or None,
+            request_email=objection.request_email or None,
         )
         answer = objection_json(filed.objection, personal=None)
     answer["secret"] = filed.secret

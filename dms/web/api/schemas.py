@@ -285,6 +285,17 @@ class Publish(Input):
     messages = {"version": "'version' harus berupa nomor versi."}
 
 
+class Reason(Input):
+    """POST /documents/{id}/return and /decline-version, optional: why."""
+
+    reason: StrictStr = Field(
+        "",
+        description="Why (at most 1000 characters); kept in the audit and emailed "
+        "to the organisation's PPID Pelaksana",
+    )
+    messages = {"reason": "'reason' harus berupa teks."}
+
+
 # --- tokens ---------------------------------------------------------------------------
 
 
@@ -650,6 +661,11 @@ class ObjectionInput(Input):
     reasons: ByService[str] = None
     request: StrictStr | None = None
     request_secret: StrictStr | None = None
+    request_email: StrictStr | None = Field(
+        None,
+        description="Instead of request_secret: the email the request was filed "
+        "with (as the status check accepts)",
+    )
     name: ByService[str] = None
     identity_number: ByService[str] = None
     address: ByService[str] = None
@@ -661,6 +677,7 @@ class ObjectionInput(Input):
     messages = {
         "request": "'request' harus berupa teks.",
         "request_secret": "'request_secret' harus berupa teks.",
+        "request_email": "'request_email' harus berupa teks.",
     }
     required_by_service = ("reasons",)
 

@@ -26,7 +26,12 @@ from dms.requests.service import body_name
 from dms.requests.tanggapan import tanggapan_pdf
 from dms.web import body_limit, current_archive
 from dms.web.forms import FORM_ERRORS, FormError
-from dms.web.public.requests import REQUESTER_KIND_LABELS, check_spam, submit_limit
+from dms.web.public.requests import (
+    CHECKED,
+    REQUESTER_KIND_LABELS,
+    check_spam,
+    submit_limit,
+)
 from dms.workdays import working_calendar
 
 bp = Blueprint("keberatan", __name__, url_prefix="/keberatan")
@@ -82,6 +87,7 @@ def form():
 def submit():
     archive = current_archive()
     number = request.form.get("request", "").strip() or None
+    secret = request.form.get("kunci") or None
     try:
         with archive.transaction() as db:
             check_spam(db, request.form)
@@ -91,7 +97,8 @@ def submit():
                 fields=objection_fields(request.form),
                 calendar=working_calendar(db, archive.settings),
                 request_number=number,
-                request_secret=request.form.get("kunci") or None,
+                request_secret=secret,
+                request_email=None if secret else checked_email(number),
             )
             objection_number = filed.objection.number
     except FORM_ERRORS as exc:
@@ -99,6 +106,14 @@ def submit():
         return _form_page(request.form, error), error.status
     session[NEW_OBJECTION] = {"number": objection_number, "secret": filed.secret}
     return redirect(url_for("keberatan.submitted"), 303)
+
+
+def checked_email(number: str | None) -> str | None:
+    """The email this browser proved for the request on the status check (Cek
+    Status, number and email): it stands in for the status link's key."""
+    if not number:
+        return None
+    return (session.get(CHECKED) or {}).get(number.strip().upper())
 
 
 def objection_fields(form: MultiDict) -> dict:
@@ -113,6 +128,7 @@ def _form_page(values: MultiDict, error: FormError | None) -> str:
     return render_template(
         "public/keberatan/form.html",
         values=values,
+        checked=bool(not values.get("kunci") and checked_email(values.get("request"))),
         error=error,
         grounds=list(GROUND_OPTIONS.items()),
         kind_options=list(REQUESTER_KIND_LABELS.items()),

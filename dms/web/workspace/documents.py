@@ -114,6 +114,7 @@ ACTION_LABELS = {
     "document.update": _l("metadata diubah"),
     "version.create": _l("versi baru"),
     "version.publish": _l("versi baru diterbitkan"),
+    "version.decline": _l("versi baru ditolak"),
 }
 # Every field whose change on a published document may wait for approval.
 FIELD_LABELS = {
@@ -521,6 +522,7 @@ class Actions:
     publish: bool = False
     publish_label: str = ""
     return_to_draft: bool = False
+    decline_version: bool = False
     withdraw: bool = False
     propose: bool = False
 
@@ -554,6 +556,10 @@ def _actions(actor: User, document: Document, *, undecided_test: bool) -> Action
         publish=may_publish and publishable and not closed and not awaiting_test,
         publish_label=label,
         return_to_draft=document.status == PENDING,
+        decline_version=may_publish
+        and document.status == PUBLISHED
+        and newer_version
+        and not awaiting_test,
         withdraw=document.status in (PENDING, PUBLISHED),
         propose=not awaiting_test,
     )
@@ -665,6 +671,24 @@ def return_to_draft(document_id: int):
             reason=request.form.get("reason", ""),
         )
         return _("Dokumen dikembalikan menjadi draf.")
+
+    return _on_document(document_id, "transition", apply)
+
+
+@bp.post("/dokumen/<id:document_id>/tolak-versi")
+@roles_required(*UPLOADERS)
+def decline_version(document_id: int):
+    def apply(session, actor):
+        document = services.decline_new_version(
+            session,
+            actor=actor,
+            document_id=document_id,
+            reason=request.form.get("reason", ""),
+        )
+        return _(
+            "Versi baru ditolak; publik tetap melihat versi %(n)s.",
+            n=document.published_version,
+        )
 
     return _on_document(document_id, "transition", apply)
 

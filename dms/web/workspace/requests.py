@@ -212,8 +212,23 @@ def request_page(number: str, error: FormError | None = None, status: int = 200)
             objection_channels=[(c, CHANNEL_LABELS[c]) for c in CHANNELS if c != "web"],
             objections=[o for o in _request_objections(db, found)],
             today=today,
+            link_words=_link_words(),
+            to_link=[
+                (str(d.id), _document_choice(d))
+                for d in workflow.documents_to_link(db, _link_words())
+            ],
         )
     return page, status
+
+
+def _link_words() -> str:
+    """The title search for documents to link to the answer (?cari=)."""
+    return " ".join(request.args.get("cari", "").split())[:200]
+
+
+def _document_choice(document) -> str:
+    year = f" · {document.year}" if document.year else ""
+    return f"{document.title} — {document.organisation.name}{year} (ID {document.id})"
 
 
 def _request_objections(db, found):
@@ -288,9 +303,10 @@ def extend(number: str):
 @roles_required(*HANDLERS)
 def answer(number: str):
     archive = current_archive()
+    # Ticked in the title search ("linked") and/or typed as IDs ("documents").
     documents = [
         part.strip()
-        for value in request.form.getlist("documents")
+        for value in request.form.getlist("linked") + request.form.getlist("documents")
         for part in value.replace(";", ",").split(",")
         if part.strip()
     ]
