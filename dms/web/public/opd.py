@@ -31,7 +31,6 @@ ITEMS = ("profil", "dip", "laporan", "regulasi", "permohonan")
 EMBED_POLICY = "default-src 'none'; frame-ancestors *"
 
 
-
 @bp.get("/dip")
 def dip(slug: str):
     with current_archive().reading() as session:

@@ -22,7 +22,6 @@ bp = Blueprint("audit_trail", __name__, url_prefix="/ruang-kerja")
 READERS = (ADMIN, PPID_UTAMA, ATASAN_PPID, PPID_PELAKSANA)
 
 
-
 @bp.get("/jejak-audit")
 @roles_required(*READERS)
 def page():

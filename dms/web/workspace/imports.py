@@ -33,7 +33,6 @@ SHEET_SUFFIXES = (".xlsx", ".csv")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-
 @bp.get("/dip")
 @roles_required(PPID_UTAMA, PPID_PELAKSANA)
 def dip_form():

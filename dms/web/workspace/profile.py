@@ -33,7 +33,6 @@ EDITORS = (ADMIN, PPID_UTAMA, PPID_PELAKSANA)
 FORM = "profile"
 
 
-
 @bp.get("")
 @roles_required(*EDITORS)
 def index():
