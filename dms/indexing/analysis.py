@@ -223,11 +223,32 @@ def _stemmer():
     return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
 
 
+# Known PySastrawi mis-stems, word -> the right root. PySastrawi strips "ku" as a
+# possessive and "-ai" as a suffix, so "dikuasai" became "asai"; the stem decides
+# only what a word's inflections match (exact forms still rank first).
+STEM_EXCEPTIONS: Mapping[str, str] = {
+    "dikuasai": "kuasa",  # PySastrawi: "asai"
+    "dikurangi": "kurang",  # "rang"
+    "ketenaganukliran": "nuklir",  # left whole
+    "ketenagalistrikan": "listrik",
+    "ketenagakerjaan": "kerja",
+    "menyetujui": "setuju",  # "tuju"
+    "disetujui": "setuju",
+    "persetujuan": "setuju",
+    "setuju": "setuju",  # "tuju" (the root itself)
+}
+
+
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem_word(word: str) -> str:
-    """The PySastrawi stem of one lowercased word; numbers and codes unchanged."""
+    """The PySastrawi stem of one lowercased word; numbers and codes unchanged.
+
+    STEM_EXCEPTIONS overrides PySastrawi where it is known to be wrong.
+    """
     if not _STEMMABLE.fullmatch(word):
         return word
+    if word in STEM_EXCEPTIONS:
+        return STEM_EXCEPTIONS[word]
     return _stemmer().stem_word(word) or word
 
 
@@ -338,14 +359,38 @@ class PreAnalyzed(Analyzer):
 # times its stemmed twin, so a word found as typed in the body still outranks its
 # stem found in the title ("exact matches rank first"); among matches of the same
 # kind, title counts twice the body and summary one and a half times.
+# The document's heading (``lead``, the first LEAD_CHARS of its text, where a
+# regulation names its own number) and its metadata (``meta``: information type,
+# OPD name and short form, category label, year, DIP fields) weigh as the summary,
+# so a document that IS "UU 14/2008" outranks the dozens that cite it.
 FIELD_BOOSTS: Mapping[str, float] = {
     "title_exact": 6.0,
     "title": 2.0,
+    "lead_exact": 4.5,
+    "lead": 1.5,
     "summary_exact": 4.5,
     "summary": 1.5,
+    "meta_exact": 4.5,
+    "meta": 1.5,
     "body_exact": 3.0,
     "body": 1.0,
 }
+
+
+# An official number ("14/2008", "188.4/705/2013") found in a document's title or
+# heading weighs this many times more: the regulation itself, not the dozens of
+# documents citing it, comes first.
+CITATION_FACTOR = 4.0
+_CITATION_FIELDS = frozenset({"title_exact", "title", "lead_exact", "lead"})
+_CITATION = re.compile(r"\d[\w.\-]*/\d[\w./\-]*")
+
+
+def field_boost(clause: Word | Phrase, name: str) -> float:
+    """The boost of ``clause`` searched in field ``name`` (both engines)."""
+    boost = FIELD_BOOSTS[name]
+    if name in _CITATION_FIELDS and _CITATION.fullmatch(clause.text):
+        boost *= CITATION_FACTOR
+    return boost
 
 
 def text_fields() -> dict[str, fields.FieldType]:
@@ -362,6 +407,10 @@ def text_fields() -> dict[str, fields.FieldType]:
         "title": fields.TEXT(analyzer=stemmed, stored=True),
         "summary_exact": fields.TEXT(analyzer=exact),
         "summary": fields.TEXT(analyzer=stemmed, stored=True),
+        "lead_exact": fields.TEXT(analyzer=exact),
+        "lead": fields.TEXT(analyzer=stemmed),
+        "meta_exact": fields.TEXT(analyzer=exact),
+        "meta": fields.TEXT(analyzer=stemmed),
         "body_exact": fields.TEXT(analyzer=exact),
         "body": fields.TEXT(analyzer=stemmed),
     }
@@ -437,7 +486,7 @@ def _clause(clause: Clause, schema: fields.Schema, names: list[str]) -> Query | 
 
 
 def _in_field(clause: Word | Phrase, name: str, field) -> Query | None:
-    boost = FIELD_BOOSTS[name]
+    boost = field_boost(clause, name)
     if isinstance(clause, Word) and clause.prefix:
         return Prefix(name, clause.text.lower().translate(accent_map), boost=boost)
     texts = list(field.process_text(clause.text, mode="query"))

@@ -57,11 +57,15 @@ from whoosh.index import LockError
 from whoosh.query import And, Or, Query, Term
 from whoosh.searching import Searcher
 
+from dms.categories import LABELS as CATEGORY_LABELS
 from dms.indexing.analysis import Analysed, build_query, exact_analyzer, text_fields
 from dms.indexing.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS, QueryRefused, parse  # noqa: F401
 from dms.indexing.snippets import Wanted, marked, snippet, wanted_terms
 
-SCHEMA_VERSION = 1
+# 2: the ``lead`` and ``meta`` text fields (issue 17).
+SCHEMA_VERSION = 2
+# The heading of a document's text, indexed as ``lead`` (see FIELD_BOOSTS).
+LEAD_CHARS = 400
 BODY_EXCERPT_CHARS = 20_000
 MAX_PER_PAGE = 100
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -113,6 +117,27 @@ class IndexedDocument:
     # The database row's index revision this entry was built from: an older
     # revision never overwrites a newer one (see SearchIndex.index).
     revision: int = 0
+    # Metadata searchable with the text beyond the fields above: the OPD's name
+    # and the DIP fields (see dms.indexing.indexer).
+    metadata: str = ""
+
+    @property
+    def lead(self) -> str:
+        """The heading of the text: where a regulation names its own number."""
+        return self.body[:LEAD_CHARS]
+
+    @property
+    def meta(self) -> str:
+        """Information type, OPD short form, category label, year and ``metadata``."""
+        label = CATEGORY_LABELS.get(self.category, self.category)
+        parts = [
+            self.info_type,
+            self.org,
+            f"Informasi {label}",
+            "" if self.year is None else str(self.year),
+            self.metadata,
+        ]
+        return "\n".join(part for part in parts if part)
 
     @property
     def published(self) -> bool:
@@ -553,7 +578,9 @@ def _fields(doc: IndexedDocument) -> dict:
     public = doc.public
     # Each text analysed once, replayed into its exact and stemmed fields and
     # public_terms (see analysis.Analysed); the stored values stay plain text.
-    title, summary, body = (Analysed.of(t) for t in (doc.title, doc.summary, doc.body))
+    title, summary, body, lead, meta = (
+        Analysed.of(t) for t in (doc.title, doc.summary, doc.body, doc.lead, doc.meta)
+    )
     return {
         "id": str(doc.id),
         "title": title,
@@ -564,6 +591,10 @@ def _fields(doc: IndexedDocument) -> dict:
         "summary_exact": summary,
         "body": body,
         "body_exact": body,
+        "lead": lead,
+        "lead_exact": lead,
+        "meta": meta,
+        "meta_exact": meta,
         "body_excerpt": doc.body[:BODY_EXCERPT_CHARS],
         "public_terms": Analysed.joined([title, summary, body]) if public else "",
         "title_sort": doc.title.casefold(),

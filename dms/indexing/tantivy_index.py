@@ -43,7 +43,13 @@ from pathlib import Path
 import tantivy
 from whoosh.support.charset import accent_map
 
-from dms.indexing.analysis import FIELD_BOOSTS, Analysed, exact_analyzer, stem_word
+from dms.indexing.analysis import (
+    FIELD_BOOSTS,
+    Analysed,
+    exact_analyzer,
+    field_boost,
+    stem_word,
+)
 from dms.indexing.index import (
     BODY_EXCERPT_CHARS,
     EXEMPT_CATEGORY,  # noqa: F401
@@ -63,7 +69,8 @@ from dms.indexing.index import schema as whoosh_schema
 from dms.indexing.query import AnyOf, CitizenQuery, Clause, Phrase, Word, parse
 from dms.indexing.snippets import Wanted, marked, snippet, wanted_terms
 
-SCHEMA_VERSION = 1
+# 2: the ``lead`` and ``meta`` text fields (issue 17).
+SCHEMA_VERSION = 2
 # tantivy's writer budget: small writes, and the rebuild (one indexing thread).
 WRITER_HEAP_BYTES = 50_000_000
 REBUILD_HEAP_BYTES = 128_000_000
@@ -77,7 +84,8 @@ _META_FILE = "dms-index.json"
 _CURRENT = "current"
 _GENERATION_PREFIX = "gen-"
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
-_TEXT_FIELDS = ("title", "summary", "body")
+_TEXT_FIELDS = ("title", "summary", "body", "lead", "meta")
+_PUBLIC_TEXT_FIELDS = ("title", "summary", "body")
 _KEYWORD_FIELDS = (
     "category",
     "org",
@@ -150,7 +158,8 @@ def document_fields(doc: IndexedDocument) -> dict:
         values[f"{name}_exact"] = exact
         values[name] = stemmed
     values["public_terms"] = (
-        " ".join(values[f"{name}_exact"] for name in _TEXT_FIELDS) if public else ""
+        " ".join(values[f"{name}_exact"] for name in _PUBLIC_TEXT_FIELDS)
+        if public else ""
     )
     values["title_text"] = doc.title.encode()
     values["summary_text"] = doc.summary.encode()
@@ -586,7 +595,7 @@ def _clause(clause: Clause):
 
 
 def _in_field(clause: Word | Phrase, name: str):
-    boost = FIELD_BOOSTS[name]
+    boost = field_boost(clause, name)
     schema = tantivy_schema()
     if isinstance(clause, Word) and clause.prefix:
         prefix = clause.text.lower().translate(accent_map)
