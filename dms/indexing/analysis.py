@@ -438,7 +438,9 @@ def _either_name(match: re.Match) -> str:
     return f'({abbreviation} OR "{REGULATION_ABBREVIATIONS[abbreviation]}")'
 
 
-def build_query(query: CitizenQuery | str, schema: fields.Schema) -> Query:
+def build_query(
+    query: CitizenQuery | str, schema: fields.Schema, *, match_any: bool = False
+) -> Query:
     """The Whoosh form of a citizen's query (see dms.indexing.query).
 
     Every word becomes an OR over the text fields weighted by FIELD_BOOSTS, so an
@@ -447,6 +449,8 @@ def build_query(query: CitizenQuery | str, schema: fields.Schema) -> Query:
     built: never a range, a fuzzy term or a field the user named. Text is
     parsed first (QueryRefused when the parser refuses it). Words that analyse
     to nothing (stopwords only) find nothing; no words at all find everything.
+    ``match_any``: any required clause suffices (the partial answer), the
+    documents matching more of them scoring higher.
     """
     if isinstance(query, str):
         query = parse(query)
@@ -457,7 +461,8 @@ def build_query(query: CitizenQuery | str, schema: fields.Schema) -> Query:
     excluded = _built(query.excluded, schema, names)
     if not required and not excluded:
         return NullQuery
-    positive = _joined(And, required) if required else Every()
+    joined = Or if match_any else And
+    positive = _joined(joined, required) if required else Every()
     if not excluded:
         return positive
     return AndNot(positive, _joined(Or, excluded))

@@ -265,3 +265,10 @@ def _leading_name(words: list[str]) -> list[str]:
     while words and words[-1].lower().rstrip(".:") in ("no", "nomor"):
         words.pop()
     return words
+
+
+def clause_text(clause: Clause) -> str:
+    """A clause as the user would read it back ("banjir", "peraturan pemerintah")."""
+    if isinstance(clause, AnyOf):
+        return " OR ".join(clause_text(option) for option in clause.options)
+    return clause.text + ("*" if isinstance(clause, Word) and clause.prefix else "")

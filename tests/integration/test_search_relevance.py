@@ -52,10 +52,10 @@ DOCUMENTS = [
         doc(
             10 + n,
             f"Standar Layanan Informasi {n}",
-            "Standar ini mengatur tata cara layanan informasi di kantor. " * 8
+            "Standar ini mengatur tata cara layanan informasi di kantor. "
+            * 8
             + "Mengingat Undang-Undang Nomor 14 Tahun 2008 tentang Keterbukaan "
-            "Informasi Publik; sesuai UU 14/2008 pasal 7; 14/2008 berlaku. "
-            * 3,
+            "Informasi Publik; sesuai UU 14/2008 pasal 7; 14/2008 berlaku. " * 3,
             info_type="Peraturan",
         )
         for n in range(6)
@@ -135,3 +135,37 @@ def test_a_known_mis_stem_is_corrected_and_the_exact_form_ranks_first(index):
     assert ids(index, "dikuasai") == [23]
     assert ids(index, "menguasai") == [23]
     assert 24 not in ids(index, "dikuasai")
+
+
+def test_when_no_document_has_every_word_the_closest_ones_answer(index):
+    result = index.search(SearchQuery(text="banjir bekasi xyzzyqq"), PUBLIC)
+    assert result.partial
+    assert result.unmatched == ("xyzzyqq",)
+    assert [hit.id for hit in result.items] == [2]
+
+
+def test_a_partial_answer_ranks_documents_matching_more_words_first(index):
+    result = index.search(SearchQuery(text="perpustakaan jadwal banjir"), PUBLIC)
+    assert result.partial and result.unmatched == ()
+    assert [hit.id for hit in result.items][:2] == [3, 2]
+
+
+def test_nonsense_words_alone_stay_empty(index):
+    for text in ("xyzzyqq", "xyzzyqq plughqq"):
+        result = index.search(SearchQuery(text=text), PUBLIC)
+        assert (result.total, result.items, result.partial) == (0, [], False)
+
+
+def test_a_partial_answer_never_counts_exempt_documents(index):
+    # "rahasia" is only in the exempt document: for the public it matches nothing.
+    result = index.search(SearchQuery(text="rahasia banjir"), PUBLIC)
+    assert result.partial and result.unmatched == ("rahasia",)
+    assert [hit.id for hit in result.items] == [2]
+    assert result.facets["category"] == {"serta_merta": 1}
+    staff = index.search(SearchQuery(text="rahasia banjir"), EVERYONE)
+    assert staff.partial and staff.unmatched == ()
+
+
+def test_a_full_match_is_not_partial(index):
+    result = index.search(SearchQuery(text="banjir bekasi"), PUBLIC)
+    assert not result.partial and result.unmatched == ()
