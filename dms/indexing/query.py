@@ -83,6 +83,8 @@ REGULATION_ABBREVIATIONS = {
     "permen": "peraturan menteri",
     "kepmen": "keputusan menteri",
     "perda": "peraturan daerah",
+    "perbup": "peraturan bupati",
+    "perwali": "peraturan wali kota",
     "perki": "peraturan komisi informasi",
     "permendagri": "peraturan menteri dalam negeri",
     "pojk": "peraturan otoritas jasa keuangan",

@@ -8,7 +8,8 @@ query names the files that answer it; it succeeds when one of them is in the top
 holds the words. The figure per engine is printed (run with ``-s``); the floor
 asserted is one both engines reach (issue 17).
 
-    .venv/bin/python -m pytest -q -s -p no:cacheprovider tests/integration/test_search_quality.py
+    .venv/bin/python -m pytest -q -s -p no:cacheprovider \
+        tests/integration/test_search_quality.py
 """
 
 from __future__ import annotations
