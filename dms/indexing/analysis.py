@@ -43,11 +43,13 @@ from dms.indexing.query import (
     NUMBER_CITATION,
     REGULATION_ABBREVIATIONS,
     REGULATION_PATTERN,
+    TYPED_NUMBER,
     AnyOf,
     CitizenQuery,
     Clause,
     Phrase,
     Word,
+    typed_number,
     parse,
 )
 
@@ -427,7 +429,8 @@ def normalize_citations(text: str) -> str:
     """
     segments = text.split('"')
     for i in range(0, len(segments), 2):
-        cited = NUMBER_CITATION.sub(r"\1/\2", segments[i])
+        typed = TYPED_NUMBER.sub(typed_number, segments[i])
+        cited = NUMBER_CITATION.sub(r"\1/\2", typed)
         segments[i] = _REGULATION_TYPE.sub(_either_name, cited)
     return '"'.join(segments)
 

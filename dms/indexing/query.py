@@ -250,12 +250,12 @@ def _normalize_citations(text: str) -> str:
     outside quoted phrases."""
     segments = text.split('"')
     for i in range(0, len(segments), 2):
-        typed = TYPED_NUMBER.sub(_typed_number, segments[i])
+        typed = TYPED_NUMBER.sub(typed_number, segments[i])
         segments[i] = NUMBER_CITATION.sub(r"\1/\2", typed)
     return '"'.join(segments)
 
 
-def _typed_number(match: re.Match) -> str:
+def typed_number(match: re.Match) -> str:
     text = match.group()
     name = text[: match.start(1) - match.start()].split()
     number = match.group(1) + (f"/{match.group(2)}" if match.group(2) else "")

@@ -236,3 +236,10 @@ def test_field_syntax_typed_by_a_user_is_treated_as_words():
 def test_known_pysastrawi_mis_stems_reach_their_root(word, root):
     assert stem_word(word) == root
     assert stem_word(root) == root
+
+
+def test_a_number_typed_without_tahun_after_its_type_is_one_citation():
+    assert normalize_citations("PP 61 2010") == '(pp OR "peraturan pemerintah") 61/2010'
+    assert normalize_citations("permendagri no 3 tahun 2017") == (
+        '(permendagri OR "peraturan menteri dalam negeri") 3/2017'
+    )
