@@ -49,8 +49,8 @@ from dms.indexing.query import (
     Clause,
     Phrase,
     Word,
-    typed_number,
     parse,
+    typed_number,
 )
 
 STEM_CACHE_SIZE = 50_000
