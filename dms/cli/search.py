@@ -128,6 +128,8 @@ def _search_json(found) -> str:
         "per_page": found.per_page,
         "facets": found.facets,
         "suggestion": found.suggestion,
+        "partial": found.partial,
+        "unmatched": list(found.unmatched),
     }
     return json.dumps(body, ensure_ascii=False, indent=2)
 
@@ -139,6 +141,12 @@ def _print_results(found) -> None:
     click.echo(f"{found.total} dokumen ditemukan")
     if found.suggestion:
         click.echo(f"Mungkin maksud Anda: {found.suggestion}")
+    if found.partial:
+        click.echo(
+            "Tidak ada dokumen yang memuat semua kata; ini yang memuat sebagian."
+        )
+        if found.unmatched:
+            click.echo(f"Tidak ditemukan: {', '.join(found.unmatched)}")
     for number, item in enumerate(found.items, start=first + 1):
         document = item.document
         year = f", {document.year}" if document.year else ""

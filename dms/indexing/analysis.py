@@ -43,12 +43,14 @@ from dms.indexing.query import (
     NUMBER_CITATION,
     REGULATION_ABBREVIATIONS,
     REGULATION_PATTERN,
+    TYPED_NUMBER,
     AnyOf,
     CitizenQuery,
     Clause,
     Phrase,
     Word,
     parse,
+    typed_number,
 )
 
 STEM_CACHE_SIZE = 50_000
@@ -223,11 +225,32 @@ def _stemmer():
     return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
 
 
+# Known PySastrawi mis-stems, word -> the right root. PySastrawi strips "ku" as a
+# possessive and "-ai" as a suffix, so "dikuasai" became "asai"; the stem decides
+# only what a word's inflections match (exact forms still rank first).
+STEM_EXCEPTIONS: Mapping[str, str] = {
+    "dikuasai": "kuasa",  # PySastrawi: "asai"
+    "dikurangi": "kurang",  # "rang"
+    "ketenaganukliran": "nuklir",  # left whole
+    "ketenagalistrikan": "listrik",
+    "ketenagakerjaan": "kerja",
+    "menyetujui": "setuju",  # "tuju"
+    "disetujui": "setuju",
+    "persetujuan": "setuju",
+    "setuju": "setuju",  # "tuju" (the root itself)
+}
+
+
 @lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem_word(word: str) -> str:
-    """The PySastrawi stem of one lowercased word; numbers and codes unchanged."""
+    """The PySastrawi stem of one lowercased word; numbers and codes unchanged.
+
+    STEM_EXCEPTIONS overrides PySastrawi where it is known to be wrong.
+    """
     if not _STEMMABLE.fullmatch(word):
         return word
+    if word in STEM_EXCEPTIONS:
+        return STEM_EXCEPTIONS[word]
     return _stemmer().stem_word(word) or word
 
 
@@ -338,14 +361,38 @@ class PreAnalyzed(Analyzer):
 # times its stemmed twin, so a word found as typed in the body still outranks its
 # stem found in the title ("exact matches rank first"); among matches of the same
 # kind, title counts twice the body and summary one and a half times.
+# The document's heading (``lead``, the first LEAD_CHARS of its text, where a
+# regulation names its own number) and its metadata (``meta``: information type,
+# OPD name and short form, category label, year, DIP fields) weigh as the summary,
+# so a document that IS "UU 14/2008" outranks the dozens that cite it.
 FIELD_BOOSTS: Mapping[str, float] = {
     "title_exact": 6.0,
     "title": 2.0,
+    "lead_exact": 4.5,
+    "lead": 1.5,
     "summary_exact": 4.5,
     "summary": 1.5,
+    "meta_exact": 4.5,
+    "meta": 1.5,
     "body_exact": 3.0,
     "body": 1.0,
 }
+
+
+# An official number ("14/2008", "188.4/705/2013") found in a document's title or
+# heading weighs this many times more: the regulation itself, not the dozens of
+# documents citing it, comes first.
+CITATION_FACTOR = 4.0
+_CITATION_FIELDS = frozenset({"title_exact", "title", "lead_exact", "lead"})
+_CITATION = re.compile(r"\d[\w.\-]*/\d[\w./\-]*")
+
+
+def field_boost(clause: Word | Phrase, name: str) -> float:
+    """The boost of ``clause`` searched in field ``name`` (both engines)."""
+    boost = FIELD_BOOSTS[name]
+    if name in _CITATION_FIELDS and _CITATION.fullmatch(clause.text):
+        boost *= CITATION_FACTOR
+    return boost
 
 
 def text_fields() -> dict[str, fields.FieldType]:
@@ -362,6 +409,10 @@ def text_fields() -> dict[str, fields.FieldType]:
         "title": fields.TEXT(analyzer=stemmed, stored=True),
         "summary_exact": fields.TEXT(analyzer=exact),
         "summary": fields.TEXT(analyzer=stemmed, stored=True),
+        "lead_exact": fields.TEXT(analyzer=exact),
+        "lead": fields.TEXT(analyzer=stemmed),
+        "meta_exact": fields.TEXT(analyzer=exact),
+        "meta": fields.TEXT(analyzer=stemmed),
         "body_exact": fields.TEXT(analyzer=exact),
         "body": fields.TEXT(analyzer=stemmed),
     }
@@ -378,7 +429,8 @@ def normalize_citations(text: str) -> str:
     """
     segments = text.split('"')
     for i in range(0, len(segments), 2):
-        cited = NUMBER_CITATION.sub(r"\1/\2", segments[i])
+        typed = TYPED_NUMBER.sub(typed_number, segments[i])
+        cited = NUMBER_CITATION.sub(r"\1/\2", typed)
         segments[i] = _REGULATION_TYPE.sub(_either_name, cited)
     return '"'.join(segments)
 
@@ -389,7 +441,9 @@ def _either_name(match: re.Match) -> str:
     return f'({abbreviation} OR "{REGULATION_ABBREVIATIONS[abbreviation]}")'
 
 
-def build_query(query: CitizenQuery | str, schema: fields.Schema) -> Query:
+def build_query(
+    query: CitizenQuery | str, schema: fields.Schema, *, match_any: bool = False
+) -> Query:
     """The Whoosh form of a citizen's query (see dms.indexing.query).
 
     Every word becomes an OR over the text fields weighted by FIELD_BOOSTS, so an
@@ -398,6 +452,8 @@ def build_query(query: CitizenQuery | str, schema: fields.Schema) -> Query:
     built: never a range, a fuzzy term or a field the user named. Text is
     parsed first (QueryRefused when the parser refuses it). Words that analyse
     to nothing (stopwords only) find nothing; no words at all find everything.
+    ``match_any``: any required clause suffices (the partial answer), the
+    documents matching more of them scoring higher.
     """
     if isinstance(query, str):
         query = parse(query)
@@ -408,7 +464,8 @@ def build_query(query: CitizenQuery | str, schema: fields.Schema) -> Query:
     excluded = _built(query.excluded, schema, names)
     if not required and not excluded:
         return NullQuery
-    positive = _joined(And, required) if required else Every()
+    joined = Or if match_any else And
+    positive = _joined(joined, required) if required else Every()
     if not excluded:
         return positive
     return AndNot(positive, _joined(Or, excluded))
@@ -437,7 +494,7 @@ def _clause(clause: Clause, schema: fields.Schema, names: list[str]) -> Query | 
 
 
 def _in_field(clause: Word | Phrase, name: str, field) -> Query | None:
-    boost = FIELD_BOOSTS[name]
+    boost = field_boost(clause, name)
     if isinstance(clause, Word) and clause.prefix:
         return Prefix(name, clause.text.lower().translate(accent_map), boost=boost)
     texts = list(field.process_text(clause.text, mode="query"))

@@ -57,11 +57,22 @@ from whoosh.index import LockError
 from whoosh.query import And, Or, Query, Term
 from whoosh.searching import Searcher
 
+from dms.categories import LABELS as CATEGORY_LABELS
 from dms.indexing.analysis import Analysed, build_query, exact_analyzer, text_fields
-from dms.indexing.query import MAX_QUERY_CHARS, MAX_QUERY_TERMS, QueryRefused, parse  # noqa: F401
+from dms.indexing.query import (  # noqa: F401
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    CitizenQuery,
+    QueryRefused,
+    clause_text,
+    parse,
+)
 from dms.indexing.snippets import Wanted, marked, snippet, wanted_terms
 
-SCHEMA_VERSION = 1
+# 2: the ``lead`` and ``meta`` text fields (issue 17).
+SCHEMA_VERSION = 2
+# The heading of a document's text, indexed as ``lead`` (see FIELD_BOOSTS).
+LEAD_CHARS = 400
 BODY_EXCERPT_CHARS = 20_000
 MAX_PER_PAGE = 100
 LOCK_TIMEOUT_SECONDS = 30.0
@@ -113,6 +124,27 @@ class IndexedDocument:
     # The database row's index revision this entry was built from: an older
     # revision never overwrites a newer one (see SearchIndex.index).
     revision: int = 0
+    # Metadata searchable with the text beyond the fields above: the OPD's name
+    # and the DIP fields (see dms.indexing.indexer).
+    metadata: str = ""
+
+    @property
+    def lead(self) -> str:
+        """The heading of the text: where a regulation names its own number."""
+        return self.body[:LEAD_CHARS]
+
+    @property
+    def meta(self) -> str:
+        """Information type, OPD short form, category label, year and ``metadata``."""
+        label = CATEGORY_LABELS.get(self.category, self.category)
+        parts = [
+            self.info_type,
+            self.org,
+            f"Informasi {label}",
+            "" if self.year is None else str(self.year),
+            self.metadata,
+        ]
+        return "\n".join(part for part in parts if part)
 
     @property
     def published(self) -> bool:
@@ -192,6 +224,10 @@ class SearchResult:
     items: list[Hit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
+    # No document matched every word: these are the documents matching most of
+    # them (``partial``), and ``unmatched`` the words that matched nothing.
+    partial: bool = False
+    unmatched: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -358,9 +394,38 @@ class SearchIndex:
         """
         deadline = _Deadline(self.time_limit)
         searcher = self._searcher()
-        text_query = parse_text(query.text, searcher.schema)
+        parsed = parse(query.text)
+        text_query = build_query(parsed, searcher.schema)
         allowed = _combine(scope.filter_query(), _user_filters(query))
         excluded = frozenset(str(doc_id) for doc_id in exclude_ids)
+        mask = Or([Term("id", key) for key in sorted(excluded)]) if excluded else None
+        results = self._collect(searcher, text_query, query, allowed, mask, deadline)
+        partial, unmatched = False, ()
+        if not len(results) and len(parsed.required) > 1:
+            found = _partial(searcher, parsed, allowed, mask)
+            if found is not None:
+                text_query, unmatched = found
+                partial = True
+                results = self._collect(
+                    searcher, text_query, query, allowed, mask, deadline
+                )
+        start = (query.page - 1) * query.per_page
+        hits = results[start : start + query.per_page]
+        wanted = wanted_terms(text_query)
+        deadline.check()
+        items = [_hit(hit, query.sort, wanted) for hit in hits]
+        deadline.check()
+        return SearchResult(
+            total=len(results),
+            items=items,
+            facets=_facets(results),
+            suggestion=_suggest(searcher, query.text, excluded),
+            partial=partial,
+            unmatched=unmatched,
+        )
+
+    @staticmethod
+    def _collect(searcher, text_query, query, allowed, mask, deadline):
         # Built without filter and mask, then wrapped: the FilterCollector must be
         # outermost so that it sees every match first, the deadline under it.
         collector = collectors.FilterCollector(
@@ -374,24 +439,10 @@ class SearchIndex:
                 deadline,
             ),
             allow=allowed,
-            restrict=Or([Term("id", key) for key in sorted(excluded)])
-            if excluded
-            else None,
+            restrict=mask,
         )
         searcher.search_with_collector(text_query, collector)
-        results = collector.results()
-        start = (query.page - 1) * query.per_page
-        hits = results[start : start + query.per_page]
-        wanted = wanted_terms(text_query)
-        deadline.check()
-        items = [_hit(hit, query.sort, wanted) for hit in hits]
-        deadline.check()
-        return SearchResult(
-            total=len(results),
-            items=items,
-            facets=_facets(results),
-            suggestion=_suggest(searcher, query.text, excluded),
-        )
+        return collector.results()
 
     def revisions(self, ids: Iterable[int]) -> dict[int, int]:
         """The revision this index holds of each document it has among ``ids``."""
@@ -553,7 +604,9 @@ def _fields(doc: IndexedDocument) -> dict:
     public = doc.public
     # Each text analysed once, replayed into its exact and stemmed fields and
     # public_terms (see analysis.Analysed); the stored values stay plain text.
-    title, summary, body = (Analysed.of(t) for t in (doc.title, doc.summary, doc.body))
+    title, summary, body, lead, meta = (
+        Analysed.of(t) for t in (doc.title, doc.summary, doc.body, doc.lead, doc.meta)
+    )
     return {
         "id": str(doc.id),
         "title": title,
@@ -564,6 +617,10 @@ def _fields(doc: IndexedDocument) -> dict:
         "summary_exact": summary,
         "body": body,
         "body_exact": body,
+        "lead": lead,
+        "lead_exact": lead,
+        "meta": meta,
+        "meta_exact": meta,
         "body_excerpt": doc.body[:BODY_EXCERPT_CHARS],
         "public_terms": Analysed.joined([title, summary, body]) if public else "",
         "title_sort": doc.title.casefold(),
@@ -600,6 +657,22 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 
 
 # -- queries ------------------------------------------------------------------
+
+
+def _partial(searcher, parsed, allowed, mask) -> tuple[Query, tuple[str, ...]] | None:
+    """When no document matches every word: the query for documents matching
+    any of the words that match something in scope, and the words that match
+    nothing; None when no word matches anything (nonsense words stay empty)."""
+    matched, unmatched = [], []
+    for clause in parsed.required:
+        alone = build_query(CitizenQuery((clause,), parsed.excluded), searcher.schema)
+        found = searcher.search(alone, limit=1, filter=allowed, mask=mask)
+        (unmatched if found.is_empty() else matched).append(clause)
+    if not matched:
+        return None
+    query = CitizenQuery(tuple(matched), parsed.excluded)
+    built = build_query(query, searcher.schema, match_any=True)
+    return built, tuple(clause_text(clause) for clause in unmatched)
 
 
 def parse_text(text: str, schema: Schema) -> Query:

@@ -305,6 +305,7 @@ def _documents(
         select(
             Document,
             Organisation.slug,
+            Organisation.name,
             DocumentVersion.text_status,
             VersionText.body,
         )
@@ -324,12 +325,27 @@ def _documents(
         statement = statement.where(Document.id.in_(ids))
     if limit is not None:
         statement = statement.limit(limit)
-    for document, org_slug, text_status, body in session.execute(statement):
+    for document, org_slug, org_name, text_status, body in session.execute(statement):
         final = text_status is not None and text_status != TEXT_PENDING
-        yield _entry(document, org_slug, body or ""), final
+        yield _entry(document, org_slug, body or "", org_name=org_name), final
 
 
-def _entry(document: Document, org_slug: str, body: str) -> IndexedDocument:
+def _entry(
+    document: Document, org_slug: str, body: str, *, org_name: str = ""
+) -> IndexedDocument:
+    # Searchable with the text (issue 17): the OPD's name and the DIP fields.
+    metadata = "\n".join(
+        value
+        for value in (
+            org_name,
+            document.dip_unit,
+            document.dip_responsible,
+            document.dip_production_time,
+            document.dip_production_place,
+            document.dip_retention,
+        )
+        if value
+    )
     return IndexedDocument(
         id=document.id,
         title=document.title,
@@ -344,6 +360,7 @@ def _entry(document: Document, org_slug: str, body: str) -> IndexedDocument:
         updated_at=document.updated_at,
         created_at=document.created_at,
         revision=document.index_revision,
+        metadata=metadata,
     )
 
 

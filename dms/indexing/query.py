@@ -83,7 +83,13 @@ REGULATION_ABBREVIATIONS = {
     "permen": "peraturan menteri",
     "kepmen": "keputusan menteri",
     "perda": "peraturan daerah",
+    "perbup": "peraturan bupati",
+    "perwali": "peraturan wali kota",
     "perki": "peraturan komisi informasi",
+    "permendagri": "peraturan menteri dalam negeri",
+    "pojk": "peraturan otoritas jasa keuangan",
+    "perka": "peraturan kepala",
+    "kepka": "keputusan kepala",
     "sk": "surat keputusan",
     "se": "surat edaran",
 }
@@ -96,6 +102,15 @@ REGULATION_PATTERN = (
         for name in sorted([*_FULL_NAMES, *REGULATION_ABBREVIATIONS], key=len)[::-1]
     )
     + r")\b(?=\s+\d)"
+)
+# A regulation type with its number as people type it: "PP 61 2010", "PP no 61
+# tahun 2010", "Permendagri no. 3/2017": the type, then "N/YYYY" (or "N").
+_REGULATION_NAMES = REGULATION_PATTERN[: -len(r"(?=\s+\d)")]
+TYPED_NUMBER = re.compile(
+    _REGULATION_NAMES
+    + r"\s+(?:(?:no|nomor)\b\.?:?\s*)?(\d[\w.\-]*?)"
+    + r"(?:(?:\s+tahun)?\s+((?:19|20)\d\d)\b(?![./\-]\d)|(?=[\s/]|$))",
+    re.IGNORECASE,
 )
 NUMBER_CITATION = re.compile(
     r"\b(?:(?:no|nomor)\b\.?:?\s*)?(\d[\w./\-]*)\s+tahun\s+(\d{4})\b", re.IGNORECASE
@@ -231,8 +246,31 @@ def _word_count(piece) -> int:
 
 
 def _normalize_citations(text: str) -> str:
-    """ "No. 14 Tahun 2008" becomes "14/2008", outside quoted phrases."""
+    """ "No. 14 Tahun 2008" becomes "14/2008", and "PP no 61 2010" "PP 61/2010",
+    outside quoted phrases."""
     segments = text.split('"')
     for i in range(0, len(segments), 2):
-        segments[i] = NUMBER_CITATION.sub(r"\1/\2", segments[i])
+        typed = TYPED_NUMBER.sub(typed_number, segments[i])
+        segments[i] = NUMBER_CITATION.sub(r"\1/\2", typed)
     return '"'.join(segments)
+
+
+def typed_number(match: re.Match) -> str:
+    text = match.group()
+    name = text[: match.start(1) - match.start()].split()
+    number = match.group(1) + (f"/{match.group(2)}" if match.group(2) else "")
+    return " ".join([*_leading_name(name), number])
+
+
+def _leading_name(words: list[str]) -> list[str]:
+    """The regulation type's words, without a trailing "no"/"nomor"."""
+    while words and words[-1].lower().rstrip(".:") in ("no", "nomor"):
+        words.pop()
+    return words
+
+
+def clause_text(clause: Clause) -> str:
+    """A clause as the user would read it back ("banjir", "peraturan pemerintah")."""
+    if isinstance(clause, AnyOf):
+        return " OR ".join(clause_text(option) for option in clause.options)
+    return clause.text + ("*" if isinstance(clause, Word) and clause.prefix else "")

@@ -50,6 +50,10 @@ class SearchPage:
     per_page: int
     facets: dict[str, dict[str, int]]
     suggestion: str | None
+    # No document matched every word: the documents matching most of them, and
+    # the words that matched nothing (issue 17).
+    partial: bool = False
+    unmatched: tuple[str, ...] = ()
 
 
 def scope_for(actor: User | None) -> Scope:
@@ -95,6 +99,8 @@ def search_documents(
         per_page=query.per_page,
         facets=result.facets,
         suggestion=result.suggestion,
+        partial=result.partial,
+        unmatched=result.unmatched,
     )
 
 

@@ -43,7 +43,13 @@ from pathlib import Path
 import tantivy
 from whoosh.support.charset import accent_map
 
-from dms.indexing.analysis import FIELD_BOOSTS, Analysed, exact_analyzer, stem_word
+from dms.indexing.analysis import (
+    FIELD_BOOSTS,
+    Analysed,
+    exact_analyzer,
+    field_boost,
+    stem_word,
+)
 from dms.indexing.index import (
     BODY_EXCERPT_CHARS,
     EXEMPT_CATEGORY,  # noqa: F401
@@ -60,10 +66,19 @@ from dms.indexing.index import (
     SearchTimedOut,
 )
 from dms.indexing.index import schema as whoosh_schema
-from dms.indexing.query import AnyOf, CitizenQuery, Clause, Phrase, Word, parse
+from dms.indexing.query import (
+    AnyOf,
+    CitizenQuery,
+    Clause,
+    Phrase,
+    Word,
+    clause_text,
+    parse,
+)
 from dms.indexing.snippets import Wanted, marked, snippet, wanted_terms
 
-SCHEMA_VERSION = 1
+# 2: the ``lead`` and ``meta`` text fields (issue 17).
+SCHEMA_VERSION = 2
 # tantivy's writer budget: small writes, and the rebuild (one indexing thread).
 WRITER_HEAP_BYTES = 50_000_000
 REBUILD_HEAP_BYTES = 128_000_000
@@ -77,7 +92,8 @@ _META_FILE = "dms-index.json"
 _CURRENT = "current"
 _GENERATION_PREFIX = "gen-"
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
-_TEXT_FIELDS = ("title", "summary", "body")
+_TEXT_FIELDS = ("title", "summary", "body", "lead", "meta")
+_PUBLIC_TEXT_FIELDS = ("title", "summary", "body")
 _KEYWORD_FIELDS = (
     "category",
     "org",
@@ -150,7 +166,9 @@ def document_fields(doc: IndexedDocument) -> dict:
         values[f"{name}_exact"] = exact
         values[name] = stemmed
     values["public_terms"] = (
-        " ".join(values[f"{name}_exact"] for name in _TEXT_FIELDS) if public else ""
+        " ".join(values[f"{name}_exact"] for name in _PUBLIC_TEXT_FIELDS)
+        if public
+        else ""
     )
     values["title_text"] = doc.title.encode()
     values["summary_text"] = doc.summary.encode()
@@ -331,6 +349,16 @@ class TantivyIndex:
         allowed = _allowed(scope, query, excluded)
         full = tantivy.Query.boolean_query([(tantivy.Occur.Must, text_query)] + allowed)
         total, hits = _page(searcher, full, query, browse=parsed.empty)
+        partial, unmatched = False, ()
+        if not total and len(parsed.required) > 1:
+            found = _partial(searcher, parsed, allowed)
+            if found is not None:
+                text_query, unmatched = found
+                partial = True
+                full = tantivy.Query.boolean_query(
+                    [(tantivy.Occur.Must, text_query)] + allowed
+                )
+                total, hits = _page(searcher, full, query, browse=False)
         self._check(started)
         facets = _facets(searcher, full)
         wanted = wanted_terms(_whoosh_query(query.text))
@@ -343,6 +371,8 @@ class TantivyIndex:
             items=items,
             facets=facets,
             suggestion=_suggest(searcher, query.text, excluded),
+            partial=partial,
+            unmatched=unmatched,
         )
 
     def revisions(self, ids: Iterable[int]) -> dict[int, int]:
@@ -544,9 +574,12 @@ def _whoosh_query(text: str):
     return build_query(parse(text), _whoosh_schema())
 
 
-def build_tantivy_query(query: CitizenQuery | str) -> tantivy.Query:
+def build_tantivy_query(
+    query: CitizenQuery | str, *, match_any: bool = False
+) -> tantivy.Query:
     """The tantivy form of a citizen's query, clause for clause the Whoosh one
-    (dms.indexing.analysis.build_query): the same fields, boosts and analysis."""
+    (dms.indexing.analysis.build_query): the same fields, boosts and analysis.
+    ``match_any``: any required clause suffices (the partial answer)."""
     if isinstance(query, str):
         query = parse(query)
     if query.empty:
@@ -555,6 +588,8 @@ def build_tantivy_query(query: CitizenQuery | str) -> tantivy.Query:
     excluded = _built(query.excluded)
     if not required and not excluded:
         return tantivy.Query.empty_query()
+    if match_any and required:
+        required = [_any(required)]
     clauses = [(tantivy.Occur.Must, q) for q in required] or [
         (tantivy.Occur.Must, tantivy.Query.all_query())
     ]
@@ -562,6 +597,23 @@ def build_tantivy_query(query: CitizenQuery | str) -> tantivy.Query:
     if len(clauses) == 1:
         return clauses[0][1]
     return tantivy.Query.boolean_query(clauses)
+
+
+def _partial(searcher, parsed: CitizenQuery, allowed: list):
+    """As the Whoosh engine's ``_partial``: any of the words that match something
+    in scope, and the words that match nothing; None when none matches."""
+    matched, unmatched = [], []
+    for clause in parsed.required:
+        alone = build_tantivy_query(CitizenQuery((clause,), parsed.excluded))
+        query = tantivy.Query.boolean_query([(tantivy.Occur.Must, alone)] + allowed)
+        found = searcher.search(query, limit=1, count=True).count
+        (matched if found else unmatched).append(clause)
+    if not matched:
+        return None
+    built = build_tantivy_query(
+        CitizenQuery(tuple(matched), parsed.excluded), match_any=True
+    )
+    return built, tuple(clause_text(clause) for clause in unmatched)
 
 
 def _built(clauses) -> list:
@@ -586,7 +638,7 @@ def _clause(clause: Clause):
 
 
 def _in_field(clause: Word | Phrase, name: str):
-    boost = FIELD_BOOSTS[name]
+    boost = field_boost(clause, name)
     schema = tantivy_schema()
     if isinstance(clause, Word) and clause.prefix:
         prefix = clause.text.lower().translate(accent_map)

@@ -205,8 +205,12 @@ def test_the_query_searches_every_text_field_with_exact_fields_boosted():
     assert boosts == {
         "title_exact": ("pengumuman", 6.0),
         "title": ("umum", 2.0),
+        "lead_exact": ("pengumuman", 4.5),
+        "lead": ("umum", 1.5),
         "summary_exact": ("pengumuman", 4.5),
         "summary": ("umum", 1.5),
+        "meta_exact": ("pengumuman", 4.5),
+        "meta": ("umum", 1.5),
         "body_exact": ("pengumuman", 3.0),
         "body": ("umum", 1.0),
     }
@@ -223,3 +227,19 @@ def test_field_syntax_typed_by_a_user_is_treated_as_words():
     schema = Schema(status=ID(), **text_fields())
     query = build_query("status:draft", schema)
     assert "status" not in {term.fieldname for term in query.leaves()}
+
+
+@pytest.mark.parametrize(
+    "word, root",
+    [("dikuasai", "kuasa"), ("dikurangi", "kurang"), ("disetujui", "setuju")],
+)
+def test_known_pysastrawi_mis_stems_reach_their_root(word, root):
+    assert stem_word(word) == root
+    assert stem_word(root) == root
+
+
+def test_a_number_typed_without_tahun_after_its_type_is_one_citation():
+    assert normalize_citations("PP 61 2010") == '(pp OR "peraturan pemerintah") 61/2010'
+    assert normalize_citations("permendagri no 3 tahun 2017") == (
+        '(permendagri OR "peraturan menteri dalam negeri") 3/2017'
+    )

@@ -109,3 +109,24 @@ def test_everything_else_is_refused_with_a_message(text):
     with pytest.raises(QueryRefused) as refused:
         parse(text)
     assert "Silakan" in refused.value.message or "misalnya" in refused.value.message
+
+
+@pytest.mark.parametrize(
+    "typed, number",
+    [
+        ("PP 61 2010", "61/2010"),
+        ("pp no 61 tahun 2010", "61/2010"),
+        ("Permendagri no 3 tahun 2017", "3/2017"),
+        ("permendagri no. 3/2017", "3/2017"),
+        ("uu 14 tahun 2008", "14/2008"),
+        ("Perki 1/2021", "1/2021"),
+    ],
+)
+def test_official_numbers_typed_as_people_type_them_become_one_word(typed, number):
+    query = parse(typed)
+    assert isinstance(query.required[0], AnyOf)
+    assert query.required[1:] == (Word(number),)
+
+
+def test_a_year_alone_after_a_word_stays_a_year():
+    assert parse("laporan 2024").required == (Word("laporan"), Word("2024"))

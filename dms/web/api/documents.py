@@ -120,6 +120,8 @@ def _search_documents():
             per_page=page.per_page,
             facets=page.facets,
             suggestion=page.suggestion,
+            partial=page.partial,
+            unmatched=list(page.unmatched),
         )
 
 

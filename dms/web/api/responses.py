@@ -170,6 +170,14 @@ class DocumentList(Output):
     suggestion: str | None = Field(
         description="With q: a corrected query from public words"
     )
+    partial: bool = Field(
+        False,
+        description="With q: no document matched every word; these match most of them",
+    )
+    unmatched: list[str] = Field(
+        default_factory=list,
+        description="With q, when partial: the words that matched no document",
+    )
 
 
 class VersionList(Output):
