@@ -11,7 +11,9 @@ key; a test that builds an app with create_app itself still gets its own."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -178,3 +180,30 @@ def _own_app(test_config: dict):
     archive.settings.index_dir.mkdir(parents=True, exist_ok=True)
     yield app
     archive.close()
+
+
+@pytest.fixture
+def served(app):
+    """The app behind the real WSGI server `dms serve` runs (waitress), on
+    127.0.0.1: a requests session and the base URL."""
+    requests = pytest.importorskip("requests", exc_type=ImportError)
+    from dms.web.server import make_server
+
+    server = make_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    host, port = server.socket.getsockname()[:2]
+    with requests.Session() as session:
+        yield session, f"http://{host}:{port}"
+    # Close everything from inside the server's own loop: closing sockets from this
+    # thread races its select() (EBADF). An empty map ends the loop.
+    with contextlib.suppress(OSError):  # the loop ended already, trigger closed
+        server.trigger.pull_trigger(lambda: _close_all(server))
+    thread.join(timeout=30)
+    server.task_dispatcher.shutdown()
+    assert not thread.is_alive()
+
+
+def _close_all(server) -> None:
+    for dispatcher in list(server._map.values()):
+        dispatcher.close()

@@ -4,7 +4,6 @@ it, in the embedded server too; file downloads are never re-compressed."""
 from __future__ import annotations
 
 import gzip
-import threading
 
 import pytest
 
@@ -72,26 +71,6 @@ def test_a_file_download_is_never_recompressed(client, cast):
 
 
 requests = pytest.importorskip("requests", exc_type=ImportError)
-
-
-@pytest.fixture
-def served(app):
-    from dms.web.server import make_server
-
-    server = make_server(app, host="127.0.0.1", port=0, threads=2)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    host, port = server.socket.getsockname()[:2]
-    with requests.Session() as session:
-        yield session, f"http://{host}:{port}"
-    server.trigger.pull_trigger(lambda: _close_all(server))
-    thread.join(timeout=10)
-    server.task_dispatcher.shutdown()
-
-
-def _close_all(server) -> None:
-    for dispatcher in list(server._map.values()):
-        dispatcher.close()
 
 
 def test_the_embedded_waitress_server_sends_pages_and_pdfs_correctly(served, cast):

@@ -4,34 +4,10 @@ over HTTP on 127.0.0.1: the path where whole files go through the file wrapper."
 from __future__ import annotations
 
 import hashlib
-import threading
 
 import pytest
 
 requests = pytest.importorskip("requests", exc_type=ImportError)
-
-
-@pytest.fixture
-def served(app):
-    from dms.web.server import make_server
-
-    server = make_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    host, port = server.socket.getsockname()[:2]
-    with requests.Session() as session:
-        yield session, f"http://{host}:{port}"
-    # Close everything from inside the server's own loop: closing sockets from this
-    # thread races its select() (EBADF). An empty map ends the loop.
-    server.trigger.pull_trigger(lambda: _close_all(server))
-    thread.join(timeout=10)
-    server.task_dispatcher.shutdown()
-    assert not thread.is_alive()
-
-
-def _close_all(server) -> None:
-    for dispatcher in list(server._map.values()):
-        dispatcher.close()
 
 
 def _upload(session, base, cast, content, **fields):
