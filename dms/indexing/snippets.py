@@ -43,9 +43,22 @@ class Wanted:
     # Verdicts by word as written: texts repeat their words (one query's hits
     # share a cache; a Wanted lives for one search).
     _seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    # The exact words and stems as the keys ``_keys`` gives a word.
+    _key_set: frozenset[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        keys = [f"={word}" for word in self.exact] + [f"~{word}" for word in self.stems]
+        object.__setattr__(self, "_key_set", frozenset(keys))
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.stems or self.prefixes)
+
+    def matching(self, words: set[str]) -> set[str]:
+        """The words among ``words`` (as written) that are marked."""
+        if self.prefixes:
+            return {word for word in words if self.matches(word)}
+        keys = self._key_set
+        return {word for word in words if not _keys(word).isdisjoint(keys)}
 
     def matches(self, word: str) -> bool:
         verdict = self._seen.get(word)
@@ -72,6 +85,14 @@ def _forms(word: str) -> tuple[tuple[str, str], ...]:
     if not folded.isalnum():
         forms += [(part, stem_word(part)) for part in _PARTS.split(folded) if part]
     return tuple(forms)
+
+
+@lru_cache(maxsize=FORMS_CACHE_SIZE)
+def _keys(word: str) -> frozenset[str]:
+    """``_forms`` as keys to compare with ``Wanted._key_set``: "=folded", "~stem"."""
+    return frozenset(
+        key for folded, stem in _forms(word) for key in (f"={folded}", f"~{stem}")
+    )
 
 
 def wanted_terms(query: Query) -> Wanted:
@@ -113,7 +134,7 @@ def _spans(text: str, wanted: Wanted, limit: int | None = None) -> list[tuple]:
     """
     pieces = _SPLITTER.split(text)
     words = pieces[1::2]
-    matching = {word for word in set(words) if wanted.matches(word)}
+    matching = wanted.matching(set(words))
     if not matching:
         return []
     found = [number for number, word in enumerate(words) if word in matching]
