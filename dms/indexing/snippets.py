@@ -29,8 +29,8 @@ _SPACES = re.compile(r"\s+")
 _PARTS = re.compile(r"[./\-,]")
 # The text cut into [between, word, between, word, ..., between].
 _SPLITTER = re.compile(f"({TOKEN_PATTERN.pattern})", TOKEN_PATTERN.flags)
-# Distinct words as written whose forms are kept (a few MB at most).
-FORMS_CACHE_SIZE = 100_000
+# Distinct words as written whose keys are kept (some 10 MB at most).
+KEYS_CACHE_SIZE = 20_000
 
 
 @dataclass(frozen=True)
@@ -76,10 +76,9 @@ class Wanted:
         )
 
 
-@lru_cache(maxsize=FORMS_CACHE_SIZE)
 def _forms(word: str) -> tuple[tuple[str, str], ...]:
     """A word as written: its folded form and stem, then those of its parts when
-    it is an official number or a code. The same for every query, so cached."""
+    it is an official number or a code."""
     folded = word.lower().translate(accent_map)
     forms = [(folded, stem_word(folded))]
     if not folded.isalnum():
@@ -87,9 +86,10 @@ def _forms(word: str) -> tuple[tuple[str, str], ...]:
     return tuple(forms)
 
 
-@lru_cache(maxsize=FORMS_CACHE_SIZE)
+@lru_cache(maxsize=KEYS_CACHE_SIZE)
 def _keys(word: str) -> frozenset[str]:
-    """``_forms`` as keys to compare with ``Wanted._key_set``: "=folded", "~stem"."""
+    """``_forms`` as keys to compare with ``Wanted._key_set``: "=folded", "~stem".
+    The same for every query, so cached."""
     return frozenset(
         key for folded, stem in _forms(word) for key in (f"={folded}", f"~{stem}")
     )
