@@ -119,6 +119,12 @@ def _rows(session: Session, ids: list[int], visible) -> dict[int, Document]:
     documents = session.scalars(
         select(Document)
         .where(Document.id.in_(ids), visible)
-        .options(selectinload(Document.organisation))
+        # What the result lists read of each row (the organisation, and the
+        # versions for a berkala document's refresh date): one query each for
+        # the whole page, not one per hit.
+        .options(
+            selectinload(Document.organisation),
+            selectinload(Document.versions),
+        )
     )
     return {document.id: document for document in documents}

@@ -14,6 +14,8 @@ import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate
 
 from whoosh.query import AndNot, Not, Prefix, Query
 from whoosh.support.charset import accent_map
@@ -25,6 +27,10 @@ STEMMED_FIELDS = frozenset({"title", "summary", "body"})
 SEPARATOR = " … "
 _SPACES = re.compile(r"\s+")
 _PARTS = re.compile(r"[./\-,]")
+# The text cut into [between, word, between, word, ..., between].
+_SPLITTER = re.compile(f"({TOKEN_PATTERN.pattern})", TOKEN_PATTERN.flags)
+# Distinct words as written whose keys are kept (some 10 MB at most).
+KEYS_CACHE_SIZE = 20_000
 
 
 @dataclass(frozen=True)
@@ -37,9 +43,22 @@ class Wanted:
     # Verdicts by word as written: texts repeat their words (one query's hits
     # share a cache; a Wanted lives for one search).
     _seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    # The exact words and stems as the keys ``_keys`` gives a word.
+    _key_set: frozenset[str] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        keys = [f"={word}" for word in self.exact] + [f"~{word}" for word in self.stems]
+        object.__setattr__(self, "_key_set", frozenset(keys))
 
     def __bool__(self) -> bool:
         return bool(self.exact or self.stems or self.prefixes)
+
+    def matching(self, words: set[str]) -> set[str]:
+        """The words among ``words`` (as written) that are marked."""
+        if self.prefixes:
+            return {word for word in words if self.matches(word)}
+        keys = self._key_set
+        return {word for word in words if not _keys(word).isdisjoint(keys)}
 
     def matches(self, word: str) -> bool:
         verdict = self._seen.get(word)
@@ -48,18 +67,32 @@ class Wanted:
         return verdict
 
     def _judge(self, word: str) -> bool:
-        folded = word.lower().translate(accent_map)
-        if self._matches(folded):
-            return True
         # An official number is indexed with its parts: "705" finds 188.4/705/2013.
-        return not folded.isalnum() and any(
-            self._matches(part) for part in _PARTS.split(folded) if part
+        return any(
+            folded in self.exact
+            or stem in self.stems
+            or (self.prefixes and folded.startswith(self.prefixes))
+            for folded, stem in _forms(word)
         )
 
-    def _matches(self, folded: str) -> bool:
-        if folded in self.exact or stem_word(folded) in self.stems:
-            return True
-        return any(folded.startswith(prefix) for prefix in self.prefixes)
+
+def _forms(word: str) -> tuple[tuple[str, str], ...]:
+    """A word as written: its folded form and stem, then those of its parts when
+    it is an official number or a code."""
+    folded = word.lower().translate(accent_map)
+    forms = [(folded, stem_word(folded))]
+    if not folded.isalnum():
+        forms += [(part, stem_word(part)) for part in _PARTS.split(folded) if part]
+    return tuple(forms)
+
+
+@lru_cache(maxsize=KEYS_CACHE_SIZE)
+def _keys(word: str) -> frozenset[str]:
+    """``_forms`` as keys to compare with ``Wanted._key_set``: "=folded", "~stem".
+    The same for every query, so cached."""
+    return frozenset(
+        key for folded, stem in _forms(word) for key in (f"={folded}", f"~{stem}")
+    )
 
 
 def wanted_terms(query: Query) -> Wanted:
@@ -94,13 +127,21 @@ def _positive_terms(query: Query, prefixes: set[str]) -> Iterator[tuple[str, str
 
 
 def _spans(text: str, wanted: Wanted, limit: int | None = None) -> list[tuple]:
-    found = []
-    for match in TOKEN_PATTERN.finditer(text):
-        if wanted.matches(match.group()):
-            found.append(match.span())
-            if limit is not None and len(found) >= limit:
-                break
-    return found
+    """The (start, end) of the words ``wanted`` matches, in text order.
+
+    One split by the token pattern (C speed) gives the words and, by the lengths
+    of the pieces between them, their places; each distinct word is judged once.
+    """
+    pieces = _SPLITTER.split(text)
+    words = pieces[1::2]
+    matching = wanted.matching(set(words))
+    if not matching:
+        return []
+    found = [number for number, word in enumerate(words) if word in matching]
+    if limit is not None:
+        found = found[:limit]
+    ends = list(accumulate(map(len, pieces)))
+    return [(ends[2 * number], ends[2 * number + 1]) for number in found]
 
 
 def marked(text: str, wanted: Wanted) -> str:
