@@ -37,13 +37,11 @@ old generation: the caller re-sends documents changed since ``rebuild`` started.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import random
 import shutil
 import threading
 import time
-import uuid
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -59,6 +57,7 @@ from whoosh.searching import Searcher
 
 from dms.categories import LABELS as CATEGORY_LABELS
 from dms.indexing.analysis import Analysed, build_query, exact_analyzer, text_fields
+from dms.indexing.generations import GenerationFolders
 from dms.indexing.query import (  # noqa: F401
     MAX_QUERY_CHARS,
     MAX_QUERY_TERMS,
@@ -81,9 +80,6 @@ SORTS = ("relevance", "newest", "title")
 FACET_FIELDS = ("category", "org", "year")
 EXEMPT_CATEGORY = "dikecualikan"
 
-_META_FILE = "dms-index.json"
-_CURRENT = "current"
-_GENERATION_PREFIX = "gen-"
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 # How many matches are collected between two looks at the clock.
 _DEADLINE_EVERY = 64
@@ -261,7 +257,7 @@ def schema() -> Schema:
     )
 
 
-class SearchIndex:
+class SearchIndex(GenerationFolders):
     """The archive's full-text index in one folder (see the module docstring)."""
 
     def __init__(
@@ -461,10 +457,6 @@ class SearchIndex:
 
     # -- internals -------------------------------------------------------------
 
-    @property
-    def _current(self) -> Path:
-        return self.path / _CURRENT
-
     def _live_dir(self) -> Path:
         # Resolved once per open: Whoosh opens segment files lazily by folder path,
         # and the symlink may point elsewhere by then.
@@ -508,32 +500,11 @@ class SearchIndex:
         self._local.entry = (live, searcher)
         return searcher
 
-    def _create_generation(self) -> Path:
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        generation = self.path / f"{_GENERATION_PREFIX}{stamp}-{uuid.uuid4().hex[:8]}"
-        generation.mkdir()
-        index.create_in(str(generation), schema())
-        meta = {"schema_version": SCHEMA_VERSION}
-        (generation / _META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-        return generation
+    def _create_index_in(self, folder: Path) -> None:
+        index.create_in(str(folder), schema())
 
-    @staticmethod
-    def _stored_version(folder: Path) -> int | None:
-        try:
-            meta = json.loads((folder / _META_FILE).read_text(encoding="utf-8"))
-            return int(meta["schema_version"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def _point_current_to(self, generation: Path) -> None:
-        temporary = self.path / f".{_CURRENT}-{uuid.uuid4().hex}"
-        os.symlink(generation.name, temporary)
-        os.replace(temporary, self._current)  # atomic: readers see old or new
-
-    def _remove_generations(self, keep: set[Path | None]) -> None:
-        for folder in self.path.glob(f"{_GENERATION_PREFIX}*"):
-            if folder.resolve() not in keep:
-                shutil.rmtree(folder, ignore_errors=True)
+    def _generation_meta(self) -> dict:
+        return {"schema_version": SCHEMA_VERSION}
 
     def _fill(self, ix, docs, chunk_size, progress) -> int:
         count = 0

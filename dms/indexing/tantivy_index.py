@@ -24,14 +24,12 @@ of chunks in flight, and tantivy writes the segments with a fixed memory budget.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import random
 import re
 import shutil
 import threading
 import time
-import uuid
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -50,6 +48,7 @@ from dms.indexing.analysis import (
     field_boost,
     stem_word,
 )
+from dms.indexing.generations import GenerationFolders
 from dms.indexing.index import (
     BODY_EXCERPT_CHARS,
     EXEMPT_CATEGORY,  # noqa: F401
@@ -88,9 +87,6 @@ FACET_LIMIT = 1000
 # How many hits past a page are read to order equal scores by id.
 TIE_WINDOW = 1000
 
-_META_FILE = "dms-index.json"
-_CURRENT = "current"
-_GENERATION_PREFIX = "gen-"
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
 _TEXT_FIELDS = ("title", "summary", "body", "lead", "meta")
 _PUBLIC_TEXT_FIELDS = ("title", "summary", "body")
@@ -211,7 +207,7 @@ def _micros(moment: datetime) -> int:
 # -- the index ----------------------------------------------------------------
 
 
-class TantivyIndex:
+class TantivyIndex(GenerationFolders):
     """The archive's full-text index on tantivy (see the module docstring)."""
 
     def __init__(
@@ -406,10 +402,6 @@ class TantivyIndex:
         if self.time_limit is not None and time.monotonic() - started > self.time_limit:
             raise SearchTimedOut(self.time_limit)
 
-    @property
-    def _current(self) -> Path:
-        return self.path / _CURRENT
-
     def _live_dir(self) -> Path:
         try:
             return self._current.resolve(strict=True)
@@ -433,32 +425,11 @@ class TantivyIndex:
                 opened = self._opened = (live, ix)
             return opened[1]
 
-    def _create_generation(self) -> Path:
-        stamp = time.strftime("%Y%m%dT%H%M%S")
-        generation = self.path / f"{_GENERATION_PREFIX}{stamp}-{uuid.uuid4().hex[:8]}"
-        generation.mkdir()
-        tantivy.Index(tantivy_schema(), path=str(generation), reuse=False)
-        meta = {"schema_version": SCHEMA_VERSION, "engine": "tantivy"}
-        (generation / _META_FILE).write_text(json.dumps(meta), encoding="utf-8")
-        return generation
+    def _create_index_in(self, folder: Path) -> None:
+        tantivy.Index(tantivy_schema(), path=str(folder), reuse=False)
 
-    @staticmethod
-    def _stored_version(folder: Path) -> int | None:
-        try:
-            meta = json.loads((folder / _META_FILE).read_text(encoding="utf-8"))
-            return int(meta["schema_version"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def _point_current_to(self, generation: Path) -> None:
-        temporary = self.path / f".{_CURRENT}-{uuid.uuid4().hex}"
-        os.symlink(generation.name, temporary)
-        os.replace(temporary, self._current)
-
-    def _remove_generations(self, keep: set[Path | None]) -> None:
-        for folder in self.path.glob(f"{_GENERATION_PREFIX}*"):
-            if folder.resolve() not in keep:
-                shutil.rmtree(folder, ignore_errors=True)
+    def _generation_meta(self) -> dict:
+        return {"schema_version": SCHEMA_VERSION, "engine": "tantivy"}
 
     def _writer(self, ix: tantivy.Index):
         """A writer, waiting for the lock with backoff; IndexBusy after the timeout."""
