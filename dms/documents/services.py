@@ -531,7 +531,9 @@ def decline_new_version(
     was declined and why, and the organisation's Pelaksana is emailed."""
     reason = _clean_reason(reason)
     document = get_changeable(session, actor, document_id)
-    if not _may_publish(actor, document):
+    # Only the Utama: a Pelaksana may publish a serta-merta document itself, but
+    # declining removes versions, which is the approver's decision.
+    if actor.role != PPID_UTAMA:
         raise Forbidden("Hanya PPID Utama yang dapat menolak versi baru dokumen ini.")
     if document.status != PUBLISHED or (
         document.published_version >= document.current_version

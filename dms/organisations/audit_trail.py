@@ -81,16 +81,38 @@ def actions(session: Session) -> list[str]:
     )
 
 
+# Events whose before/after may hold a draft's or an exempt document's text, a
+# consequence test's record, or a requester's personal data.
+CONTENT_OBJECTS = (
+    "document",
+    "documentversion",
+    "consequencetest",
+    "informationrequest",
+    "objection",
+    "dispute",
+    "disputehearing",
+)
+
+
 def _scope(session: Session, actor: User) -> list:
     if actor is None or not actor.is_active:
         raise Forbidden("Masuk terlebih dahulu.")
-    if actor.role in (ADMIN, PPID_UTAMA, ATASAN_PPID):
+    if actor.role in (PPID_UTAMA, ATASAN_PPID):
         return []
+    if actor.role == ADMIN:
+        # The admin runs accounts, organisations and the calendar, and sees of
+        # documents only what citizens see (documents.access): not their trail.
+        return [AuditEvent.object_type.notin_(CONTENT_OBJECTS)]
     if actor.role != PPID_PELAKSANA or actor.organisation_id is None:
         raise Forbidden("Jejak audit hanya untuk petugas PPID.")
     org = actor.organisation_id
     documents = select(Document.id).where(Document.organisation_id == org)
-    officers = select(User.id).where(User.organisation_id == org)
+    # Its own Pelaksana officers' events, but not on content objects: those are
+    # matched by the document's organisation only (an officer moved here from
+    # another OPD keeps no window on that OPD's documents).
+    officers = select(User.id).where(
+        User.organisation_id == org, User.role == PPID_PELAKSANA
+    )
     return [
         or_(
             and_(
@@ -98,7 +120,10 @@ def _scope(session: Session, actor: User) -> list:
                 AuditEvent.object_id.in_(documents),
             ),
             and_(AuditEvent.object_type == "organisation", AuditEvent.object_id == org),
-            AuditEvent.actor_id.in_(officers),
+            and_(
+                AuditEvent.actor_id.in_(officers),
+                AuditEvent.object_type.notin_(CONTENT_OBJECTS),
+            ),
         )
     ]
 

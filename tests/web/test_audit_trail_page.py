@@ -74,3 +74,46 @@ def test_the_page_lists_events_and_refuses_a_bad_filter(app, client, cast):
 
 def test_a_citizen_cannot_open_the_trail(client, cast):
     assert client.get("/ruang-kerja/jejak-audit").status_code in (302, 401)
+
+
+def _pelaksana_of_the_utamas_office(archive) -> None:
+    from dms.accounts import service as accounts
+    from tests.conftest import CAST_PASSWORD
+
+    with archive.transaction() as session:
+        accounts.add_user(
+            session,
+            actor=None,
+            username="pelaksana-utama",
+            role="ppid_pelaksana",
+            org_slug="ppid-utama",
+            password=CAST_PASSWORD,
+            hash_method="pbkdf2:sha256:1",
+        )
+
+
+def test_a_pelaksana_sharing_the_utamas_office_sees_none_of_its_other_work(
+    app, client, cast, archive
+):
+    theirs = upload(client, cast, "bpbd", title="Draf BPBD").get_json()["id"]
+    assert (
+        client.post(
+            f"/api/v1/documents/{theirs}/publish", headers=cast.auth("utama")
+        ).status_code
+        == 200
+    )
+    _pelaksana_of_the_utamas_office(archive)
+
+    rows = _csv(_browser(app, "pelaksana-utama").get("/ruang-kerja/jejak-audit.csv"))
+
+    assert str(theirs) not in {r["id_objek"] for r in rows if r["objek"] == "document"}
+    assert "utama" not in {r["pengguna"] for r in rows}
+
+
+def test_the_admin_reads_no_document_events(app, client, cast):
+    upload(client, cast, "dinkes", title="Draf yang dikecualikan nanti")
+
+    rows = _csv(_browser(app, "admin").get("/ruang-kerja/jejak-audit.csv"))
+
+    assert "document" not in {r["objek"] for r in rows}
+    assert "Draf yang dikecualikan nanti" not in str(rows)

@@ -183,3 +183,27 @@ def test_a_reason_that_is_not_text_is_refused(client, cast):
 
     assert refused.status_code == 422
     assert "reason" in refused.get_json()["error"]["message"]
+
+
+def test_a_pelaksana_cannot_decline_on_a_serta_merta_document_either(
+    client, cast, archive
+):
+    # A Pelaksana may publish a serta-merta document itself; declining stays the
+    # Utama's decision.
+    from dms.documents.models import Document
+
+    document_id = _published_with_waiting_version(client, cast)
+    with archive.transaction() as session:
+        session.get(Document, document_id).category = "serta_merta"
+
+    refused = client.post(
+        f"/api/v1/documents/{document_id}/decline-version",
+        headers=cast.auth("dinkes"),
+        json={"reason": "Salah unggah"},
+    )
+
+    assert refused.status_code == 403
+    staff = client.get(
+        f"/api/v1/documents/{document_id}", headers=cast.auth("dinkes")
+    ).get_json()
+    assert staff["current_version"] == 2
