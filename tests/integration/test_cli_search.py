@@ -38,11 +38,8 @@ def search_json(instance: Instance, *args) -> dict:
     return json.loads(instance.ok("search", *args, "--json").stdout)
 
 
-def titles(body: dict) -> list[str]:
-    return [item["title"] for item in body["items"]]
-
-
-def test_import_indexes_as_it_goes_and_search_finds_the_files(ready, tmp_path):
+def import_texts(ready, tmp_path: Path) -> Path:
+    """The plain-text files, imported and published by the PPID Utama."""
     folder = write_texts(tmp_path / "in")
     ready.ok(
         "import",
@@ -53,6 +50,15 @@ def test_import_indexes_as_it_goes_and_search_finds_the_files(ready, tmp_path):
         "setiap_saat",
         "--publish",
     )
+    return folder
+
+
+def titles(body: dict) -> list[str]:
+    return [item["title"] for item in body["items"]]
+
+
+def test_import_indexes_as_it_goes_and_search_finds_the_files(ready, tmp_path):
+    import_texts(ready, tmp_path)
     body = search_json(ready, "banjir")
     assert titles(body) == ["Banjir"]
     assert "<mark>banjir</mark>" in body["items"][0]["highlights"]["body"]
@@ -73,16 +79,7 @@ def test_search_as_a_citizen_never_shows_unpublished_imports(ready, tmp_path):
 
 
 def test_reindex_rebuilds_with_identical_results(ready, tmp_path):
-    folder = write_texts(tmp_path / "in")
-    ready.ok(
-        "import",
-        folder,
-        "--org",
-        "ppid-utama",
-        "--category",
-        "setiap_saat",
-        "--publish",
-    )
+    import_texts(ready, tmp_path)
     before = [search_json(ready, q) for q in ("banjir", "laporan OR keputusan")]
     result = ready.ok("reindex")
     assert "dms: 3 document(s) indexed" in result.stdout
@@ -91,16 +88,7 @@ def test_reindex_rebuilds_with_identical_results(ready, tmp_path):
 
 
 def test_init_rebuilds_an_index_of_an_older_schema_or_a_lost_one(ready, tmp_path):
-    folder = write_texts(tmp_path / "in")
-    ready.ok(
-        "import",
-        folder,
-        "--org",
-        "ppid-utama",
-        "--category",
-        "setiap_saat",
-        "--publish",
-    )
+    import_texts(ready, tmp_path)
     index = Path(ready.env["DMS_INDEX_DIR"])
     meta = (index / "current").resolve() / "dms-index.json"
     meta.write_text(json.dumps({"schema_version": 0}))
@@ -261,16 +249,7 @@ def wait_for(condition, message: str, timeout: float = 60) -> None:
 
 
 def test_reindex_in_two_processes_gives_the_same_results(ready, tmp_path):
-    folder = write_texts(tmp_path / "in")
-    ready.ok(
-        "import",
-        folder,
-        "--org",
-        "ppid-utama",
-        "--category",
-        "setiap_saat",
-        "--publish",
-    )
+    import_texts(ready, tmp_path)
     queries = ("banjir", "laporan OR keputusan", "188.4/705/2013")
     before = [search_json(ready, q) for q in queries]
     assert "3 document(s) indexed" in ready.ok("reindex", "--procs", "2").stdout
@@ -300,16 +279,7 @@ def _comparable(body: dict) -> tuple:
 
 
 def test_init_and_reindex_switch_an_instance_to_tantivy_and_back(ready, tmp_path):
-    folder = write_texts(tmp_path / "in")
-    ready.ok(
-        "import",
-        folder,
-        "--org",
-        "ppid-utama",
-        "--category",
-        "setiap_saat",
-        "--publish",
-    )
+    import_texts(ready, tmp_path)
     queries = ("banjir", "laporan OR keputusan", "188.4/705/2013", "705", "umum")
     on_whoosh = [_comparable(search_json(ready, q)) for q in queries]
     assert on_whoosh[0] == (1, ["Banjir"])

@@ -7,20 +7,11 @@ from tests.integration.test_cli import (  # noqa: F401, F811 - fixtures
     instance,
     ready,
 )
-from tests.integration.test_cli_search import search_json, titles, write_texts
+from tests.integration.test_cli_search import import_texts, search_json, titles
 
 
 def test_search_reports_a_partial_answer_and_the_unmatched_words(ready, tmp_path):  # noqa: F811
-    folder = write_texts(tmp_path / "in")
-    ready.ok(
-        "import",
-        folder,
-        "--org",
-        "ppid-utama",
-        "--category",
-        "setiap_saat",
-        "--publish",
-    )
+    import_texts(ready, tmp_path)
     body = search_json(ready, "banjir qzxnonsense")
     assert titles(body) == ["Banjir"]
     assert (body["partial"], body["unmatched"]) == (True, ["qzxnonsense"])
