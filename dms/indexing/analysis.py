@@ -35,7 +35,17 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
-from whoosh.query import And, AndNot, Every, NullQuery, Or, Prefix, Query, Term
+from whoosh.query import (
+    And,
+    AndNot,
+    ConstantScoreQuery,
+    Every,
+    NullQuery,
+    Or,
+    Prefix,
+    Query,
+    Term,
+)
 from whoosh.query import Phrase as WhooshPhrase
 from whoosh.support.charset import accent_map
 
@@ -387,6 +397,13 @@ _CITATION_FIELDS = frozenset({"title_exact", "title", "lead_exact", "lead"})
 _CITATION = re.compile(r"\d[\w.\-]*/\d[\w./\-]*")
 
 
+# In a partial answer, each matched clause adds this much to a document's score
+# on top of its relevance: far above what relevance alone reaches, so documents
+# matching more of the words come first, relevance ranking those matching as
+# many (both engines).
+COORDINATION_SCORE = 10_000.0
+
+
 def field_boost(clause: Word | Phrase, name: str) -> float:
     """The boost of ``clause`` searched in field ``name`` (both engines)."""
     boost = FIELD_BOOSTS[name]
@@ -453,7 +470,7 @@ def build_query(
     parsed first (QueryRefused when the parser refuses it). Words that analyse
     to nothing (stopwords only) find nothing; no words at all find everything.
     ``match_any``: any required clause suffices (the partial answer), the
-    documents matching more of them scoring higher.
+    documents matching more of them first (COORDINATION_SCORE per clause).
     """
     if isinstance(query, str):
         query = parse(query)
@@ -464,8 +481,11 @@ def build_query(
     excluded = _built(query.excluded, schema, names)
     if not required and not excluded:
         return NullQuery
-    joined = Or if match_any else And
-    positive = _joined(joined, required) if required else Every()
+    if match_any:
+        required = [Or([ConstantScoreQuery(q, COORDINATION_SCORE), q]) for q in required]
+        positive = _joined(Or, required)
+    else:
+        positive = _joined(And, required) if required else Every()
     if not excluded:
         return positive
     return AndNot(positive, _joined(Or, excluded))

@@ -8,8 +8,9 @@ else is syntax: ranges (``[a TO z]``), fields (``title:x``), groups, boosts
 (``^``), fuzziness (``~``) and ``?`` are plain text, which the engine's analyzer
 reduces to the words in it. ``AND`` adds nothing (every word is required) and
 ``NOT`` is refused with a pointer to ``-word``; a misplaced ``*``, a dangling
-``OR`` or an ``OR`` next to an excluded word is refused too, with a message for
-the user (``QueryRefused``).
+``OR``, an ``OR`` next to an excluded word or a quote without its pair is
+refused too, with a message for the user (``QueryRefused``). Typographic quotes
+(“…”) are phrase quotes.
 
 ``parse`` runs once per search; an engine turns the ``CitizenQuery`` into its own
 query (``dms.indexing.analysis.build_query`` for Whoosh), so a second engine
@@ -118,7 +119,7 @@ NUMBER_CITATION = re.compile(
 # One piece of the text: a regulation type before a number, an (optionally
 # excluded) phrase, or anything else up to the next space or quote.
 _PIECE = re.compile(
-    rf'(?P<regulation>{REGULATION_PATTERN})|(?P<phrase>[-+]?"[^"]*(?:"|$))|(?P<word>[^\s"]+)',
+    rf'(?P<regulation>{REGULATION_PATTERN})|(?P<phrase>[-+]?"[^"]*")|(?P<word>[^\s"]+)',
     re.IGNORECASE,
 )
 _LETTER = re.compile(r"[^\W_]")
@@ -133,6 +134,13 @@ OR_MESSAGE = (
     "OR harus berada di antara dua kata atau frasa yang dicari, misalnya: "
     "banjir OR longsor."
 )
+QUOTE_MESSAGE = (
+    "Tanda petik tidak berpasangan. Tutup frasa dengan tanda petik kedua, "
+    'misalnya: "laporan keuangan".'
+)
+# Typographic quotes (pasted from a word processor or typed on a phone) are
+# the phrase quote too.
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"'})
 WILDCARD_MESSAGE = (
     "Tanda bintang (*) hanya bisa dipakai di akhir kata yang memuat sedikitnya "
     f"{MIN_PREFIX_CHARS} huruf, misalnya: anggar*."
@@ -141,12 +149,14 @@ WILDCARD_MESSAGE = (
 
 def parse(text: str) -> CitizenQuery:
     """The search text as a CitizenQuery; QueryRefused with a message otherwise."""
-    text = text.strip()
+    text = text.strip().translate(_QUOTES)
     if len(text) > MAX_QUERY_CHARS:
         raise QueryRefused(
             f"Kata kunci terlalu panjang (lebih dari {MAX_QUERY_CHARS} karakter). "
             "Silakan persingkat pencarian Anda."
         )
+    if text.count('"') % 2:
+        raise QueryRefused(QUOTE_MESSAGE)
     pieces = list(_pieces(_normalize_citations(text)))
     words = sum(_word_count(piece) for piece in pieces if piece not in ("OR", "AND"))
     if words > MAX_QUERY_TERMS:

@@ -20,10 +20,11 @@ from itertools import accumulate
 from whoosh.query import AndNot, Not, Prefix, Query
 from whoosh.support.charset import accent_map
 
-from dms.indexing.analysis import TOKEN_PATTERN, stem_word
+from dms.indexing.analysis import FIELD_BOOSTS, TOKEN_PATTERN, stem_word
 
-EXACT_FIELDS = frozenset({"title_exact", "summary_exact", "body_exact"})
-STEMMED_FIELDS = frozenset({"title", "summary", "body"})
+# Every searched field, exact or stemmed (the lead and metadata fields too).
+EXACT_FIELDS = frozenset(name for name in FIELD_BOOSTS if name.endswith("_exact"))
+STEMMED_FIELDS = frozenset(FIELD_BOOSTS) - EXACT_FIELDS
 SEPARATOR = " … "
 _SPACES = re.compile(r"\s+")
 _PARTS = re.compile(r"[./\-,]")

@@ -42,6 +42,7 @@ import tantivy
 from whoosh.support.charset import accent_map
 
 from dms.indexing.analysis import (
+    COORDINATION_SCORE,
     FIELD_BOOSTS,
     Analysed,
     exact_analyzer,
@@ -550,7 +551,8 @@ def build_tantivy_query(
 ) -> tantivy.Query:
     """The tantivy form of a citizen's query, clause for clause the Whoosh one
     (dms.indexing.analysis.build_query): the same fields, boosts and analysis.
-    ``match_any``: any required clause suffices (the partial answer)."""
+    ``match_any``: any required clause suffices (the partial answer), documents
+    matching more of them first."""
     if isinstance(query, str):
         query = parse(query)
     if query.empty:
@@ -560,7 +562,7 @@ def build_tantivy_query(
     if not required and not excluded:
         return tantivy.Query.empty_query()
     if match_any and required:
-        required = [_any(required)]
+        required = [_any([_counted(q) for q in required])]
     clauses = [(tantivy.Occur.Must, q) for q in required] or [
         (tantivy.Occur.Must, tantivy.Query.all_query())
     ]
@@ -585,6 +587,12 @@ def _partial(searcher, parsed: CitizenQuery, allowed: list):
         CitizenQuery(tuple(matched), parsed.excluded), match_any=True
     )
     return built, tuple(clause_text(clause) for clause in unmatched)
+
+
+def _counted(query: tantivy.Query) -> tantivy.Query:
+    """A partial answer's clause: its relevance plus COORDINATION_SCORE when it
+    matches, so documents matching more clauses come first (as with Whoosh)."""
+    return _any([tantivy.Query.const_score_query(query, COORDINATION_SCORE), query])
 
 
 def _built(clauses) -> list:

@@ -176,6 +176,26 @@ def test_phrases_or_and_exclusion_are_understood(index):
     assert not search(index, "hasil seleksi").partial
 
 
+def test_a_partial_answer_ranks_documents_matching_more_words_first(index):
+    # The banjir report says "banjir" everywhere, title included: on relevance
+    # alone it outranks the one document naming the flood, the river and the
+    # warning once each in a long body. Matching three words beats one.
+    filler = " ".join(["catatan rapat koordinasi mingguan"] * 60)
+    index.index(
+        [
+            doc(60, "Banjir Banjir", "banjir banjir banjir banjir"),
+            doc(61, "Catatan Rapat", f"{filler} banjir kali cisadane peringatan"),
+            doc(62, "Kali Bersih", "kali"),
+        ]
+    )
+    result = search(index, "peringatan banjir kali cisadane qzvxkrumpel")
+    assert result.partial and result.unmatched == ("qzvxkrumpel",)
+    assert texts(result)[0] == 61
+    assert set(texts(result)) == {60, 61, 62}
+    # Ranked by words matched: 61 (four), then 60 and 62 (one each).
+    assert [hit.score > 10_000 * 3 for hit in result.items] == [True, False, False]
+
+
 def test_filters_narrow_results_and_facets(index):
     result = search(index, "", org="dinkes")
     assert texts(result) == [3]

@@ -103,6 +103,10 @@ def test_and_adds_nothing_and_exclusion_alone_subtracts_from_everything():
         "x" * 501,
         "kata " * 31,
         '"' + "kata " * 31 + '"',
+        '"rencana kerja',
+        'laporan "keuangan daerah',
+        '"a" "b',
+        "\u201crencana kerja",
     ],
 )
 def test_everything_else_is_refused_with_a_message(text):
@@ -126,6 +130,13 @@ def test_official_numbers_typed_as_people_type_them_become_one_word(typed, numbe
     query = parse(typed)
     assert isinstance(query.required[0], AnyOf)
     assert query.required[1:] == (Word(number),)
+
+
+def test_typographic_quotes_make_a_phrase_like_straight_ones():
+    assert parse("\u201crencana kerja\u201d -\u201csurat lama\u201d") == parse(
+        '"rencana kerja" -"surat lama"'
+    )
+    assert parse("\u201crencana kerja\u201d").required == (QueryPhrase("rencana kerja"),)
 
 
 def test_a_year_alone_after_a_word_stays_a_year():

@@ -60,6 +60,15 @@ def test_bad_input_is_a_clear_400(client, text):
     assert response.get_json()["error"]["message"]
 
 
-def test_an_unbalanced_quote_is_read_as_a_phrase_to_the_end(client, cast):
+def test_an_unbalanced_quote_is_a_clear_400_on_the_api_and_the_page(client, cast):
     doc = a_document(client, cast, text="rencana kerja tahunan dinas", publish="true")
-    assert ids(search(client, '"rencana kerja')) == [doc["id"]]
+    response = client.get("/api/v1/documents", query_string={"q": '"rencana kerja'})
+    assert response.status_code == 400
+    assert "Tanda petik tidak berpasangan" in response.get_json()["error"]["message"]
+    page = client.get("/cari", query_string={"q": '"rencana kerja'})
+    assert page.status_code == 400
+    assert "Tanda petik tidak berpasangan" in page.get_data(as_text=True)
+    # Closed, straight or typographic, it is a phrase.
+    assert ids(search(client, '"rencana kerja"')) == [doc["id"]]
+    assert ids(search(client, "\u201crencana kerja\u201d")) == [doc["id"]]
+    assert ids(search(client, '"kerja rencana"')) == []
