@@ -187,6 +187,36 @@ def test_pdf_pages_without_usable_text_are_read_by_ocr(
     assert "(cid:" not in result.text
 
 
+@pytest.mark.parametrize("angle", [90, 180])
+def test_a_page_scanned_on_its_side_or_upside_down_is_read_upright(
+    corpus, tesseract, tmp_path, angle
+):
+    # A real page (the law's first articles) as an image-only scan, turned.
+    law = real(corpus, "UU_14_Tahun_2008_Keterbukaan_Informasi_Publik.pdf")
+    path = tmp_path / f"turned-{angle}.pdf"
+    path.write_bytes(turned_scan(law, page=1, angle=angle))
+    result = extract_text(path, "application/pdf", limits=QUICK)
+    assert (result.status, result.extractors) == ("ok", ("pdfminer", "tesseract"))
+    text = " ".join(result.text.split())
+    assert "KETENTUAN UMUM" in text
+    assert "Undang-Undang ini yang dimaksud dengan" in text
+
+
+def turned_scan(source: Path, *, page: int, angle: int) -> bytes:
+    """One page of ``source`` as an image-only PDF, its upper half, turned."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(source)
+    try:
+        image = document[page].render(scale=150 / 72, grayscale=True).to_pil()
+    finally:
+        document.close()
+    upper = image.crop((0, 0, image.width, image.height // 2))
+    out = io.BytesIO()
+    upper.rotate(angle, expand=True).save(out, format="PDF", resolution=150)
+    return out.getvalue()
+
+
 def test_scanned_pdf_without_ocr_is_empty_with_only_pdfminer(corpus):
     path = real(corpus, "PP-46-Tahun-2009-Batas-Pertanggungjawaban-Kerugian-Nuklir.pdf")
     result = extract_text(path, "application/pdf", limits=Limits(ocr=False))
