@@ -131,7 +131,11 @@ def init_app(
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors *" not in headers.get("Content-Security-Policy", ""):
+            # A page meant to be framed elsewhere (an OPD fragment) says so in
+            # its own policy; browsers that only know X-Frame-Options would
+            # otherwise refuse to show it in the OPD's site.
+            headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("Permissions-Policy", "camera=(), microphone=()")
         if response.mimetype == "text/html":

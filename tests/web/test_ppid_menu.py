@@ -137,6 +137,9 @@ def test_a_fragment_is_plain_html_without_scripts_and_may_be_framed(client, cast
     assert "<script" not in text.lower()
     policy = fragment.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "frame-ancestors *" in policy
+    assert "X-Frame-Options" not in fragment.headers
+    # Every other page still refuses to be framed.
+    assert client.get("/opd/dinkes/dip").headers["X-Frame-Options"] == "DENY"
     assert data.get_json()["organisation"]["slug"] == "dinkes"
     assert data.get_json()["url"].startswith("http://localhost/opd/dinkes")
 
