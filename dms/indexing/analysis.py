@@ -12,7 +12,8 @@ user typed outranks one that only shares its stem (see ``build_query``).
 Official numbers stay searchable. ``188.4/705/2013``, ``61/2010``, ``24-03-2025``
 and ``1.245.300.000`` are single tokens; when indexing, a compound also yields its
 parts at the same position (``61`` and ``2010``) and ``No. 14 Tahun 2008`` also
-yields ``14/2008``, so "UU 14/2008", "No. 14 Tahun 2008" and "2008" all find a
+yields ``14/2008`` (as ``13/POJK.05/2014`` yields ``13/2014`` and ``01/Ka-BAPETEN/V-99``
+``01/1999`` and ``1/1999``), so "UU 14/2008", "No. 14 Tahun 2008" and "2008" all find a
 document written either way. At query time a compound yields only itself, so a
 phrase containing a number still lines up position by position.
 
@@ -95,6 +96,15 @@ TOKEN_PATTERN = _TOKEN  # what a word is, for the snippet highlighter
 _NUMBER_WITH_YEAR = re.compile(
     r"(?<![\w./,\-])(\d[\w./\-]*)\s+tahun\s+(\d{4})(?![\w/])", re.IGNORECASE
 )
+# "13/POJK.05/2014", "13 /POJK.05/2014", "01/Ka-BAPETEN/V-99": a number, the
+# issuer's code, then the year (or a Roman month and a two-digit year). People
+# type the number and the year ("POJK 13 tahun 2014"): indexed also as "13/2014".
+_CODED_NUMBER = re.compile(
+    r"(?<![\w./,\-])(\d+[a-z]?)\s?/\s?[a-z][\w.\-]*(?:/[a-z][\w.\-]*)*/"
+    r"(?:((?:19|20)\d\d)|[ivxlc]+-(\d\d))(?![\w/])",
+    re.IGNORECASE,
+)
+_PADDING = re.compile(r"^0+(?=\d)")
 _PART_SEPARATOR = re.compile(r"[/\-]")
 _THOUSANDS = re.compile(r"(\d{1,3}(?:\.\d{3})+)(?:,\d+)?")
 _DOTTED_NUMBER = re.compile(r"[\d.,]+")
@@ -152,7 +162,7 @@ class OfficialNumberTokenizer(Tokenizer):
             word = match.group()
             extras = _compound_parts(word) if indexing and _is_compound(word) else []
             if match.start() in cited:
-                extras.insert(0, f"{word}/{cited[match.start()]}")
+                extras[:0] = [c for c in cited[match.start()] if c != word]
             for text in [word, *extras]:
                 token.text = text
                 token.boost = 1.0
@@ -184,11 +194,29 @@ def _is_compound(word: str) -> bool:
     return any(separator in word for separator in "./,-")
 
 
-def _citations(value: str) -> dict[int, str]:
-    """The year of each number cited as "N Tahun YYYY", keyed by N's offset."""
+def _citations(value: str) -> dict[int, list[str]]:
+    """The "N/YYYY" forms of each number cited as "N Tahun YYYY" or with its
+    issuer's code ("13/POJK.05/2014"), keyed by N's offset; with and without
+    leading zeros ("01/1999" and "1/1999")."""
+    cited: dict[int, list[str]] = {}
+    for match in _NUMBER_WITH_YEAR.finditer(value):
+        word = _TOKEN.match(value, match.start(1)).group()
+        cited.setdefault(match.start(1), []).append(f"{word}/{match.group(2)}")
+    for match in _CODED_NUMBER.finditer(value):
+        year = match.group(2) or _century(match.group(3)) + match.group(3)
+        cited.setdefault(match.start(1), []).append(f"{match.group(1)}/{year}")
     return {
-        match.start(1): match.group(2) for match in _NUMBER_WITH_YEAR.finditer(value)
+        offset: list(dict.fromkeys(f for c in forms for f in (c, _unpadded(c))))
+        for offset, forms in cited.items()
     }
+
+
+def _century(two_digits: str) -> str:
+    return "19" if int(two_digits) >= 50 else "20"
+
+
+def _unpadded(compound: str) -> str:
+    return _PADDING.sub("", compound)
 
 
 class IndonesianStopFilter(Filter):
@@ -248,6 +276,7 @@ STEM_EXCEPTIONS: Mapping[str, str] = {
     "disetujui": "setuju",
     "persetujuan": "setuju",
     "setuju": "setuju",  # "tuju" (the root itself)
+    "pematangan": "matang",  # "pematang" (a rice-field dike), not "mematangkan"
 }
 
 

@@ -69,7 +69,9 @@ from dms.indexing.query import (  # noqa: F401
 from dms.indexing.snippets import Wanted, marked, snippet, wanted_terms
 
 # 2: the ``lead`` and ``meta`` text fields (issue 17).
-SCHEMA_VERSION = 2
+# 3: official numbers with their issuer's code also indexed as N/YYYY, without
+# leading zeros too; "pematangan" stems to "matang" (issue 17).
+SCHEMA_VERSION = 3
 # The heading of a document's text, indexed as ``lead`` (see FIELD_BOOSTS).
 LEAD_CHARS = 400
 BODY_EXCERPT_CHARS = 20_000

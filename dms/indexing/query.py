@@ -20,7 +20,7 @@ reuses these rules and refusals unchanged.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 30
@@ -52,9 +52,12 @@ class Phrase:
 
 @dataclass(frozen=True)
 class AnyOf:
-    """At least one of the options: ``a OR b``, or a regulation type's two names."""
+    """At least one of the options: ``a OR b``, a regulation type's names, an
+    acronym and its words, a sequence number in digits or Roman numerals.
+    ``typed``: the words as the user typed them (for "no document has ...")."""
 
     options: tuple[Word | Phrase, ...]
+    typed: str | None = field(default=None, compare=False)
 
 
 Clause = Word | Phrase | AnyOf
@@ -91,10 +94,91 @@ REGULATION_ABBREVIATIONS = {
     "pojk": "peraturan otoritas jasa keuangan",
     "perka": "peraturan kepala",
     "kepka": "keputusan kepala",
+    "kepres": "keputusan presiden",
+    "perba": "peraturan badan",
+    "perkaban": "peraturan kepala badan",
+    "pergub": "peraturan gubernur",
+    "kepgub": "keputusan gubernur",
+    "kepbup": "keputusan bupati",
+    "perdes": "peraturan desa",
     "sk": "surat keputusan",
     "se": "surat edaran",
 }
-_FULL_NAMES = {full: short for short, full in REGULATION_ABBREVIATIONS.items()}
+# Each full name and every short form people write for it ("keppres", "kepres").
+_SHORT_NAMES: dict[str, tuple[str, ...]] = {}
+for _short, _full in REGULATION_ABBREVIATIONS.items():
+    _SHORT_NAMES[_full] = (*_SHORT_NAMES.get(_full, ()), _short)
+_FULL_NAMES = {full: shorts[0] for full, shorts in _SHORT_NAMES.items()}
+
+# Acronyms of Indonesian government bodies, plans, reports and terms: a typed
+# acronym also finds the words it stands for (a procurement record says "Bahan
+# Bakar Minyak", a report "Monitoring dan Evaluasi", a letter "Badan Keamanan
+# Laut"). General terms of public administration, not a list of one archive's
+# documents; a regional archive may name its own OPD's short forms in their
+# profiles (searchable through the document's metadata).
+ACRONYMS = {
+    "apbd": "anggaran pendapatan dan belanja daerah",
+    "apbn": "anggaran pendapatan dan belanja negara",
+    "apip": "aparat pengawasan intern pemerintah",
+    "asn": "aparatur sipil negara",
+    "bakamla": "badan keamanan laut",
+    "bapeten": "badan pengawas tenaga nuklir",
+    "bappeda": "badan perencanaan pembangunan daerah",
+    "bappenas": "badan perencanaan pembangunan nasional",
+    "bbm": "bahan bakar minyak",
+    "bkpm": "badan koordinasi penanaman modal",
+    "bmd": "barang milik daerah",
+    "bmn": "barang milik negara",
+    "bpbd": "badan penanggulangan bencana daerah",
+    "bpk": "badan pemeriksa keuangan",
+    "bpkp": "badan pengawasan keuangan dan pembangunan",
+    "bpjs": "badan penyelenggara jaminan sosial",
+    "bumd": "badan usaha milik daerah",
+    "bumn": "badan usaha milik negara",
+    "dip": "daftar informasi publik",
+    "dpa": "dokumen pelaksanaan anggaran",
+    "dprd": "dewan perwakilan rakyat daerah",
+    "dukcapil": "kependudukan dan pencatatan sipil",
+    "hps": "harga perkiraan sendiri",
+    "jdih": "jaringan dokumentasi dan informasi hukum",
+    "kak": "kerangka acuan kerja",
+    "kip": "keterbukaan informasi publik",
+    "ktp": "kartu tanda penduduk",
+    "lakip": "laporan akuntabilitas kinerja instansi pemerintah",
+    "lhkpn": "laporan harta kekayaan penyelenggara negara",
+    "lkjip": "laporan kinerja instansi pemerintah",
+    "lkm": "lembaga keuangan mikro",
+    "lppd": "laporan penyelenggaraan pemerintahan daerah",
+    "monev": "monitoring dan evaluasi",
+    "nib": "nomor induk berusaha",
+    "ojk": "otoritas jasa keuangan",
+    "opd": "organisasi perangkat daerah",
+    "pad": "pendapatan asli daerah",
+    "pbj": "pengadaan barang dan jasa",
+    "pnbp": "penerimaan negara bukan pajak",
+    "pns": "pegawai negeri sipil",
+    "ppid": "pejabat pengelola informasi dan dokumentasi",
+    "ptsp": "pelayanan terpadu satu pintu",
+    "renja": "rencana kerja",
+    "renstra": "rencana strategis",
+    "rka": "rencana kerja dan anggaran",
+    "rkpd": "rencana kerja pemerintah daerah",
+    "rpjmd": "rencana pembangunan jangka menengah daerah",
+    "rpjmn": "rencana pembangunan jangka menengah nasional",
+    "sakip": "sistem akuntabilitas kinerja instansi pemerintah",
+    "sop": "standar operasional prosedur",
+    "sp2d": "surat perintah pencairan dana",
+    "spbe": "sistem pemerintahan berbasis elektronik",
+    "tw": "triwulan",
+    "umkm": "usaha mikro kecil dan menengah",
+}
+# Words after which a number counts parts of a sequence, written either way:
+# "semester 1" finds "Semester I", "triwulan IV" finds "triwulan 4".
+SEQUENCE_WORDS = frozenset(
+    "semester triwulan tw kuartal tahap termin bab bagian jilid buku lampiran "
+    "periode gelombang angkatan seri".split()
+)
+ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 # A regulation type written before a number ("PP 61", "Peraturan Pemerintah 61").
 REGULATION_PATTERN = (
     r"\b(?:"
@@ -107,15 +191,19 @@ REGULATION_PATTERN = (
 # A regulation type with its number as people type it: "PP 61 2010", "PP no 61
 # tahun 2010", "Permendagri no. 3/2017": the type, then "N/YYYY" (or "N").
 _REGULATION_NAMES = REGULATION_PATTERN[: -len(r"(?=\s+\d)")]
+# "tahun" as people shorten it: "thn 2008", "th. 2008".
+_YEAR_WORD = r"(?:tahun|thn\.?|th\.?)"
 TYPED_NUMBER = re.compile(
     _REGULATION_NAMES
     + r"\s+(?:(?:no|nomor)\b\.?:?\s*)?(\d[\w.\-]*?)"
-    + r"(?:(?:\s+tahun)?\s+((?:19|20)\d\d)\b(?![./\-]\d)|(?=[\s/]|$))",
+    + rf"(?:(?:\s+{_YEAR_WORD})?\s+((?:19|20)\d\d)\b(?![./\-]\d)|(?=[\s/]|$))",
     re.IGNORECASE,
 )
 NUMBER_CITATION = re.compile(
-    r"\b(?:(?:no|nomor)\b\.?:?\s*)?(\d[\w./\-]*)\s+tahun\s+(\d{4})\b", re.IGNORECASE
+    rf"\b(?:(?:no|nomor)\b\.?:?\s*)?(\d[\w./\-]*)\s+{_YEAR_WORD}\s+(\d{{4}})\b",
+    re.IGNORECASE,
 )
+_PADDING = re.compile(r"^0+(?=\d)")
 # One piece of the text: a regulation type before a number, an (optionally
 # excluded) phrase, or anything else up to the next space or quote.
 _PIECE = re.compile(
@@ -157,7 +245,7 @@ def parse(text: str) -> CitizenQuery:
         )
     if text.count('"') % 2:
         raise QueryRefused(QUOTE_MESSAGE)
-    pieces = list(_pieces(_normalize_citations(text)))
+    pieces = _sequences(list(_pieces(_normalize_citations(text))))
     words = sum(_word_count(piece) for piece in pieces if piece not in ("OR", "AND"))
     if words > MAX_QUERY_TERMS:
         raise QueryRefused(
@@ -206,8 +294,9 @@ def _pieces(text: str):
     for match in _PIECE.finditer(text):
         if match["regulation"]:
             name = " ".join(match["regulation"].lower().split())
-            short = _FULL_NAMES.get(name, name)
-            yield AnyOf((Word(short), Phrase(REGULATION_ABBREVIATIONS[short])))
+            full = REGULATION_ABBREVIATIONS.get(name, name)
+            names = (*(Word(short) for short in _SHORT_NAMES[full]), Phrase(full))
+            yield AnyOf(names, typed=match["regulation"])
         elif match["phrase"]:
             raw = match["phrase"]
             phrase = Phrase(raw.lstrip("+-").strip('"').strip())
@@ -235,7 +324,40 @@ def _word(raw: str):
     ):
         raise QueryRefused(WILDCARD_MESSAGE)
     word = Word(stem, prefix=prefix)
+    key = stem.lower()
+    if not prefix and key in ACRONYMS:
+        word = AnyOf((word, Phrase(ACRONYMS[key])), typed=stem)
+    elif not prefix and key in REGULATION_ABBREVIATIONS and key != "se":
+        # A regulation type without its number ("kepka bapeten 01 tahun 1999",
+        # "perda parkir"); "se" alone is more often a word than a circular.
+        full = REGULATION_ABBREVIATIONS[key]
+        names = (*(Word(short) for short in _SHORT_NAMES[full]), Phrase(full))
+        word = AnyOf(names, typed=stem)
     yield _Excluded(word) if excluded else word
+
+
+def _sequences(pieces: list) -> list:
+    """A number after a sequence word ("semester 1") also as a Roman numeral,
+    and a Roman numeral there also as a number."""
+    for i in range(1, len(pieces)):
+        before, piece = pieces[i - 1], pieces[i]
+        said = before.typed if isinstance(before, AnyOf) else getattr(before, "text", "")
+        if not (
+            isinstance(before, Word | AnyOf)
+            and (said or "").lower() in SEQUENCE_WORDS
+            and isinstance(piece, Word)
+            and not piece.prefix
+        ):
+            continue
+        typed = piece.text.lower()
+        if typed.isdigit() and 1 <= int(typed) <= len(ROMAN):
+            other = ROMAN[int(typed) - 1]
+        elif typed in ROMAN:
+            other = str(ROMAN.index(typed) + 1)
+        else:
+            continue
+        pieces[i] = AnyOf((piece, Word(other)), typed=piece.text)
+    return pieces
 
 
 def _either(left: Clause, right: Clause) -> AnyOf:
@@ -261,14 +383,25 @@ def _normalize_citations(text: str) -> str:
     segments = text.split('"')
     for i in range(0, len(segments), 2):
         typed = TYPED_NUMBER.sub(typed_number, segments[i])
-        segments[i] = NUMBER_CITATION.sub(r"\1/\2", typed)
+        segments[i] = NUMBER_CITATION.sub(_cited, typed)
     return '"'.join(segments)
+
+
+def _cited(match: re.Match) -> str:
+    return f"{unpadded(match.group(1))}/{match.group(2)}"
+
+
+def unpadded(number: str) -> str:
+    """A number without leading zeros ("01" is "1"); the index holds both forms."""
+    return _PADDING.sub("", number)
 
 
 def typed_number(match: re.Match) -> str:
     text = match.group()
     name = text[: match.start(1) - match.start()].split()
-    number = match.group(1) + (f"/{match.group(2)}" if match.group(2) else "")
+    number = match.group(1)
+    if match.group(2):
+        number = f"{unpadded(number)}/{match.group(2)}"
     return " ".join([*_leading_name(name), number])
 
 
@@ -282,5 +415,7 @@ def _leading_name(words: list[str]) -> list[str]:
 def clause_text(clause: Clause) -> str:
     """A clause as the user would read it back ("banjir", "peraturan pemerintah")."""
     if isinstance(clause, AnyOf):
+        if clause.typed:
+            return clause.typed
         return " OR ".join(clause_text(option) for option in clause.options)
     return clause.text + ("*" if isinstance(clause, Word) and clause.prefix else "")

@@ -78,7 +78,9 @@ from dms.indexing.query import (
 from dms.indexing.snippets import Wanted, marked, snippet, wanted_terms
 
 # 2: the ``lead`` and ``meta`` text fields (issue 17).
-SCHEMA_VERSION = 2
+# 3: official numbers with their issuer's code also indexed as N/YYYY, without
+# leading zeros too; "pematangan" stems to "matang" (issue 17).
+SCHEMA_VERSION = 3
 # tantivy's writer budget: small writes, and the rebuild (one indexing thread).
 WRITER_HEAP_BYTES = 50_000_000
 REBUILD_HEAP_BYTES = 128_000_000

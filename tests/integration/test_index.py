@@ -196,6 +196,33 @@ def test_a_partial_answer_ranks_documents_matching_more_words_first(index):
     assert [hit.score > 10_000 * 3 for hit in result.items] == [True, False, False]
 
 
+def test_numbers_acronyms_and_sequences_are_found_as_people_type_them(index):
+    cites = "Sesuai Peraturan OJK Nomor 13/POJK.05/2014 dan Kepka 01/Ka-BAPETEN/V-99."
+    index.index(
+        [
+            doc(70, "Dokumen 70", "NOMOR 13 /POJK.05/2014 TENTANG LEMBAGA KEUANGAN MIKRO"),
+            doc(
+                71,
+                "Dokumen 71",
+                "KEPUTUSAN KEPALA BADAN PENGAWAS TENAGA NUKLIR "
+                "NOMOR 01/Ka-BAPETEN/V-99 TENTANG KESELAMATAN KERJA",
+            ),
+            # Cites both, past its heading (the first LEAD_CHARS).
+            doc(72, "Dokumen 72", "Surat edaran. " + "Isi surat. " * 60 + cites),
+            doc(73, "Dokumen 73", "Pengadaan bahan bakar minyak kapal patroli"),
+            doc(74, "Dokumen 74", "Laporan monitoring dan evaluasi semester I tahun 2025"),
+        ]
+    )
+    # The regulation's own heading outranks the letter citing it.
+    assert texts(search(index, "pojk 13 tahun 2014"))[:2] == [70, 72]
+    assert texts(search(index, "POJK nomor 13/2014"))[:2] == [70, 72]
+    assert texts(search(index, "kepka bapeten 1 thn 1999"))[:1] == [71]
+    assert texts(search(index, "pengadaan bbm patroli")) == [73]
+    assert texts(search(index, "laporan monev semester 1 2025")) == [74]
+    unknown = search(index, "monev bbm qzvxkrumpel")
+    assert unknown.partial and unknown.unmatched == ("qzvxkrumpel",)
+
+
 def test_filters_narrow_results_and_facets(index):
     result = search(index, "", org="dinkes")
     assert texts(result) == [3]

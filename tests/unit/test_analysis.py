@@ -60,6 +60,25 @@ def test_the_slash_form_and_the_tahun_form_share_the_compound_token():
     assert {"14/2008", "14", "2008"} <= slash & cited
 
 
+@pytest.mark.parametrize(
+    "heading, short",
+    [
+        ("NOMOR 13 /POJK.05/2014 TENTANG", {"13/2014"}),
+        ("Nomor 12/POJK.01/2017", {"12/2017"}),
+        ("NOMOR 01/Ka-BAPETEN/V-99 TENTANG", {"01/1999", "1/1999"}),
+        ("NOMOR: 21/Ka-BAPETEN/XII-02", {"21/2002"}),
+        ("Nomor 05 Tahun 2010", {"05/2010", "5/2010"}),
+    ],
+)
+def test_a_number_with_its_issuers_code_is_also_the_number_and_year(heading, short):
+    # As people type it: "POJK 13 tahun 2014", "kepka 1 tahun 1999".
+    assert short <= set(texts(exact_analyzer(), heading))
+
+
+def test_an_archive_code_of_numbers_only_is_not_read_as_a_number_and_year():
+    assert "188.4/2013" not in texts(exact_analyzer(), "Nomor 188.4/705/2013")
+
+
 def test_a_query_keeps_a_compound_whole_so_phrases_line_up():
     assert texts(exact_analyzer(), "PP 61/2010", mode="query") == ["pp", "61/2010"]
 

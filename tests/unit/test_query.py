@@ -139,5 +139,60 @@ def test_typographic_quotes_make_a_phrase_like_straight_ones():
     assert parse("\u201crencana kerja\u201d").required == (QueryPhrase("rencana kerja"),)
 
 
+@pytest.mark.parametrize(
+    "typed, number",
+    [
+        ("uu no 14 thn 2008", "14/2008"),
+        ("perba 4 th. 2024", "4/2024"),
+        ("kepka 01 tahun 1999", "1/1999"),
+        ("POJK nomor 13 tahun 2014", "13/2014"),
+    ],
+)
+def test_year_words_as_people_shorten_them_and_padded_numbers(typed, number):
+    assert parse(typed).required[1:] == (Word(number),)
+
+
+def test_a_regulation_type_has_all_its_short_names_also_without_a_number():
+    keppres = parse("kepres 106/2001").required[0]
+    assert set(keppres.options) == {
+        Word("keppres"),
+        Word("kepres"),
+        QueryPhrase("keputusan presiden"),
+    }
+    assert parse("perda parkir").required[0] == AnyOf(
+        (Word("perda"), QueryPhrase("peraturan daerah"))
+    )
+    assert parse("kepka bapeten").required[0].typed == "kepka"
+
+
+def test_an_acronym_also_finds_the_words_it_stands_for():
+    bbm, patroli = parse("BBM patroli").required
+    assert bbm == AnyOf((Word("BBM"), QueryPhrase("bahan bakar minyak")))
+    assert (bbm.typed, patroli) == ("BBM", Word("patroli"))
+    # Excluded, it excludes both; quoted or with a star, it is only itself.
+    assert parse("solar -BBM").excluded == (bbm,)
+    assert parse('"bbm solar"').required == (QueryPhrase("bbm solar"),)
+    assert parse("bbm*").required == (Word("bbm", prefix=True),)
+
+
+@pytest.mark.parametrize(
+    "text, options",
+    [
+        ("semester 1", ("1", "i")),
+        ("triwulan IV", ("IV", "4")),
+        ("tw 3", ("3", "iii")),
+        ("termin 12", ("12", "xii")),
+    ],
+)
+def test_a_sequence_number_is_read_in_digits_or_roman_numerals(text, options):
+    assert parse(text).required[1] == AnyOf(tuple(Word(o) for o in options))
+
+
+def test_numbers_elsewhere_stay_as_typed():
+    assert parse("pasal 1").required[1] == Word("1")
+    assert parse("semester 13").required[1] == Word("13")
+    assert parse("laporan iv").required[1] == Word("iv")
+
+
 def test_a_year_alone_after_a_word_stays_a_year():
     assert parse("laporan 2024").required == (Word("laporan"), Word("2024"))
