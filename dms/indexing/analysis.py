@@ -51,6 +51,7 @@ from whoosh.query import Phrase as WhooshPhrase
 from whoosh.support.charset import accent_map
 
 from dms.indexing.query import (
+    CODED_NUMBER,
     NUMBER_CITATION,
     REGULATION_ABBREVIATIONS,
     REGULATION_PATTERN,
@@ -60,6 +61,7 @@ from dms.indexing.query import (
     Clause,
     Phrase,
     Word,
+    number_and_year,
     parse,
     typed_number,
 )
@@ -100,9 +102,7 @@ _NUMBER_WITH_YEAR = re.compile(
 # issuer's code, then the year (or a Roman month and a two-digit year). People
 # type the number and the year ("POJK 13 tahun 2014"): indexed also as "13/2014".
 _CODED_NUMBER = re.compile(
-    r"(?<![\w./,\-])(\d+[a-z]?)\s?/\s?[a-z][\w.\-]*(?:/[a-z][\w.\-]*)*/"
-    r"(?:((?:19|20)\d\d)|[ivxlc]+-(\d\d))(?![\w/])",
-    re.IGNORECASE,
+    rf"(?<![\w./,\-]){CODED_NUMBER}(?![\w/])", re.IGNORECASE
 )
 _PADDING = re.compile(r"^0+(?=\d)")
 _PART_SEPARATOR = re.compile(r"[/\-]")
@@ -203,16 +203,12 @@ def _citations(value: str) -> dict[int, list[str]]:
         word = _TOKEN.match(value, match.start(1)).group()
         cited.setdefault(match.start(1), []).append(f"{word}/{match.group(2)}")
     for match in _CODED_NUMBER.finditer(value):
-        year = match.group(2) or _century(match.group(3)) + match.group(3)
+        year = number_and_year(match).split("/")[1]
         cited.setdefault(match.start(1), []).append(f"{match.group(1)}/{year}")
     return {
         offset: list(dict.fromkeys(f for c in forms for f in (c, _unpadded(c))))
         for offset, forms in cited.items()
     }
-
-
-def _century(two_digits: str) -> str:
-    return "19" if int(two_digits) >= 50 else "20"
 
 
 def _unpadded(compound: str) -> str:

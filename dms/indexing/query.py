@@ -204,6 +204,14 @@ NUMBER_CITATION = re.compile(
     re.IGNORECASE,
 )
 _PADDING = re.compile(r"^0+(?=\d)")
+# "13/POJK.05/2014", "01/Ka-BAPETEN/V-99": a number, the issuer's code, then the
+# year (or a Roman month and a two-digit year). The index also holds such a
+# number as "13/2014" (dms.indexing.analysis), which is how most people type it.
+CODED_NUMBER = (
+    r"(\d+[a-z]?)\s?/\s?[a-z][\w.\-]*(?:/[a-z][\w.\-]*)*/"
+    r"(?:((?:19|20)\d\d)|[ivxlc]+-(\d\d))"
+)
+_CODED_WORD = re.compile(CODED_NUMBER, re.IGNORECASE)
 # One piece of the text: a regulation type before a number, an (optionally
 # excluded) phrase, or anything else up to the next space or quote.
 _PIECE = re.compile(
@@ -325,7 +333,12 @@ def _word(raw: str):
         raise QueryRefused(WILDCARD_MESSAGE)
     word = Word(stem, prefix=prefix)
     key = stem.lower()
-    if not prefix and key in ACRONYMS:
+    coded = None if prefix else _CODED_WORD.fullmatch(stem)
+    if coded:
+        # Typed with the issuer's code: also the number and year, as indexed from
+        # a heading that puts a space before the code ("13 /POJK.05/2014").
+        word = AnyOf((word, Word(number_and_year(coded))), typed=stem)
+    elif not prefix and key in ACRONYMS:
         word = AnyOf((word, Phrase(ACRONYMS[key])), typed=stem)
     elif not prefix and key in REGULATION_ABBREVIATIONS and key != "se":
         # A regulation type without its number ("kepka bapeten 01 tahun 1999",
@@ -389,6 +402,15 @@ def _normalize_citations(text: str) -> str:
 
 def _cited(match: re.Match) -> str:
     return f"{unpadded(match.group(1))}/{match.group(2)}"
+
+
+def number_and_year(coded: re.Match) -> str:
+    """ "13/2014" of a CODED_NUMBER match; a two-digit year gets its century."""
+    year = coded.group(2)
+    if year is None:
+        two = coded.group(3)
+        year = ("19" if int(two) >= 50 else "20") + two
+    return f"{unpadded(coded.group(1))}/{year}"
 
 
 def unpadded(number: str) -> str:

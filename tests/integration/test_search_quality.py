@@ -183,6 +183,9 @@ JUDGEMENTS = {
     "perka 6 tahun 2010": {PERBA6},
     "perbup 26 tahun 2022": {SOP},
     "keppres 106 tahun 2001": {CNS},
+    "kepres no 106 thn 2001": {CNS},
+    "kepka 14/1999": {KAOS},
+    "kepka bapeten 01 tahun 1999": {KEPKA1},
     # words of the content, inflected as typed
     "kemerdekaan pers": {UU40},
     "kode etik wartawan": {UU40},
@@ -209,6 +212,8 @@ JUDGEMENTS = {
     "berita acara pemberian penjelasan": {PENJELASAN},
     "summary report tender": {SUMMARY},
     "laporan monev semester": {MONEV},
+    "laporan monev semester 1 2025": {MONEV},
+    "pengadaan bbm kapal patroli": {SUMMARY, PENJELASAN},
     "rencana kerja badan keamanan laut 2025": {RENJA},
     "renja 2025": {RENJA},
     # metadata: information type, OPD name and short form, category label

@@ -152,6 +152,14 @@ def test_year_words_as_people_shorten_them_and_padded_numbers(typed, number):
     assert parse(typed).required[1:] == (Word(number),)
 
 
+def test_a_number_typed_with_its_issuers_code_is_also_number_and_year():
+    assert parse("pojk 13/pojk.05/2014").required[1] == AnyOf(
+        (Word("13/pojk.05/2014"), Word("13/2014"))
+    )
+    assert parse("01/Ka-BAPETEN/V-99").required[0].options[1] == Word("1/1999")
+    assert parse("188.4/705/2013").required == (Word("188.4/705/2013"),)
+
+
 def test_a_regulation_type_has_all_its_short_names_also_without_a_number():
     keppres = parse("kepres 106/2001").required[0]
     assert set(keppres.options) == {
