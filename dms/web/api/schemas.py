@@ -149,8 +149,11 @@ class DocumentQuery(Input):
         description='Full-text query: all words required; "a phrase"; OR between '
         'words or phrases; -word or -"a phrase" to exclude; a trailing * on a word '
         "of 3+ letters (anggar*). Other punctuation ([a TO z], field:, ^, ~, ?) is "
-        "plain text; NOT, a dangling OR, a misplaced * and more than 30 words or "
-        "500 characters get 400",
+        "plain text; NOT, a dangling OR, a misplaced *, a quote without its pair "
+        "and more than 30 words or 500 characters get 400. A regulation type, a "
+        "government acronym (bbm, monev) and a number after semester/triwulan also "
+        "find their other written forms; when no document has every word, the "
+        "documents with most of them answer (partial)",
     )
     category: ByService[Literal[CATEGORIES]] | None = Field(
         None, description="Filter by category"
