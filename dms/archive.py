@@ -18,7 +18,7 @@ from dms import (
     mail,
     schema,  # noqa: F401  (every table, for relationships)
 )
-from dms.blobs import discard_unused_blobs, take_new_blobs
+from dms.blobs import discard_unused_blobs, take_new_blobs, take_released_blobs
 from dms.db import WRITES, make_engine, make_session_factory
 from dms.indexing import tracking
 from dms.settings import Settings
@@ -95,6 +95,7 @@ class Archive:
             session.rollback()
             tracking.forget_changes(session)
             mail.forget_queued(session)
+            take_released_blobs(session)
             self._discard(take_new_blobs(session))
             raise
         finally:
@@ -102,6 +103,7 @@ class Archive:
         self.request_indexing(tracking.take_changed_ids(session))
         if mail.take_queued(session):
             self._announce_mail()
+        self._release(take_released_blobs(session))
 
     def site_url(self) -> str:
         """The portal's address for links in email: DMS_PUBLIC_URL, else the
@@ -140,6 +142,17 @@ class Archive:
         if keys:
             with self.transaction() as session:
                 discard_unused_blobs(session, self.storage, keys)
+
+    def _release(self, keys: list[str]) -> None:
+        """After a commit that removed rows referring to these blobs: delete the
+        ones nothing refers to any more. A failure here must not undo the commit:
+        the blob stays, and `dms fsck --repair` removes it later."""
+        if not keys:
+            return
+        try:
+            self._discard(keys)
+        except Exception:  # noqa: BLE001 - logged; fsck --repair recovers
+            log.exception("could not delete released blobs %s", keys)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -15,6 +15,7 @@ from dms.db import Base
 from dms.storage import Storage
 
 NEW_BLOBS = "dms.new_blobs"
+RELEASED_BLOBS = "dms.released_blobs"
 BLOB_COLUMN = "blob_sha256"
 
 
@@ -60,6 +61,17 @@ def claim_blob(session: Session, key: str) -> None:
 
 def lock_id(key: str) -> int:
     return int(key[:15], 16)  # 60 bits: fits PostgreSQL's signed bigint
+
+
+def release_blob(session: Session, key: str) -> None:
+    """This transaction deletes a row referring to the blob: once it commits, the
+    blob is deleted unless something else still refers to it (dms.archive)."""
+    session.info.setdefault(RELEASED_BLOBS, []).append(key)
+
+
+def take_released_blobs(session: Session) -> list[str]:
+    """The blobs this session released, forgotten by the session."""
+    return list(dict.fromkeys(session.info.pop(RELEASED_BLOBS, [])))
 
 
 def take_new_blobs(session: Session) -> list[str]:

@@ -18,6 +18,7 @@ from dms import audit
 from dms.accounts.models import Organisation, User
 from dms.accounts.roles import PPID_UTAMA
 from dms.accounts.service import SLUG_PATTERN, find_organisation
+from dms.blobs import release_blob
 from dms.categories import (
     BERKALA,
     CATEGORIES,
@@ -526,9 +527,9 @@ def decline_new_version(
     session: Session, *, actor: User, document_id: int, reason: str = ""
 ) -> Document:
     """The PPID Utama declines the versions waiting on a published document: they
-    are removed (their files, if nothing else uses them, are left for `dms fsck
-    --repair` to remove), the public keeps the published version, the audit keeps what
-    was declined and why, and the organisation's Pelaksana is emailed."""
+    are removed (their files too, once the decline commits, if nothing else uses
+    them), the public keeps the published version, the audit keeps what was
+    declined and why, and the organisation's Pelaksana is emailed."""
     reason = _clean_reason(reason)
     document = get_changeable(session, actor, document_id)
     # Only the Utama: a Pelaksana may publish a serta-merta document itself, but
@@ -552,6 +553,7 @@ def decline_new_version(
     )
     for version in waiting:
         session.delete(version)
+        release_blob(session, version.blob_sha256)
     session.flush()
     session.expire(document, ["versions"])
     document.current_version = document.published_version

@@ -239,3 +239,30 @@ def test_fsck_repair_waits_for_an_upload_reusing_an_old_orphan(archive, cast):
     assert queued, "fsck --repair did not wait for the upload reusing the orphan"
     assert archive.storage.exists(key)
     assert report.repaired == [f"kept blob {key}: a version uses it now"]
+
+
+def test_a_decline_that_fails_at_commit_keeps_the_version_and_its_file(
+    client, archive, cast
+):
+    document = upload(client, cast, "dinkes").get_json()
+    client.post(
+        f"/api/v1/documents/{document['id']}/publish", headers=cast.auth("utama")
+    )
+    waiting = add_version(client, cast, "dinkes", document["id"], a_pdf("Versi dua"))
+    assert waiting.status_code == 201
+    before = _counts(archive)
+
+    remove = _fail_on_commit(archive)
+    try:
+        with pytest.raises(Injected), archive.transaction() as session:
+            actor = session.scalar(
+                select(services.User).where(services.User.username == "utama")
+            )
+            services.decline_new_version(
+                session, actor=actor, document_id=document["id"]
+            )
+    finally:
+        remove()
+
+    assert _counts(archive) == before
+    assert archive.storage.exists(waiting.get_json()["sha256"])

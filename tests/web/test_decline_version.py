@@ -73,6 +73,37 @@ def test_the_utama_declines_a_waiting_version_and_the_public_keeps_the_first(
     assert "publik tetap melihat versi 1" in mail_body
 
 
+def test_a_declined_versions_file_is_deleted_unless_another_version_holds_it(
+    app, client, cast, archive
+):
+    document_id = _published_with_waiting_version(client, cast)
+    with archive.reading() as session:
+        blobs = dict(
+            session.execute(
+                select(DocumentVersion.number, DocumentVersion.blob_sha256).where(
+                    DocumentVersion.document_id == document_id
+                )
+            ).all()
+        )
+    assert archive.storage.exists(blobs[2])
+
+    assert _decline_on_the_page(app, document_id, "").status_code == 302
+
+    assert not archive.storage.exists(blobs[2])
+    assert archive.storage.exists(blobs[1])
+    # The same bytes offered again, and also uploaded as another document: a
+    # second decline leaves them to that document.
+    again = add_version(client, cast, "dinkes", document_id, a_pdf("Versi dua"))
+    assert again.status_code == 201
+    assert again.get_json()["sha256"] == blobs[2]
+    other = upload(client, cast, "dinkes", content=a_pdf("Versi dua")).get_json()
+    assert _decline_on_the_page(app, document_id, "").status_code == 302
+    assert archive.storage.exists(blobs[2])
+    assert client.get(
+        f"/api/v1/documents/{other['id']}/download", headers=cast.auth("dinkes")
+    ).status_code == 200
+
+
 def test_after_a_decline_the_next_upload_is_version_two_again(
     app, client, cast, archive
 ):
