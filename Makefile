@@ -13,7 +13,7 @@ BROWSER_TESTS := tests/browser
 AXE_STAMP := $(BROWSER_TESTS)/node_modules/.installed
 
 .PHONY: install lock system-deps nginx-deps browser-deps run test test-pg lint format bench bench-download \
-	bench-search bench-reports bench-search-attack bench-proxy screenshots translations clean
+	bench-search bench-search-quality bench-reports bench-search-attack bench-proxy screenshots translations clean
 
 LOCK_DEV := requirements/dev.txt
 LOCK_PROD := requirements/prod.txt
@@ -88,7 +88,7 @@ format: install
 	$(BIN)/ruff format dms tests bench tools
 	$(BIN)/ruff check --fix dms tests bench tools
 
-bench: bench-download bench-search bench-reports bench-search-attack  ## every benchmark (see bench/README.md)
+bench: bench-download bench-search bench-search-quality bench-reports bench-search-attack  ## every benchmark (see bench/README.md)
 
 bench-download: install  ## download throughput and server memory
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
@@ -98,6 +98,9 @@ bench-proxy: install nginx-deps  ## download throughput: nginx+X-Accel vs nginx 
 
 bench-search: install  ## ingest, index rebuild and search latency (about an hour)
 	$(BIN)/python -m bench.search $(SEARCH_BENCH_ARGS)
+
+bench-search-quality: install  ## top-3 success of held-out queries over the real corpus, both engines (about 5 min)
+	$(BIN)/python -m bench.search_quality $(QUALITY_BENCH_ARGS)
 
 bench-reports: install  ## a province's year of requests: annual report and monitoring figures
 	$(BIN)/python -m bench.reports $(REPORTS_BENCH_ARGS)

@@ -140,6 +140,54 @@ QUERIES = (
 )
 
 
+# Partial answers (issue 17): no document holds every word, so the engine asks
+# each word alone and then searches for any of them, documents matching more
+# words first. Each is timed against its twin without the word that matches
+# nothing (the ordinary search the citizen meant).
+PARTIAL_PAIRS = (
+    ("laporan keuangan", "laporan keuangan qzvxkrumpel"),
+    ("anggaran puskesmas", "anggaran puskesmas zzqvormat"),
+    ('"informasi publik" stunting', '"informasi publik" stunting qwxzvbnm'),
+    ("timbangan kalibrasi", "timbangan kalibrasi imunisasi posyandu zzqvormat"),
+)
+
+
+def partial_cost(index, rounds: int) -> list[dict]:
+    """Library p50 of each partial query and of its twin, public scope, taking
+    turns; one untimed round first."""
+    scope = Scope.public()
+    rows = []
+    for twin, partial in PARTIAL_PAIRS:
+        seconds: dict[str, list[float]] = {twin: [], partial: []}
+        answers = {}
+        for round_number in range(rounds + 1):
+            for text in (twin, partial):
+                started = time.perf_counter()
+                answers[text] = index.search(
+                    SearchQuery(text=text, per_page=PER_PAGE), scope
+                )
+                if round_number:
+                    seconds[text].append(time.perf_counter() - started)
+        p50 = {text: percentile(values, 0.5) * 1000 for text, values in seconds.items()}
+        rows.append(
+            {
+                "query": partial,
+                "partial": answers[partial].partial,
+                "hits": answers[partial].total,
+                "p50_ms": round(p50[partial], 1),
+                "twin": twin,
+                "twin_hits": answers[twin].total,
+                "twin_p50_ms": round(p50[twin], 1),
+                "ratio": round(p50[partial] / max(p50[twin], 1e-6), 2),
+            }
+        )
+        log(
+            f"partial {partial!r}: {p50[partial]:.1f} ms "
+            f"({answers[partial].total} hits) vs {p50[twin]:.1f} ms for {twin!r}"
+        )
+    return rows
+
+
 def scopes(org_ids: dict[str, int]) -> dict[str, Scope]:
     """Each actor's scope, as dms.indexing.search.scope_for gives it."""
     return {

@@ -211,6 +211,7 @@ def _size_rows(size: dict, passed: dict) -> list[tuple[str, ...]]:
             "",
             "",
         ),
+        *_partial_rows(search.get("partial", [])),
         (
             "  server RSS start -> peak",
             f"{server['baseline']:.1f} -> {server['peak']:.1f} MiB",
@@ -218,6 +219,26 @@ def _size_rows(size: dict, passed: dict) -> list[tuple[str, ...]]:
             "",
         ),
     ]
+
+
+def _partial_rows(rows: list[dict]) -> list[tuple[str, ...]]:
+    """Partial answers against their full twins (library p50)."""
+    if not rows:
+        return []
+    lines = [("  partial answers (library p50)", "vs the query without the", "", "")]
+    lines.append(("", "word that matches nothing", "", ""))
+    for row in rows:
+        flag = "" if row["partial"] else " (not partial)"
+        lines.append(
+            (
+                f"    {row['query'][:32]}",
+                f"{row['p50_ms']:.1f} vs {row['twin_p50_ms']:.1f} ms "
+                f"(x{row['ratio']:.2f}){flag}",
+                "",
+                "",
+            )
+        )
+    return lines
 
 
 def _pages(figures: dict) -> str:

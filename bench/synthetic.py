@@ -160,6 +160,7 @@ def measure_latency(env, instance, settings, loaded, tokens, plan) -> dict:
             }
             with RssSampler(server.pid) as rss:
                 timed, rounds_run = latency.run(ways, order, budget)
+            partial = latency.partial_cost(ways["library"].index, max(rounds, 3))
             server_rss = {
                 "baseline": _mib(baseline),
                 "peak": _mib(max(rss.peak, rss.kernel_peak or 0)),
@@ -186,6 +187,7 @@ def measure_latency(env, instance, settings, loaded, tokens, plan) -> dict:
             "raw": raw_timed.errors,
         },
         "queries": _per_query(http, raw, http_timed, library_timed, raw_timed),
+        "partial": partial,
     }
 
 
