@@ -333,17 +333,39 @@ def _blob_problems(tar, blobs: list[dict]) -> list[str]:
 # --- restoring ------------------------------------------------------------------------
 
 
+def check_restorable(settings: Settings, path: Path) -> dict[str, Any]:
+    """Everything a restore checks before it writes anything: the whole backup
+    verified (database copy, secret key, every blob's SHA-256), the same kind of
+    database, an empty target. The manifest; BackupError naming the first
+    problem otherwise, with nothing written."""
+    manifest, problems = verify_backup(path)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise BackupError(
+            f"the backup cannot be trusted: {problems[0]}{more}; nothing was "
+            "restored (dms backup --verify lists every problem)"
+        )
+    _check_target(settings, manifest)
+    return manifest
+
+
+def _check_target(settings: Settings, manifest: dict[str, Any]) -> None:
+    kind = database_kind(settings.database_url)
+    if manifest["database"]["kind"] != kind:
+        raise BackupError(
+            f"this backup holds a {manifest['database']['kind']} database; "
+            f"DMS_DATABASE_URL names a {kind} one: restore into the same kind"
+        )
+    _refuse_a_used_database(settings.database_url)
+
+
 def restore_database(settings: Settings, path: Path) -> dict[str, Any]:
-    """Put the backup's database in place of an empty one; the manifest."""
+    """Put the backup's database in place of an empty one; the manifest. The
+    restore's last step (see check_restorable): until it, the target database is
+    untouched, so a restore that failed earlier can simply be run again."""
     with open_backup(path) as tar:
         manifest = read_manifest(tar)
-        kind = database_kind(settings.database_url)
-        if manifest["database"]["kind"] != kind:
-            raise BackupError(
-                f"this backup holds a {manifest['database']['kind']} database; "
-                f"DMS_DATABASE_URL names a {kind} one: restore into the same kind"
-            )
-        _refuse_a_used_database(settings.database_url)
+        _check_target(settings, manifest)
         with tempfile.TemporaryDirectory(prefix="dms-restore-") as work:
             name = manifest["database"]["file"]
             tar.extract(name, work, filter="data")
@@ -405,7 +427,9 @@ def _libpq_database(url: str) -> str:
 
 
 def restore_files(archive, path: Path, manifest: dict[str, Any]) -> RestoreSummary:
-    """Put the blobs back (or check that S3 has them) and the secret key."""
+    """Put the blobs back (or check that S3 has them) and the secret key. Before
+    the database: blobs are stored under their own digest, so ones written by a
+    restore that failed later are simply written again by the next attempt."""
     summary = RestoreSummary(documents=0, blobs_restored=0)
     with open_backup(path) as tar:
         if manifest["blobs_included"]:

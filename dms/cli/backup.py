@@ -60,16 +60,25 @@ def _report_verification(path: Path, manifest: dict, problems: list[str]) -> Non
 @pass_instance
 def restore(instance: Instance, file: Path) -> None:
     """Restore a backup into an empty instance, then rebuild the search index."""
-    from dms.backup import BackupError, restore_database, restore_files
+    from dms.backup import (
+        BackupError,
+        check_restorable,
+        restore_database,
+        restore_files,
+    )
     from dms.cli.index import rebuild
     from dms.db import upgrade_schema
     from dms.settings import load_settings
 
+    settings = load_settings()
     try:
-        manifest = restore_database(load_settings(), file)
+        # Verified whole first; the database, last, is the step that commits.
+        manifest = check_restorable(settings, file)
         archive = instance.archive
-        upgrade_schema(archive.engine)  # a backup made by an older dms
         summary = restore_files(archive, file, manifest)
+        restore_database(settings, file)
+        archive.engine.dispose()  # no pooled connection to the database replaced
+        upgrade_schema(archive.engine)  # a backup made by an older dms
     except BackupError as exc:
         raise Fail(str(exc)) from exc
     for warning in summary.warnings:

@@ -139,22 +139,51 @@ def test_restore_refuses_an_instance_that_holds_documents(filled, tmp_path):
     assert filled.counts() == before
 
 
-def test_verify_finds_a_damaged_blob_in_a_backup(filled, tmp_path):
-    backup = tmp_path / "b.tar"
-    filled.ok("backup", "--output", backup)
-    damaged = tmp_path / "damaged.tar"
+def damaged_copy(backup: Path, damaged: Path) -> Path:
+    """The backup with one blob's bytes changed (its SHA-256 no longer matches)."""
     with tarfile.open(backup) as source, tarfile.open(damaged, "w") as target:
         for member in source.getmembers():
             data = source.extractfile(member).read()
             if member.name.startswith("blobs/") and b"banjir" in data:
                 data = data.replace(b"banjir", b"BANJIR")
             target.addfile(member, io.BytesIO(data))
+    return damaged
+
+
+def test_verify_finds_a_damaged_blob_in_a_backup(filled, tmp_path):
+    backup = tmp_path / "b.tar"
+    filled.ok("backup", "--output", backup)
+    damaged = damaged_copy(backup, tmp_path / "damaged.tar")
 
     result = filled.run("backup", "--verify", damaged)
 
     assert result.exit_code == 1
     assert "does not match its SHA-256" in result.stderr
     assert "cannot be trusted" in result.stderr
+
+
+def test_a_damaged_backup_restores_nothing_and_a_sound_one_restores_after(
+    filled, elsewhere, tmp_path
+):
+    backup = tmp_path / "b.tar"
+    filled.ok("backup", "--output", backup)
+    damaged = damaged_copy(backup, tmp_path / "damaged.tar")
+    elsewhere.ok("init")
+    before = elsewhere.counts()
+
+    result = elsewhere.run("restore", damaged)
+
+    assert_fails_in_one_line(result, "the backup cannot be trusted")
+    assert "does not match its SHA-256" in result.stderr
+    assert elsewhere.counts() == before
+    assert stored_blobs(elsewhere) == {}
+    assert not (elsewhere.root / "instance" / "secret_key").exists() or (
+        elsewhere.root / "instance" / "secret_key"
+    ).read_text() != (filled.root / "instance" / "secret_key").read_text()
+
+    elsewhere.ok("restore", backup)
+    assert elsewhere.documents() == filled.documents()
+    assert stored_blobs(elsewhere) == stored_blobs(filled)
 
 
 def test_backup_never_overwrites_a_file_and_leaves_nothing_on_failure(filled, tmp_path):
