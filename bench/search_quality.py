@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 import tempfile
 import time
@@ -186,15 +185,18 @@ def table(results: dict) -> str:
     ]
     for engine, figures in results["engines"].items():
         empty, asked = figures["no_answer_empty"]
+        passed = figures["top3_success"] >= GOAL and empty == asked
         lines.append(
             f"  {engine:<8} top-3 {figures['found']}/{figures['answerable']} = "
             f"{figures['top3_success']:.1%}   no-answer empty {empty}/{asked}   "
-            f"{'PASS' if figures['top3_success'] >= GOAL and empty == asked else 'FAIL'}"
+            f"{'PASS' if passed else 'FAIL'}"
         )
         for kind, counts in sorted(figures["by_kind"].items()):
             lines.append(f"      {kind:<12} {counts['found']}/{counts['queries']}")
         for miss in figures["misses"]:
-            lines.append(f"      miss [{miss['kind']}] {miss['query']!r} -> {miss['top']}")
+            lines.append(
+                f"      miss [{miss['kind']}] {miss['query']!r} -> {miss['top']}"
+            )
     return "\n".join(lines)
 
 

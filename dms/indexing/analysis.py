@@ -36,6 +36,7 @@ from whoosh.analysis import (
     Token,
     Tokenizer,
 )
+from whoosh.matching import WrappingMatcher
 from whoosh.query import (
     And,
     AndNot,
@@ -46,7 +47,6 @@ from whoosh.query import (
     Query,
     Term,
 )
-from whoosh.matching import WrappingMatcher
 from whoosh.query import Phrase as WhooshPhrase
 from whoosh.query.wrappers import WrappingQuery
 from whoosh.support.charset import accent_map
@@ -54,6 +54,7 @@ from whoosh.support.charset import accent_map
 from dms.indexing.query import (
     CODED_NUMBER,
     NUMBER_CITATION,
+    PADDED_NUMBER,
     REGULATION_ABBREVIATIONS,
     REGULATION_PATTERN,
     TYPED_NUMBER,
@@ -102,10 +103,9 @@ _NUMBER_WITH_YEAR = re.compile(
 # "13/POJK.05/2014", "13 /POJK.05/2014", "01/Ka-BAPETEN/V-99": a number, the
 # issuer's code, then the year (or a Roman month and a two-digit year). People
 # type the number and the year ("POJK 13 tahun 2014"): indexed also as "13/2014".
-_CODED_NUMBER = re.compile(
-    rf"(?<![\w./,\-]){CODED_NUMBER}(?![\w/])", re.IGNORECASE
-)
+_CODED_NUMBER = re.compile(rf"(?<![\w./,\-]){CODED_NUMBER}(?![\w/])", re.IGNORECASE)
 _PADDING = re.compile(r"^0+(?=\d)")
+_PADDED_NUMBER = re.compile(PADDED_NUMBER, re.IGNORECASE)
 _PART_SEPARATOR = re.compile(r"[/\-]")
 _THOUSANDS = re.compile(r"(\d{1,3}(?:\.\d{3})+)(?:,\d+)?")
 _DOTTED_NUMBER = re.compile(r"[\d.,]+")
@@ -162,6 +162,8 @@ class OfficialNumberTokenizer(Tokenizer):
         for pos, match in enumerate(_TOKEN.finditer(value), start=start_pos):
             word = match.group()
             extras = _compound_parts(word) if indexing and _is_compound(word) else []
+            if indexing and _PADDED_NUMBER.fullmatch(word):
+                extras.insert(0, _unpadded(word))
             if match.start() in cited:
                 extras[:0] = [c for c in cited[match.start()] if c != word]
             for text in [word, *extras]:

@@ -52,7 +52,7 @@ from whoosh import collectors, index, sorting
 from whoosh.fields import BOOLEAN, DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.query import And, Or, Query, Term
+from whoosh.query import And, NullQuery, Or, Query, Term
 from whoosh.searching import Searcher
 
 from dms.categories import LABELS as CATEGORY_LABELS
@@ -400,7 +400,7 @@ class SearchIndex(GenerationFolders):
         results = self._collect(searcher, text_query, query, allowed, mask, deadline)
         partial, unmatched = False, ()
         if not len(results) and len(parsed.required) > 1:
-            found = _partial(searcher, parsed, allowed, mask)
+            found = _partial(searcher, parsed, allowed, mask, deadline)
             if found is not None:
                 text_query, unmatched = found
                 partial = True
@@ -632,17 +632,21 @@ def _chunks(items: Iterable, size: int) -> Iterator[list]:
 # -- queries ------------------------------------------------------------------
 
 
-def _partial(searcher, parsed, allowed, mask) -> tuple[Query, tuple[str, ...]] | None:
+def _partial(
+    searcher, parsed, allowed, mask, deadline
+) -> tuple[Query, tuple[str, ...]] | None:
     """When no document matches every word: the query for documents matching
     any of the words that match something in scope, and the words that match
-    nothing; None when no word matches anything (nonsense words stay empty)."""
+    nothing; None when no word matches anything (nonsense words stay empty).
+    Words that are only stopwords are neither: they search for nothing."""
     matched, unmatched = [], []
     for clause in parsed.required:
+        deadline.check()
+        if build_query(CitizenQuery((clause,)), searcher.schema) is NullQuery:
+            continue
         alone = build_query(CitizenQuery((clause,), parsed.excluded), searcher.schema)
         # Unscored: only whether any allowed document matches (half the time).
-        found = searcher.search(
-            alone, limit=1, filter=allowed, mask=mask, scored=False
-        )
+        found = searcher.search(alone, limit=1, filter=allowed, mask=mask, scored=False)
         (unmatched if found.is_empty() else matched).append(clause)
     if not matched:
         return None

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 30
+MAX_EXPANSIONS = 8
 MIN_PREFIX_CHARS = 3
 
 
@@ -175,8 +176,23 @@ ACRONYMS = {
 # Words after which a number counts parts of a sequence, written either way:
 # "semester 1" finds "Semester I", "triwulan IV" finds "triwulan 4".
 SEQUENCE_WORDS = frozenset(
-    "semester triwulan tw kuartal tahap termin bab bagian jilid buku lampiran "
-    "periode gelombang angkatan seri".split()
+    [
+        "semester",
+        "triwulan",
+        "tw",
+        "kuartal",
+        "tahap",
+        "termin",
+        "bab",
+        "bagian",
+        "jilid",
+        "buku",
+        "lampiran",
+        "periode",
+        "gelombang",
+        "angkatan",
+        "seri",
+    ]
 )
 ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
 # A regulation type written before a number ("PP 61", "Peraturan Pemerintah 61").
@@ -204,6 +220,9 @@ NUMBER_CITATION = re.compile(
     re.IGNORECASE,
 )
 _PADDING = re.compile(r"^0+(?=\d)")
+# A number and its year with leading zeros ("05/2010"), indexed also without.
+PADDED_NUMBER = r"0+\d+[a-z]?/(?:19|20)\d\d"
+_PADDED_NUMBER = re.compile(PADDED_NUMBER, re.IGNORECASE)
 # "13/POJK.05/2014", "01/Ka-BAPETEN/V-99": a number, the issuer's code, then the
 # year (or a Roman month and a two-digit year). The index also holds such a
 # number as "13/2014" (dms.indexing.analysis), which is how most people type it.
@@ -253,7 +272,7 @@ def parse(text: str) -> CitizenQuery:
         )
     if text.count('"') % 2:
         raise QueryRefused(QUOTE_MESSAGE)
-    pieces = _sequences(list(_pieces(_normalize_citations(text))))
+    pieces = _capped(_sequences(list(_pieces(_normalize_citations(text)))))
     words = sum(_word_count(piece) for piece in pieces if piece not in ("OR", "AND"))
     if words > MAX_QUERY_TERMS:
         raise QueryRefused(
@@ -331,6 +350,8 @@ def _word(raw: str):
         )
     ):
         raise QueryRefused(WILDCARD_MESSAGE)
+    if not prefix and _PADDED_NUMBER.fullmatch(stem):
+        stem = unpadded(stem)  # "05/2010": the index holds "5/2010" for every form
     word = Word(stem, prefix=prefix)
     key = stem.lower()
     coded = None if prefix else _CODED_WORD.fullmatch(stem)
@@ -349,12 +370,30 @@ def _word(raw: str):
     yield _Excluded(word) if excluded else word
 
 
+def _capped(pieces: list) -> list:
+    """At most MAX_EXPANSIONS words read in their other forms (acronyms, regulation
+    names, sequence numbers): the rest stay as typed. An expansion adds a phrase
+    of up to six words to the query, which the word count does not see."""
+    expanded = 0
+    for number, piece in enumerate(pieces):
+        clause = piece.clause if isinstance(piece, _Excluded) else piece
+        if not (isinstance(clause, AnyOf) and clause.typed):
+            continue
+        expanded += 1
+        if expanded > MAX_EXPANSIONS:
+            plain = Word(clause.options[0].text)
+            pieces[number] = _Excluded(plain) if isinstance(piece, _Excluded) else plain
+    return pieces
+
+
 def _sequences(pieces: list) -> list:
     """A number after a sequence word ("semester 1") also as a Roman numeral,
     and a Roman numeral there also as a number."""
     for i in range(1, len(pieces)):
         before, piece = pieces[i - 1], pieces[i]
-        said = before.typed if isinstance(before, AnyOf) else getattr(before, "text", "")
+        said = (
+            before.typed if isinstance(before, AnyOf) else getattr(before, "text", "")
+        )
         if not (
             isinstance(before, Word | AnyOf)
             and (said or "").lower() in SEQUENCE_WORDS
@@ -363,7 +402,7 @@ def _sequences(pieces: list) -> list:
         ):
             continue
         typed = piece.text.lower()
-        if typed.isdigit() and 1 <= int(typed) <= len(ROMAN):
+        if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(ROMAN):
             other = ROMAN[int(typed) - 1]
         elif typed in ROMAN:
             other = str(ROMAN.index(typed) + 1)
@@ -377,7 +416,7 @@ def _either(left: Clause, right: Clause) -> AnyOf:
     options: list[Word | Phrase] = []
     for clause in (left, right):
         options.extend(clause.options if isinstance(clause, AnyOf) else [clause])
-    return AnyOf(tuple(options))
+    return AnyOf(tuple(options), typed=f"{clause_text(left)} OR {clause_text(right)}")
 
 
 def _word_count(piece) -> int:

@@ -350,7 +350,8 @@ class TantivyIndex(GenerationFolders):
         total, hits = _page(searcher, full, query, browse=parsed.empty)
         partial, unmatched = False, ()
         if not total and len(parsed.required) > 1:
-            found = _partial(searcher, parsed, allowed)
+            self._check(started)
+            found = _partial(searcher, parsed, allowed, lambda: self._check(started))
             if found is not None:
                 text_query, unmatched = found
                 partial = True
@@ -574,11 +575,15 @@ def build_tantivy_query(
     return tantivy.Query.boolean_query(clauses)
 
 
-def _partial(searcher, parsed: CitizenQuery, allowed: list):
+def _partial(searcher, parsed: CitizenQuery, allowed: list, check):
     """As the Whoosh engine's ``_partial``: any of the words that match something
-    in scope, and the words that match nothing; None when none matches."""
+    in scope, and the words that match nothing; None when none matches. Words
+    that are only stopwords are neither. ``check`` raises past the time limit."""
     matched, unmatched = [], []
     for clause in parsed.required:
+        check()
+        if not _built([clause]):
+            continue
         alone = build_tantivy_query(CitizenQuery((clause,), parsed.excluded))
         query = tantivy.Query.boolean_query([(tantivy.Occur.Must, alone)] + allowed)
         found = searcher.search(query, limit=1, count=True).count

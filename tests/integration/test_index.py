@@ -200,7 +200,11 @@ def test_numbers_acronyms_and_sequences_are_found_as_people_type_them(index):
     cites = "Sesuai Peraturan OJK Nomor 13/POJK.05/2014 dan Kepka 01/Ka-BAPETEN/V-99."
     index.index(
         [
-            doc(70, "Dokumen 70", "NOMOR 13 /POJK.05/2014 TENTANG LEMBAGA KEUANGAN MIKRO"),
+            doc(
+                70,
+                "Dokumen 70",
+                "NOMOR 13 /POJK.05/2014 TENTANG LEMBAGA KEUANGAN MIKRO",
+            ),
             doc(
                 71,
                 "Dokumen 71",
@@ -210,7 +214,11 @@ def test_numbers_acronyms_and_sequences_are_found_as_people_type_them(index):
             # Cites both, past its heading (the first LEAD_CHARS).
             doc(72, "Dokumen 72", "Surat edaran. " + "Isi surat. " * 60 + cites),
             doc(73, "Dokumen 73", "Pengadaan bahan bakar minyak kapal patroli"),
-            doc(74, "Dokumen 74", "Laporan monitoring dan evaluasi semester I tahun 2025"),
+            doc(
+                74,
+                "Dokumen 74",
+                "Laporan monitoring dan evaluasi semester I tahun 2025",
+            ),
         ]
     )
     # The regulation's own heading outranks the letter citing it.
@@ -221,6 +229,26 @@ def test_numbers_acronyms_and_sequences_are_found_as_people_type_them(index):
     assert texts(search(index, "laporan monev semester 1 2025")) == [74]
     unknown = search(index, "monev bbm qzvxkrumpel")
     assert unknown.partial and unknown.unmatched == ("qzvxkrumpel",)
+
+
+def test_stopwords_are_neither_matched_nor_unmatched_in_a_partial_answer(index):
+    # "yang" searches for nothing: alone with a nonsense word, nothing answers.
+    assert search(index, "yang qzvxkrumpel -pejabat").total == 0
+    found = search(index, "seleksi yang qzvxkrumpel")
+    assert found.partial and found.unmatched == ("qzvxkrumpel",)
+
+
+def test_a_padded_number_is_found_however_it_is_written(index):
+    index.index(
+        [
+            doc(80, "Dokumen 80", "Berdasarkan PP 05/2010 tentang arsip"),
+            doc(81, "Dokumen 81", "Perda Nomor 01 Tahun 1999 tentang retribusi"),
+        ]
+    )
+    for typed in ("pp 05 2010", "pp no 5 tahun 2010", "PP 05/2010", "pp 5/2010"):
+        assert texts(search(index, typed)) == [80], typed
+    for typed in ("perda 01/1999", "perda 1 thn 1999"):
+        assert texts(search(index, typed)) == [81], typed
 
 
 def test_filters_narrow_results_and_facets(index):

@@ -75,6 +75,10 @@ def test_a_number_with_its_issuers_code_is_also_the_number_and_year(heading, sho
     assert short <= set(texts(exact_analyzer(), heading))
 
 
+def test_a_padded_number_and_year_also_yields_it_without_zeros():
+    assert {"05/2010", "5/2010"} <= set(texts(exact_analyzer(), "PP 05/2010"))
+
+
 def test_an_archive_code_of_numbers_only_is_not_read_as_a_number_and_year():
     assert "188.4/2013" not in texts(exact_analyzer(), "Nomor 188.4/705/2013")
 

@@ -8,10 +8,12 @@ from whoosh.query import AndNot, Phrase, Prefix, Term
 
 from dms.indexing.analysis import build_query, text_fields
 from dms.indexing.query import (
+    MAX_EXPANSIONS,
     AnyOf,
     CitizenQuery,
     QueryRefused,
     Word,
+    clause_text,
     parse,
 )
 from dms.indexing.query import Phrase as QueryPhrase
@@ -136,7 +138,9 @@ def test_typographic_quotes_make_a_phrase_like_straight_ones():
     assert parse("\u201crencana kerja\u201d -\u201csurat lama\u201d") == parse(
         '"rencana kerja" -"surat lama"'
     )
-    assert parse("\u201crencana kerja\u201d").required == (QueryPhrase("rencana kerja"),)
+    assert parse("\u201crencana kerja\u201d").required == (
+        QueryPhrase("rencana kerja"),
+    )
 
 
 @pytest.mark.parametrize(
@@ -200,6 +204,28 @@ def test_numbers_elsewhere_stay_as_typed():
     assert parse("pasal 1").required[1] == Word("1")
     assert parse("semester 13").required[1] == Word("13")
     assert parse("laporan iv").required[1] == Word("iv")
+
+
+def test_other_digits_after_a_sequence_word_are_plain_words():
+    assert parse("semester \u00b2").required[1] == Word("\u00b2")
+    assert parse("tw \u2460").required[1] == Word("\u2460")
+
+
+def test_a_padded_number_and_year_is_searched_without_its_zeros():
+    # The index holds "5/2010" for "05/2010", "5/2010" and "05 Tahun 2010".
+    assert parse("pp 05/2010").required[1] == Word("5/2010")
+    assert parse("pp 05 2010").required[1] == Word("5/2010")
+
+
+def test_or_keeps_the_words_as_typed_for_the_unmatched_list():
+    assert clause_text(parse("apbd OR bbm").required[0]) == "apbd OR bbm"
+    assert clause_text(parse("semester I OR II").required[1]) == "I OR II"
+
+
+def test_only_the_first_expansions_apply_the_rest_stay_as_typed():
+    words = parse(" ".join(["bbm"] * (MAX_EXPANSIONS + 3))).required
+    assert all(isinstance(w, AnyOf) for w in words[:MAX_EXPANSIONS])
+    assert words[MAX_EXPANSIONS:] == (Word("bbm"),) * 3
 
 
 def test_a_year_alone_after_a_word_stays_a_year():
