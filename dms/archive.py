@@ -22,7 +22,7 @@ from dms.blobs import discard_unused_blobs, take_new_blobs, take_released_blobs
 from dms.db import WRITES, make_engine, make_session_factory
 from dms.indexing import tracking
 from dms.settings import Settings
-from dms.storage import Storage, build_storage
+from dms.storage import Storage, StorageBusy, build_storage
 
 log = logging.getLogger(__name__)
 
@@ -145,12 +145,19 @@ class Archive:
 
     def _release(self, keys: list[str]) -> None:
         """After a commit that removed rows referring to these blobs: delete the
-        ones nothing refers to any more. A failure here must not undo the commit:
-        the blob stays, and `dms fsck --repair` removes it later."""
+        ones nothing refers to any more, unless a backup is running (its copy of
+        the database may still name them). A failure here must not undo the
+        commit: the blob stays, and `dms fsck --repair` removes it later."""
         if not keys:
             return
+        lease = getattr(self.storage, "deletion_lease", None)
         try:
-            self._discard(keys)
+            with lease(exclusive=True) if lease else nullcontext():
+                self._discard(keys)
+        except StorageBusy:
+            log.info(
+                "a backup is running: blobs %s are left for dms fsck --repair", keys
+            )
         except Exception:  # noqa: BLE001 - logged; fsck --repair recovers
             log.exception("could not delete released blobs %s", keys)
 

@@ -2,10 +2,12 @@
 snapshot of the database, the blobs (or, on S3, a manifest of them), the secret
 key and the settings a restore must match.
 
-The database is copied first (SQLite's online backup API; pg_dump's snapshot for
-PostgreSQL), the blobs after it. Blobs are keyed by content and never deleted
-while a row refers to them, so every blob the snapshot refers to is still there
-when it is read; the ones referenced now are a superset of those.
+The database is copied first (SQLite's online backup API; for PostgreSQL, pg_dump
+of a snapshot exported by a repeatable-read transaction), and the blobs that copy
+refers to are listed from that same state. They are copied after it: blobs are
+keyed by content, and while a backup runs none is deleted (it holds the storage's
+deletion lease; a declined version's blob waits for fsck --repair), so every blob
+the copy refers to is still there when it is read.
 
 Layout of the tar file:
     manifest.json            format, dms version, time, settings, blob list
@@ -26,12 +28,12 @@ import subprocess
 import tarfile
 import tempfile
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from dms.settings import Settings, ensure_secret_key
@@ -90,11 +92,16 @@ def create_backup(archive, output: Path) -> BackupSummary:
         raise BackupError(f"{output} exists already; choose a new file name")
     kind = database_kind(settings.database_url)
     partial = output.with_name(f".{output.name}.part")
+    # While it runs, no blob a row referred to is deleted (a declined version's
+    # is left for later): the database copy may still name it.
+    lease = getattr(archive.storage, "deletion_lease", None)
     try:
-        with tempfile.TemporaryDirectory(prefix="dms-backup-") as work:
+        with (
+            lease() if lease else nullcontext(),
+            tempfile.TemporaryDirectory(prefix="dms-backup-") as work,
+        ):
             snapshot = Path(work) / (SQLITE_FILE if kind == "sqlite" else PG_FILE)
-            dump_database(settings.database_url, snapshot)
-            blobs = referenced_blobs(archive)
+            blobs = dump_database(settings.database_url, snapshot)
             included = not settings.storage_url.startswith("s3://")
             with tarfile.open(partial, "w") as tar:
                 tar.add(snapshot, arcname=snapshot.name)
@@ -122,14 +129,68 @@ def database_kind(url: str) -> str:
     return backend
 
 
-def dump_database(url: str, target: Path) -> None:
-    """A consistent copy of the database at `target`."""
+def dump_database(url: str, target: Path) -> list[str]:
+    """A consistent copy of the database at `target`; the blobs that copy refers
+    to, read from the same state of the database (sorted)."""
     if database_kind(url) == "sqlite":
         _sqlite_copy(Path(make_url(url).database), target)
-    else:
-        _run_pg(
-            ["pg_dump", "--format=custom", "--no-owner", "--file", str(target)], url
-        )
+        return _blobs_in_sqlite(target)
+    return _pg_dump_with_blobs(url, target)
+
+
+def _blobs_in_sqlite(copy: Path) -> list[str]:
+    keys: set[str] = set()
+    with sqlite3.connect(copy) as db:
+        for table, column in _blob_columns():
+            keys.update(k for (k,) in db.execute(f"SELECT {column} FROM {table}") if k)
+    db.close()
+    return sorted(keys)
+
+
+def _pg_dump_with_blobs(url: str, target: Path) -> list[str]:
+    """pg_dump of the snapshot a repeatable-read transaction exports, and the
+    blob list read in that transaction: the very same state."""
+    from sqlalchemy import text
+
+    from dms.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+            with connection.begin():
+                snapshot = connection.scalar(text("SELECT pg_export_snapshot()"))
+                _run_pg(
+                    [
+                        "pg_dump",
+                        "--format=custom",
+                        "--no-owner",
+                        f"--snapshot={snapshot}",
+                        "--file",
+                        str(target),
+                    ],
+                    url,
+                )
+                keys: set[str] = set()
+                for table, column in _blob_columns():
+                    keys.update(
+                        k
+                        for (k,) in connection.execute(
+                            text(f"SELECT {column} FROM {table}")
+                        )
+                        if k
+                    )
+    finally:
+        engine.dispose()
+    return sorted(keys)
+
+
+def _blob_columns() -> list[tuple[str, str]]:
+    """(table, column) of every column holding a blob key (dms.blobs)."""
+    import dms.schema  # noqa: F401 - every table on the metadata
+    from dms.blobs import blob_columns
+
+    return [(column.table.name, column.name) for column in blob_columns()]
 
 
 def _sqlite_copy(source: Path, target: Path) -> None:
@@ -161,22 +222,6 @@ def _run_pg(command: list[str], url: str) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[-500:]}")
-
-
-def referenced_blobs(archive) -> list[str]:
-    """Every blob a version, request file or attachment refers to, sorted."""
-    from dms.documents.models import DocumentVersion
-    from dms.requests.models import RequestAttachment, RequestFile
-
-    keys: set[str] = set()
-    with archive.reading() as session:
-        for column in (
-            DocumentVersion.blob_sha256,
-            RequestFile.blob_sha256,
-            RequestAttachment.blob_sha256,
-        ):
-            keys.update(session.scalars(select(column).distinct()))
-    return sorted(keys)
 
 
 def _add_blobs(tar, storage, keys: list[str], included: bool) -> list[dict]:

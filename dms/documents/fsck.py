@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -178,6 +179,19 @@ def repair(
     from here: their bytes are gone; they stay reported (and marked damaged) until
     an officer uploads the same bytes again or they are restored from a backup.
     """
+    lease = getattr(storage, "deletion_lease", None)
+    try:
+        with lease(exclusive=True) if lease else nullcontext():
+            _remove_leftovers(session, storage, report, exclusive)
+    except StorageBusy:
+        report.repaired.append(
+            "kept every orphan blob: a backup (or another clean-up) is running, "
+            "and its copy of the database may name them; run dms fsck --repair "
+            "again after it"
+        )
+
+
+def _remove_leftovers(session, storage, report: FsckReport, exclusive: bool) -> None:
     cutoff = datetime.now(UTC) - timedelta(seconds=STALE_SECONDS)
     kept = []
     for item in report.leftovers:

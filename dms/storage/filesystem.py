@@ -35,6 +35,7 @@ TEMP_DIR_NAME = ".tmp"
 # In the root folder: every write transaction holds it shared, fsck's clean-up
 # exclusively (see FilesystemStorage.write_lease).
 LEASE_NAME = ".lease"
+DELETION_LEASE_NAME = ".deletions"
 
 
 @contextlib.contextmanager
@@ -234,18 +235,33 @@ class FilesystemStorage:
         StorageBusy). While fsck holds it, no upload is between writing a blob and
         committing its row, so every unreferenced blob and every temp file is a
         leftover. The OS releases it when a process dies, killed or not."""
+        with self._lease(LEASE_NAME, exclusive, "uploads are in progress"):
+            yield
+
+    @contextlib.contextmanager
+    def deletion_lease(self, *, exclusive: bool = False) -> Iterator[None]:
+        """A lock on deleting blobs that rows referred to: held by a backup for
+        its whole run (shared, waited for) and by whoever deletes such a blob
+        (exclusive, not waited for: StorageBusy), so a backup's database copy
+        never names a blob deleted before the backup copied it."""
+        busy = "a backup or another clean-up is running"
+        with self._lease(DELETION_LEASE_NAME, exclusive, busy):
+            yield
+
+    @contextlib.contextmanager
+    def _lease(self, name: str, exclusive: bool, busy: str) -> Iterator[None]:
         if not self.root.is_dir():
             yield  # nothing stored yet, nothing to protect
             return
         with _os_errors("lock the storage folder"):
-            fd = os.open(self.root / LEASE_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+            fd = os.open(self.root / name, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             try:
                 fcntl.flock(
                     fd, fcntl.LOCK_EX | fcntl.LOCK_NB if exclusive else fcntl.LOCK_SH
                 )
             except BlockingIOError:
-                raise StorageBusy("uploads are in progress; try again") from None
+                raise StorageBusy(f"{busy}; try again") from None
             yield
         finally:
             os.close(fd)

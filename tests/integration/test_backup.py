@@ -177,9 +177,11 @@ def test_a_damaged_backup_restores_nothing_and_a_sound_one_restores_after(
     assert "does not match its SHA-256" in result.stderr
     assert elsewhere.counts() == before
     assert stored_blobs(elsewhere) == {}
-    assert not (elsewhere.root / "instance" / "secret_key").exists() or (
-        elsewhere.root / "instance" / "secret_key"
-    ).read_text() != (filled.root / "instance" / "secret_key").read_text()
+    assert (
+        not (elsewhere.root / "instance" / "secret_key").exists()
+        or (elsewhere.root / "instance" / "secret_key").read_text()
+        != (filled.root / "instance" / "secret_key").read_text()
+    )
 
     elsewhere.ok("restore", backup)
     assert elsewhere.documents() == filled.documents()

@@ -5,9 +5,11 @@ accepted through the API too."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from dms.audit import AuditEvent
+from dms.documents.fsck import check_archive, repair
 from dms.documents.models import DocumentVersion
 from tests.helpers import a_pdf, add_version, upload
 from tests.web.test_auth_pages import csrf_token, log_in
@@ -99,9 +101,45 @@ def test_a_declined_versions_file_is_deleted_unless_another_version_holds_it(
     other = upload(client, cast, "dinkes", content=a_pdf("Versi dua")).get_json()
     assert _decline_on_the_page(app, document_id, "").status_code == 302
     assert archive.storage.exists(blobs[2])
-    assert client.get(
-        f"/api/v1/documents/{other['id']}/download", headers=cast.auth("dinkes")
-    ).status_code == 200
+    assert (
+        client.get(
+            f"/api/v1/documents/{other['id']}/download", headers=cast.auth("dinkes")
+        ).status_code
+        == 200
+    )
+
+
+def test_while_a_backup_runs_a_declined_file_waits_for_fsck_repair(
+    app, client, cast, archive
+):
+    document_id = _published_with_waiting_version(client, cast)
+    with archive.reading() as session:
+        waiting = session.scalar(
+            select(DocumentVersion.blob_sha256).where(
+                DocumentVersion.document_id == document_id,
+                DocumentVersion.number == 2,
+            )
+        )
+    lease = getattr(archive.storage, "deletion_lease", None)
+    if lease is None:
+        pytest.skip("this storage has no deletion lease (backups copy no blobs)")
+
+    def fsck_repair():  # as dms fsck --repair runs it
+        with archive.reading() as session:
+            report = check_archive(session, archive.storage)
+        assert [item.name for item in report.leftovers] == [waiting]
+        with archive.exclusive_storage(), archive.transaction() as session:
+            repair(session, archive.storage, report, exclusive=True)
+        return report.repaired
+
+    with lease():  # what dms backup holds while it copies
+        assert _decline_on_the_page(app, document_id, "").status_code == 302
+        assert archive.storage.exists(waiting)
+        assert "a backup (or another clean-up) is running" in fsck_repair()[0]
+        assert archive.storage.exists(waiting)
+
+    assert fsck_repair()[0].startswith(f"removed orphan blob {waiting}")
+    assert not archive.storage.exists(waiting)
 
 
 def test_after_a_decline_the_next_upload_is_version_two_again(
