@@ -2,7 +2,8 @@
 request with its real receipt, disposition and answer dates, checked against
 each other and the working-day calendar, numbered in its own year's sequence
 (after any live numbers of that year), marked `request.import` in the audit.
-All rows or none, every problem by row number."""
+All rows or none, every problem by row number. The register is the PPID Utama's
+(DOMAIN.md §4): the command line acts with its authority, a page as its officer."""
 
 from __future__ import annotations
 
@@ -16,9 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from dms import audit
-from dms.accounts.roles import SYSTEM
+from dms.accounts.roles import PPID_UTAMA, SYSTEM
 from dms.accounts.service import find_organisation
-from dms.errors import ValidationError
+from dms.errors import Forbidden, ValidationError
 from dms.numbering import next_number
 from dms.onboarding.sheets import read_sheet
 from dms.requests.models import (
@@ -88,21 +89,26 @@ class RequestImport:
         return not self.problems
 
 
-def import_requests(archive, path: Path, *, dry_run: bool) -> RequestImport:
-    """Check every row; unless dry_run or a problem, record them all at once."""
-    result = check(archive, path)
+def import_requests(
+    archive, path: Path, *, dry_run: bool, actor=SYSTEM
+) -> RequestImport:
+    """Check every row; unless dry_run or a problem, record them all at once,
+    audited as done by `actor`."""
+    result = check(archive, path, actor=actor)
     if dry_run or not result.ok:
         return result
     with archive.transaction() as session:
         zone = ZoneInfo(archive.settings.timezone)
         days = working_calendar(session, archive.settings)
         ordered = sorted(result.rows, key=lambda r: (r.received, r.number))
-        result.numbers = [_record(session, days, zone, row) for row in ordered]
+        result.numbers = [_record(session, days, zone, row, actor) for row in ordered]
     return result
 
 
-def check(archive, path: Path) -> RequestImport:
+def check(archive, path: Path, *, actor=SYSTEM) -> RequestImport:
     """Every row's problem, by row number (1 is the header)."""
+    if not actor.is_active or actor.role != PPID_UTAMA:
+        raise Forbidden("Hanya PPID Utama yang dapat mengimpor register permohonan.")
     result = RequestImport()
     sheet = read_sheet(path)
     missing = [name for name in REQUIRED if name not in sheet.header]
@@ -197,7 +203,7 @@ def _moment(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(8, 0), zone).astimezone(UTC)
 
 
-def _record(session: Session, days, zone: ZoneInfo, row: Row) -> str:
+def _record(session: Session, days, zone: ZoneInfo, row: Row, actor) -> str:
     values = row.values
     received_at = _moment(row.received, zone)
     year = row.received.year
@@ -236,7 +242,7 @@ def _record(session: Session, days, zone: ZoneInfo, row: Row) -> str:
         request.state = ANSWERED
     audit.record(
         session,
-        SYSTEM,
+        actor,
         "request.import",
         request,
         after={"number": request.number, "imported": True, "row": row.number},
