@@ -1,11 +1,13 @@
-"""The DIP import page under /ruang-kerja/impor/dip: the same import as
-`dms dip import`, the spreadsheet and the files it names uploaded together."""
+"""The import pages under /ruang-kerja/impor: the same imports as `dms dip
+import` and `dms requests import`, the spreadsheet uploaded (with, for the DIP,
+the files it names), a trial run first, every refused row by number."""
 
 from __future__ import annotations
 
 import io
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import (
@@ -16,16 +18,15 @@ from flask import (
     send_file,
 )
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
-from dms.accounts.models import Organisation, User
+from dms.accounts.models import Organisation
 from dms.accounts.roles import PPID_PELAKSANA, PPID_UTAMA
 from dms.errors import ValidationError
 from dms.onboarding import dip as dip_import
 from dms.web import current_archive
 from dms.web.auth import roles_required
-from dms.web.forms import FORM_ERRORS, FormError
+from dms.web.forms import FORM_ERRORS, FormError, signed_in_user
 
 bp = Blueprint("imports", __name__, url_prefix="/ruang-kerja/impor")
 FORM = "impor"
@@ -36,41 +37,23 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @bp.get("/dip")
 @roles_required(PPID_UTAMA, PPID_PELAKSANA)
 def dip_form():
-    return _page(None, None)
+    return _dip_page(None, None)
 
 
 @bp.get("/dip/templat.xlsx")
 @roles_required(PPID_UTAMA, PPID_PELAKSANA)
 def dip_template():
-    return send_file(
-        io.BytesIO(dip_import.template_xlsx()),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name="templat-impor-dip.xlsx",
-    )
+    return _xlsx(dip_import.template_xlsx(), "templat-impor-dip.xlsx")
 
 
 @bp.post("/dip")
 @roles_required(PPID_UTAMA, PPID_PELAKSANA)
 def dip_upload():
-    folder = Path(tempfile.mkdtemp(prefix="dms-impor-"))
-    try:
-        result = _run(folder)
-    except FORM_ERRORS as exc:
-        error = FormError.of(FORM, exc)
-        return _page(None, error), error.status
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    return _page(result, None), (200 if result.ok else 422)
+    return _upload(_run_dip, _dip_page)
 
 
-def _run(folder: Path) -> dip_import.DipImport:
-    sheet = request.files.get("sheet")
-    name = Path(sheet.filename or "").name if sheet else ""
-    if not name.lower().endswith(SHEET_SUFFIXES):
-        raise ValidationError(_("Pilih berkas .xlsx atau .csv."), "sheet")
-    sheet_path = folder / ("daftar" + Path(name).suffix.lower())
-    sheet.save(sheet_path)
+def _run_dip(folder: Path) -> dip_import.DipImport:
+    sheet_path = _saved_sheet(folder)
     files = folder / "berkas"
     files.mkdir()
     for upload in request.files.getlist("files"):
@@ -78,7 +61,7 @@ def _run(folder: Path) -> dip_import.DipImport:
         if filename and not filename.startswith("."):
             upload.save(files / filename)
     with current_archive().reading() as session:
-        actor = session.get(User, current_user.id)
+        actor = signed_in_user(session)
         org_slug = request.form.get("org") or (
             actor.organisation.slug if actor.organisation else ""
         )
@@ -87,12 +70,12 @@ def _run(folder: Path) -> dip_import.DipImport:
         sheet_path,
         org_slug=org_slug,
         files=files,
-        dry_run=request.form.get("dry_run") == "1",
+        dry_run=_dry_run(),
         actor=actor,
     )
 
 
-def _page(result, error: FormError | None):
+def _dip_page(result, error: FormError | None):
     with current_archive().reading() as session:
         organisations = session.scalars(
             select(Organisation).order_by(Organisation.name)
@@ -106,6 +89,44 @@ def _page(result, error: FormError | None):
             required=dip_import.REQUIRED,
             form=FORM,
         )
+
+
+def _xlsx(data: bytes, name: str):
+    return send_file(
+        io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name
+    )
+
+
+def _upload(run: Callable[[Path], object], page: Callable):
+    """Run an import on the uploaded sheet in a folder of its own, removed
+    afterwards whatever happens; 422 when any row is refused (nothing written)."""
+    folder = Path(tempfile.mkdtemp(prefix="dms-impor-"))
+    try:
+        result = run(folder)
+    except FORM_ERRORS as exc:
+        # A refusal naming no field is about the spreadsheet itself.
+        field = "sheet" if isinstance(exc, ValidationError) else None
+        error = FormError.of(FORM, exc, field)
+        return page(None, error), error.status
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return page(result, None), (200 if result.ok else 422)
+
+
+def _saved_sheet(folder: Path) -> Path:
+    """The uploaded spreadsheet (field `sheet`), saved in `folder` under a name
+    of ours with its suffix; anything but .xlsx or .csv is refused."""
+    sheet = request.files.get("sheet")
+    name = Path(sheet.filename or "").name if sheet else ""
+    if not name.lower().endswith(SHEET_SUFFIXES):
+        raise ValidationError(_("Pilih berkas .xlsx atau .csv."), "sheet")
+    path = folder / ("daftar" + Path(name).suffix.lower())
+    sheet.save(path)
+    return path
+
+
+def _dry_run() -> bool:
+    return request.form.get("dry_run") == "1"
 
 
 def init_app(app: Flask) -> None:
