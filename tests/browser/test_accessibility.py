@@ -137,6 +137,7 @@ OFFICER_PAGES = [
     ("atasan", "/ruang-kerja"),
     ("utama", "/ruang-kerja/permohonan"),
     ("utama", "/ruang-kerja/permohonan/{overdue}"),
+    ("utama", "/ruang-kerja/impor/permohonan"),
     ("bpkad", "/ruang-kerja/permohonan/{request}"),
     ("bpbd", "/ruang-kerja/permohonan/baru"),
     ("atasan", "/ruang-kerja/keberatan"),
