@@ -12,6 +12,8 @@ PROFILE = "Profil Dinas Kesehatan Provinsi Nusa Mandiri"
 PUBLIC_PAGES = [
     "/",
     "/cari?q=laporan",
+    # A partial answer: no document has the last word (issue 17's notice).
+    "/cari?q=laporan+qzvxkrumpel",
     "/dokumen/{profile}",
     "/dip",
     "/dik",
