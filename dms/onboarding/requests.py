@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from dms.accounts.roles import PPID_UTAMA, SYSTEM
 from dms.accounts.service import find_organisation
 from dms.errors import Forbidden, ValidationError
 from dms.numbering import next_number
-from dms.onboarding.sheets import read_sheet
+from dms.onboarding.sheets import day_cell, read_sheet, recorded_moment
 from dms.requests.models import (
     ANSWERED,
     DISPOSED,
@@ -163,9 +163,9 @@ def _row(number: int, values: dict[str, str], today: date, days) -> Row:
         raise ValidationError(f"Cara memperoleh: {', '.join(HOW_TO_OBTAIN)}.")
     if outcome and outcome not in OUTCOMES:
         raise ValidationError(f"Hasil '{outcome[:40]}' tidak dikenal.")
-    received = _day(values["diterima"], "diterima", today)
-    disposed = _day(values.get("disposisi", ""), "disposisi", today)
-    answered = _day(values.get("dijawab", ""), "dijawab", today)
+    received = day_cell(values["diterima"], "diterima", today)
+    disposed = day_cell(values.get("disposisi", ""), "disposisi", today)
+    answered = day_cell(values.get("dijawab", ""), "dijawab", today)
     if disposed and disposed < received:
         raise ValidationError("Tanggal disposisi sebelum tanggal diterima.")
     if disposed and not values.get("opd"):
@@ -182,30 +182,9 @@ def _row(number: int, values: dict[str, str], today: date, days) -> Row:
     return Row(number, values, received, disposed, answered)
 
 
-def _day(raw: str, name: str, today: date) -> date | None:
-    if not raw:
-        return None
-    try:
-        day = date.fromisoformat(raw[:10])
-    except ValueError:
-        raise ValidationError(
-            f"Tanggal {name} '{raw[:20]}' tidak valid (YYYY-MM-DD)."
-        ) from None
-    if day > today:
-        raise ValidationError(f"Tanggal {name} {day.isoformat()} di masa depan.")
-    if day.year < 2008:
-        raise ValidationError(f"Tanggal {name} sebelum UU 14/2008 berlaku.")
-    return day
-
-
-def _moment(day: date, zone: ZoneInfo) -> datetime:
-    """A recorded day at the start of office hours (the day counts, not the hour)."""
-    return datetime.combine(day, time(8, 0), zone).astimezone(UTC)
-
-
 def _record(session: Session, days, zone: ZoneInfo, row: Row, actor) -> str:
     values = row.values
-    received_at = _moment(row.received, zone)
+    received_at = recorded_moment(row.received, zone)
     year = row.received.year
     request = InformationRequest(
         number=format_number(year, next_number(session, SEQUENCE, year)),
@@ -231,14 +210,14 @@ def _record(session: Session, days, zone: ZoneInfo, row: Row, actor) -> str:
         request.dispositions.append(
             RequestDisposition(
                 organisation_id=find_organisation(session, values["opd"]).id,
-                disposed_at=_moment(row.disposed or row.received, zone),
+                disposed_at=recorded_moment(row.disposed or row.received, zone),
                 note="Diimpor dari register lama.",
             )
         )
         request.state = DISPOSED
     if row.answered:
         request.outcome = values["hasil"]
-        request.answered_at = _moment(row.answered, zone)
+        request.answered_at = recorded_moment(row.answered, zone)
         request.state = ANSWERED
     audit.record(
         session,

@@ -8,7 +8,9 @@ import csv
 import io
 import zipfile
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from dms.errors import ValidationError
 
@@ -137,3 +139,26 @@ def _sheet(cells: list[list[str]], formulas) -> Sheet:
         if any(values.values()):
             rows.append((number, values))
     return Sheet(header, rows, formulas)
+
+
+def day_cell(raw: str, name: str, today: date) -> date | None:
+    """A date cell (YYYY-MM-DD), empty as None; not in the future, not before
+    UU 14/2008."""
+    if not raw:
+        return None
+    try:
+        day = date.fromisoformat(raw[:10])
+    except ValueError:
+        raise ValidationError(
+            f"Tanggal {name} '{raw[:20]}' tidak valid (YYYY-MM-DD)."
+        ) from None
+    if day > today:
+        raise ValidationError(f"Tanggal {name} {day.isoformat()} di masa depan.")
+    if day.year < 2008:
+        raise ValidationError(f"Tanggal {name} sebelum UU 14/2008 berlaku.")
+    return day
+
+
+def recorded_moment(day: date, zone: ZoneInfo) -> datetime:
+    """A recorded day at the start of office hours (the day counts, not the hour)."""
+    return datetime.combine(day, time(8, 0), zone).astimezone(UTC)
