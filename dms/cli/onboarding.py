@@ -1,4 +1,5 @@
-"""`dms dip import` and `dms dip template`: a body's existing DIP into dms."""
+"""`dms dip import`, `dms requests import`, `dms objections import` and their
+`template`s: a body's existing DIP and past registers into dms."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import click
 
 from dms.cli.context import Fail, Instance, pass_instance
 from dms.cli.registers import dip
-from dms.cli.requests import requests_group
+from dms.cli.requests import objections_group, requests_group
 
 template_output = click.option(
     "--output",
@@ -94,6 +95,37 @@ def requests_template(output: Path) -> None:
     _write_bytes(output, template_xlsx())
 
 
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@pass_instance
+def import_objections(instance: Instance, file: Path, dry_run: bool) -> None:
+    """Import a past objection register (.xlsx or .csv): all rows, or none."""
+    from dms.onboarding.objections import import_objections as run
+
+    result = run(instance.archive, file, dry_run=dry_run)
+    _refuse_on_problems(result)
+    if dry_run:
+        click.echo(
+            f"dms: uji coba: {len(result.rows)} keberatan siap diimpor; "
+            "tidak ada yang ditulis"
+        )
+        return
+    click.echo(
+        f"dms: {len(result.numbers)} keberatan diimpor "
+        f"({result.numbers[0]} .. {result.numbers[-1]})"
+    )
+
+
+@click.command("template")
+@template_output
+def objections_template(output: Path) -> None:
+    """Write the objection register import template (XLSX)."""
+    from dms.onboarding.objections import template_xlsx
+
+    _write_bytes(output, template_xlsx())
+
+
 def _refuse_on_problems(result) -> None:
     """Every row's problem by number on stderr; with any, nothing was imported."""
     for number, message in result.problems:
@@ -117,4 +149,6 @@ dip.add_command(import_dip)
 dip.add_command(template)
 requests_group.add_command(import_requests)
 requests_group.add_command(requests_template)
+objections_group.add_command(import_objections)
+objections_group.add_command(objections_template)
 COMMANDS: list[click.Command] = []

@@ -117,4 +117,9 @@ def remind(instance: Instance) -> None:
         click.echo(f"  {number}")
 
 
-COMMANDS: list[click.Command] = [requests_group]
+@click.group("objections")
+def objections_group() -> None:
+    """Objections (keberatan): import a past register."""
+
+
+COMMANDS: list[click.Command] = [requests_group, objections_group]
