@@ -1,6 +1,7 @@
 """The import pages under /ruang-kerja/impor: the same imports as `dms dip
-import` and `dms requests import`, the spreadsheet uploaded (with, for the DIP,
-the files it names), a trial run first, every refused row by number."""
+import`, `dms requests import` and `dms objections import`, the spreadsheet
+uploaded (with, for the DIP, the files it names), a trial run first, every
+refused row by number."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from dms.accounts.models import Organisation
 from dms.accounts.roles import PPID_PELAKSANA, PPID_UTAMA
 from dms.errors import ValidationError
 from dms.onboarding import dip as dip_import
+from dms.onboarding import objections as objection_import
 from dms.onboarding import requests as request_import
 from dms.web import current_archive
 from dms.web.auth import roles_required
@@ -128,6 +130,48 @@ def _requests_page(result, error: FormError | None):
         error=error,
         columns=list(request_import.COLUMNS),
         required=request_import.REQUIRED,
+        form=FORM,
+    )
+
+
+# The objection register is kept by the PPID Utama, who records objections as
+# they arrive; the atasan PPID decides them (DOMAIN.md §4), but an import copies
+# past decisions from the signed answers rather than deciding anything, so it
+# is the Utama's, as the request register's is. The service refuses anyone else.
+@bp.get("/keberatan")
+@roles_required(PPID_UTAMA)
+def objections_form():
+    return _objections_page(None, None)
+
+
+@bp.get("/keberatan/templat.xlsx")
+@roles_required(PPID_UTAMA)
+def objections_template():
+    return _xlsx(objection_import.template_xlsx(), "templat-impor-keberatan.xlsx")
+
+
+@bp.post("/keberatan")
+@roles_required(PPID_UTAMA)
+def objections_upload():
+    return _upload(_run_objections, _objections_page)
+
+
+def _run_objections(folder: Path) -> objection_import.ObjectionImport:
+    sheet_path = _saved_sheet(folder)
+    with current_archive().reading() as session:
+        actor = signed_in_user(session)
+    return objection_import.import_objections(
+        current_archive(), sheet_path, dry_run=_dry_run(), actor=actor
+    )
+
+
+def _objections_page(result, error: FormError | None):
+    return render_template(
+        "workspace/import_objections.html",
+        result=result,
+        error=error,
+        columns=list(objection_import.COLUMNS),
+        required=objection_import.REQUIRED,
         form=FORM,
     )
 
