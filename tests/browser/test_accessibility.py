@@ -140,6 +140,7 @@ OFFICER_PAGES = [
     ("utama", "/ruang-kerja/permohonan"),
     ("utama", "/ruang-kerja/permohonan/{overdue}"),
     ("utama", "/ruang-kerja/impor/permohonan"),
+    ("utama", "/ruang-kerja/impor/keberatan"),
     ("bpkad", "/ruang-kerja/permohonan/{request}"),
     ("bpbd", "/ruang-kerja/permohonan/baru"),
     ("atasan", "/ruang-kerja/keberatan"),
