@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -17,7 +18,9 @@ from dms.audit import AuditEvent
 from dms.errors import Forbidden
 from dms.onboarding import requests as request_import
 from dms.onboarding.objections import COLUMNS, import_objections
+from dms.onboarding.sheets import recorded_moment
 from dms.requests.models import Objection
+from dms.requests.objections import file_objection
 from dms.workdays import working_calendar
 from tests.helpers import post_multipart
 from tests.web.test_auth_pages import csrf_token, log_in
@@ -234,3 +237,34 @@ def test_the_utama_finds_the_page_in_the_workspace_menu(officer):
     menu = officer("utama").get("/ruang-kerja").get_data(as_text=True)
 
     assert f'href="{PAGE}"' in menu
+
+
+def test_imported_objections_are_numbered_after_the_years_live_ones(
+    officer, archive, register
+):
+    """An objection recorded live in 2024 keeps KEB-2024-000001; the imported
+    ones follow it."""
+    objected = date.fromisoformat(register[1]["diterima"])
+    zone = ZoneInfo(archive.settings.timezone)
+    with archive.transaction() as session:
+        utama = session.scalar(select(User).where(User.username == "utama"))
+        filed = file_objection(
+            session,
+            actor=utama,
+            fields={
+                "ground": "a",
+                "reasons": "Penolakan tidak berdasar.",
+                "channel": "letter",
+            },
+            calendar=working_calendar(session, archive.settings),
+            request_number="PPID-2024-000002",
+            now=recorded_moment(objected, zone),
+        )
+        assert filed.objection.number == "KEB-2024-000001"
+
+    response = _post(officer("utama"), register, False)
+
+    assert (
+        "2 keberatan diimpor, bernomor KEB-2024-000002 sampai KEB-2024-000003"
+        in response.get_data(as_text=True)
+    )
