@@ -150,6 +150,9 @@ def test_an_import_lists_the_objections_beside_live_ones(officer, archive, regis
         assert "Sudah ditanggapi" in first
         assert "KEB-2024-000002" in second and "PPID-2024-000002" in second
         assert "menunggu tanggapan atasan PPID" in second
+        detail = browser.get("/ruang-kerja/keberatan/KEB-2024-000001")
+        assert detail.status_code == 200
+        assert "Sebagian dibuka." in detail.get_data(as_text=True)
     with archive.reading() as session:
         actors = session.scalars(
             select(AuditEvent.actor_username).where(
