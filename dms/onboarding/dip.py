@@ -20,7 +20,7 @@ from dms.documents.access import may_upload_to
 from dms.documents.models import DIP_FORMS, DRAFT, Document
 from dms.documents.services import MAX_LENGTHS
 from dms.errors import DomainError, Forbidden, ValidationError
-from dms.onboarding.sheets import read_sheet
+from dms.onboarding.sheets import SheetImport, check_rows, read_checked
 
 # Column of the spreadsheet -> field of the document.
 COLUMNS = {
@@ -65,16 +65,8 @@ class Row:
 
 
 @dataclass
-class DipImport:
-    """What an import did, or (dry run, or any problem) would do."""
-
-    rows: list[Row] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)
+class DipImport(SheetImport):
     created: list[int] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def import_dip(
@@ -116,27 +108,9 @@ def check(
             raise ValidationError(f"Organisasi '{org_slug}' tidak dikenal.", "org")
         if not may_upload_to(actor, organisation.id):
             raise Forbidden("Anda hanya dapat mengimpor untuk organisasi Anda sendiri.")
-    sheet = read_sheet(path)
-    missing = [name for name in REQUIRED if name not in sheet.header]
-    unknown = [n for n in sheet.header if n and n not in COLUMNS]
-    if missing:
-        result.problems.append((1, f"Kolom wajib tidak ada: {', '.join(missing)}."))
-    if unknown:
-        result.problems.append((1, f"Kolom tidak dikenal: {', '.join(unknown)}."))
-    for number, formula in sheet.formulas:
-        result.problems.append(
-            (number, f"Sel berisi rumus ({formula[:40]}); isi dengan nilainya.")
-        )
-    if missing:
-        return result
-    for number, values in sheet.rows:
-        try:
-            result.rows.append(_row(number, values, files))
-        except ValidationError as exc:
-            result.problems.append((number, exc.message))
-    if not sheet.rows:
-        result.problems.append((2, "Tidak ada baris data."))
-    result.problems.sort()
+    sheet = read_checked(path, REQUIRED, COLUMNS, result)
+    if sheet is not None:
+        check_rows(sheet, result, lambda number, values: _row(number, values, files))
     return result
 
 

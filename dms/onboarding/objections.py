@@ -18,6 +18,7 @@ import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,14 @@ from dms import audit
 from dms.accounts.roles import PPID_UTAMA, SYSTEM
 from dms.errors import Forbidden, ValidationError
 from dms.numbering import next_number
-from dms.onboarding.sheets import day_cell, read_sheet, recorded_moment
+from dms.onboarding.sheets import (
+    SheetImport,
+    check_rows,
+    day_cell,
+    read_checked,
+    record_in_order,
+    recorded_moment,
+)
 from dms.requests.models import (
     ANSWERED,
     CLOSED,
@@ -82,14 +90,8 @@ class Row:
 
 
 @dataclass
-class ObjectionImport:
-    rows: list[Row] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)
+class ObjectionImport(SheetImport):
     numbers: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def import_objections(
@@ -100,11 +102,9 @@ def import_objections(
     result = check(archive, path, actor=actor)
     if dry_run or not result.ok:
         return result
-    with archive.transaction() as session:
-        zone = ZoneInfo(archive.settings.timezone)
-        days = working_calendar(session, archive.settings)
-        ordered = sorted(result.rows, key=lambda r: (r.received, r.number))
-        result.numbers = [_record(session, days, zone, row, actor) for row in ordered]
+    result.numbers = record_in_order(
+        archive, result.rows, partial(_record, actor=actor)
+    )
     return result
 
 
@@ -113,34 +113,21 @@ def check(archive, path: Path, *, actor=SYSTEM) -> ObjectionImport:
     if not actor.is_active or actor.role != PPID_UTAMA:
         raise Forbidden("Hanya PPID Utama yang dapat mengimpor register keberatan.")
     result = ObjectionImport()
-    sheet = read_sheet(path)
-    missing = [name for name in REQUIRED if name not in sheet.header]
-    unknown = [n for n in sheet.header if n and n not in COLUMNS]
-    if missing:
-        result.problems.append((1, f"Kolom wajib tidak ada: {', '.join(missing)}."))
-    if unknown:
-        result.problems.append((1, f"Kolom tidak dikenal: {', '.join(unknown)}."))
-    for number, formula in sheet.formulas:
-        result.problems.append(
-            (number, f"Sel berisi rumus ({formula[:40]}); isi dengan nilainya.")
-        )
-    if missing:
+    sheet = read_checked(path, REQUIRED, COLUMNS, result)
+    if sheet is None:
         return result
     registers: set[str] = set()
     with archive.reading() as session:
         days = working_calendar(session, archive.settings)
         today = archive.settings.local_today()
-        for number, values in sheet.rows:
-            try:
-                row = _row(number, values, today, days)
-                _check_request(session, row, days)
-                _check_register(session, registers, values.get("sengketa", ""))
-                result.rows.append(row)
-            except ValidationError as exc:
-                result.problems.append((number, exc.message))
-    if not sheet.rows:
-        result.problems.append((2, "Tidak ada baris data."))
-    result.problems.sort()
+
+        def read_row(number: int, values: dict[str, str]) -> Row:
+            row = _row(number, values, today, days)
+            _check_request(session, row, days)
+            _check_register(session, registers, values.get("sengketa", ""))
+            return row
+
+        check_rows(sheet, result, read_row)
     return result
 
 
@@ -268,7 +255,7 @@ def _ground_arose(request, ground: str, days: WorkingCalendar, received: date):
     return answered
 
 
-def _record(session: Session, days, zone: ZoneInfo, row: Row, actor) -> str:
+def _record(session: Session, days, zone: ZoneInfo, row: Row, *, actor) -> str:
     values = row.values
     request = _request(session, values["permohonan"])
     received_at = recorded_moment(row.received, zone)

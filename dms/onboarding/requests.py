@@ -11,6 +11,7 @@ import io
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,14 @@ from dms.accounts.roles import PPID_UTAMA, SYSTEM
 from dms.accounts.service import find_organisation
 from dms.errors import Forbidden, ValidationError
 from dms.numbering import next_number
-from dms.onboarding.sheets import day_cell, read_sheet, recorded_moment
+from dms.onboarding.sheets import (
+    SheetImport,
+    check_rows,
+    day_cell,
+    read_checked,
+    record_in_order,
+    recorded_moment,
+)
 from dms.requests.models import (
     ANSWERED,
     DISPOSED,
@@ -79,14 +87,8 @@ class Row:
 
 
 @dataclass
-class RequestImport:
-    rows: list[Row] = field(default_factory=list)
-    problems: list[tuple[int, str]] = field(default_factory=list)
+class RequestImport(SheetImport):
     numbers: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
 
 def import_requests(
@@ -97,11 +99,9 @@ def import_requests(
     result = check(archive, path, actor=actor)
     if dry_run or not result.ok:
         return result
-    with archive.transaction() as session:
-        zone = ZoneInfo(archive.settings.timezone)
-        days = working_calendar(session, archive.settings)
-        ordered = sorted(result.rows, key=lambda r: (r.received, r.number))
-        result.numbers = [_record(session, days, zone, row, actor) for row in ordered]
+    result.numbers = record_in_order(
+        archive, result.rows, partial(_record, actor=actor)
+    )
     return result
 
 
@@ -110,33 +110,20 @@ def check(archive, path: Path, *, actor=SYSTEM) -> RequestImport:
     if not actor.is_active or actor.role != PPID_UTAMA:
         raise Forbidden("Hanya PPID Utama yang dapat mengimpor register permohonan.")
     result = RequestImport()
-    sheet = read_sheet(path)
-    missing = [name for name in REQUIRED if name not in sheet.header]
-    unknown = [n for n in sheet.header if n and n not in COLUMNS]
-    if missing:
-        result.problems.append((1, f"Kolom wajib tidak ada: {', '.join(missing)}."))
-    if unknown:
-        result.problems.append((1, f"Kolom tidak dikenal: {', '.join(unknown)}."))
-    for number, formula in sheet.formulas:
-        result.problems.append(
-            (number, f"Sel berisi rumus ({formula[:40]}); isi dengan nilainya.")
-        )
-    if missing:
+    sheet = read_checked(path, REQUIRED, COLUMNS, result)
+    if sheet is None:
         return result
     settings = archive.settings
     with archive.reading() as session:
         days = working_calendar(session, settings)
         known = {}
-        for number, values in sheet.rows:
-            try:
-                row = _row(number, values, settings.local_today(), days)
-                _check_organisation(session, known, values.get("opd", ""))
-                result.rows.append(row)
-            except ValidationError as exc:
-                result.problems.append((number, exc.message))
-    if not sheet.rows:
-        result.problems.append((2, "Tidak ada baris data."))
-    result.problems.sort()
+
+        def read_row(number: int, values: dict[str, str]) -> Row:
+            row = _row(number, values, settings.local_today(), days)
+            _check_organisation(session, known, values.get("opd", ""))
+            return row
+
+        check_rows(sheet, result, read_row)
     return result
 
 
@@ -182,7 +169,7 @@ def _row(number: int, values: dict[str, str], today: date, days) -> Row:
     return Row(number, values, received, disposed, answered)
 
 
-def _record(session: Session, days, zone: ZoneInfo, row: Row, actor) -> str:
+def _record(session: Session, days, zone: ZoneInfo, row: Row, *, actor) -> str:
     values = row.values
     received_at = recorded_moment(row.received, zone)
     year = row.received.year

@@ -1,18 +1,22 @@
 """Reading an uploaded spreadsheet (CSV or XLSX) safely: bounded in size, an
 XLSX's zip checked by its declared sizes before openpyxl opens it, formula
-cells reported rather than evaluated."""
+cells reported rather than evaluated; and the steps every import (DIP, request
+and objection registers) shares: the header check, every row's problem by its
+row number, the registers recorded in one transaction in order of receipt."""
 
 from __future__ import annotations
 
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from dms.errors import ValidationError
+from dms.workdays import working_calendar
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024
 # What the XLSX's parts may expand to, together and relative to the file.
@@ -162,3 +166,60 @@ def day_cell(raw: str, name: str, today: date) -> date | None:
 def recorded_moment(day: date, zone: ZoneInfo) -> datetime:
     """A recorded day at the start of office hours (the day counts, not the hour)."""
     return datetime.combine(day, time(8, 0), zone).astimezone(UTC)
+
+
+# -- what the imports share ----------------------------------------------------
+
+
+@dataclass
+class SheetImport:
+    """What an import did, or (dry run, or any problem) would do: the rows read
+    and every problem by its row number (1 is the header)."""
+
+    rows: list = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_checked(path: Path, required, columns, result: SheetImport) -> Sheet | None:
+    """The sheet, with its header's and formula cells' problems added to
+    ``result``; None when a required column is missing (no row can be read)."""
+    sheet = read_sheet(path)
+    missing = [name for name in required if name not in sheet.header]
+    unknown = [n for n in sheet.header if n and n not in columns]
+    if missing:
+        result.problems.append((1, f"Kolom wajib tidak ada: {', '.join(missing)}."))
+    if unknown:
+        result.problems.append((1, f"Kolom tidak dikenal: {', '.join(unknown)}."))
+    for number, formula in sheet.formulas:
+        result.problems.append(
+            (number, f"Sel berisi rumus ({formula[:40]}); isi dengan nilainya.")
+        )
+    return None if missing else sheet
+
+
+def check_rows(
+    sheet: Sheet, result: SheetImport, read_row: Callable[[int, dict], object]
+) -> None:
+    """Each row read by ``read_row`` into ``result.rows``, or its problem."""
+    for number, values in sheet.rows:
+        try:
+            result.rows.append(read_row(number, values))
+        except ValidationError as exc:
+            result.problems.append((number, exc.message))
+    if not sheet.rows:
+        result.problems.append((2, "Tidak ada baris data."))
+    result.problems.sort()
+
+
+def record_in_order(archive, rows: list, record: Callable) -> list[str]:
+    """Every checked register row recorded in one transaction, in order of
+    receipt (so numbers follow the dates); the numbers given."""
+    with archive.transaction() as session:
+        zone = ZoneInfo(archive.settings.timezone)
+        days = working_calendar(session, archive.settings)
+        ordered = sorted(rows, key=lambda r: (r.received, r.number))
+        return [record(session, days, zone, row) for row in ordered]
