@@ -73,17 +73,7 @@ def import_requests(instance: Instance, file: Path, dry_run: bool) -> None:
     from dms.onboarding.requests import import_requests as run
 
     result = run(instance.archive, file, dry_run=dry_run)
-    _refuse_on_problems(result)
-    if dry_run:
-        click.echo(
-            f"dms: uji coba: {len(result.rows)} permohonan siap diimpor; "
-            "tidak ada yang ditulis"
-        )
-        return
-    click.echo(
-        f"dms: {len(result.numbers)} permohonan diimpor "
-        f"({result.numbers[0]} .. {result.numbers[-1]})"
-    )
+    _report_register(result, dry_run, "permohonan")
 
 
 @click.command("template")
@@ -104,17 +94,7 @@ def import_objections(instance: Instance, file: Path, dry_run: bool) -> None:
     from dms.onboarding.objections import import_objections as run
 
     result = run(instance.archive, file, dry_run=dry_run)
-    _refuse_on_problems(result)
-    if dry_run:
-        click.echo(
-            f"dms: uji coba: {len(result.rows)} keberatan siap diimpor; "
-            "tidak ada yang ditulis"
-        )
-        return
-    click.echo(
-        f"dms: {len(result.numbers)} keberatan diimpor "
-        f"({result.numbers[0]} .. {result.numbers[-1]})"
-    )
+    _report_register(result, dry_run, "keberatan")
 
 
 @click.command("template")
@@ -124,6 +104,21 @@ def objections_template(output: Path) -> None:
     from dms.onboarding.objections import template_xlsx
 
     _write_bytes(output, template_xlsx())
+
+
+def _report_register(result, dry_run: bool, noun: str) -> None:
+    """A register import's outcome: exit 1 with every problem, or what it did."""
+    _refuse_on_problems(result)
+    if dry_run:
+        click.echo(
+            f"dms: uji coba: {len(result.rows)} {noun} siap diimpor; "
+            "tidak ada yang ditulis"
+        )
+        return
+    click.echo(
+        f"dms: {len(result.numbers)} {noun} diimpor "
+        f"({result.numbers[0]} .. {result.numbers[-1]})"
+    )
 
 
 def _refuse_on_problems(result) -> None:

@@ -9,26 +9,26 @@ from __future__ import annotations
 
 import io
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from dms import audit
-from dms.accounts.roles import PPID_UTAMA, SYSTEM
+from dms.accounts.roles import SYSTEM
 from dms.accounts.service import find_organisation
-from dms.errors import Forbidden, ValidationError
+from dms.errors import ValidationError
 from dms.numbering import next_number
 from dms.onboarding.sheets import (
-    SheetImport,
+    RegisterImport,
     check_rows,
     day_cell,
+    import_register,
     read_checked,
-    record_in_order,
     recorded_moment,
+    refuse_unless_utama,
 )
 from dms.requests.models import (
     ANSWERED,
@@ -86,30 +86,23 @@ class Row:
     answered: date | None
 
 
-@dataclass
-class RequestImport(SheetImport):
-    numbers: list[str] = field(default_factory=list)
+RequestImport = RegisterImport
 
 
 def import_requests(
     archive, path: Path, *, dry_run: bool, actor=SYSTEM
-) -> RequestImport:
+) -> RegisterImport:
     """Check every row; unless dry_run or a problem, record them all at once,
     audited as done by `actor`."""
-    result = check(archive, path, actor=actor)
-    if dry_run or not result.ok:
-        return result
-    result.numbers = record_in_order(
-        archive, result.rows, partial(_record, actor=actor)
+    return import_register(
+        archive, path, dry_run=dry_run, actor=actor, check=check, record=_record
     )
-    return result
 
 
 def check(archive, path: Path, *, actor=SYSTEM) -> RequestImport:
     """Every row's problem, by row number (1 is the header)."""
-    if not actor.is_active or actor.role != PPID_UTAMA:
-        raise Forbidden("Hanya PPID Utama yang dapat mengimpor register permohonan.")
-    result = RequestImport()
+    refuse_unless_utama(actor, "permohonan")
+    result = RegisterImport()
     sheet = read_checked(path, REQUIRED, COLUMNS, result)
     if sheet is None:
         return result

@@ -12,10 +12,12 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from dms.errors import ValidationError
+from dms.accounts.roles import PPID_UTAMA
+from dms.errors import Forbidden, ValidationError
 from dms.workdays import working_calendar
 
 MAX_SHEET_BYTES = 10 * 1024 * 1024
@@ -213,6 +215,32 @@ def check_rows(
     if not sheet.rows:
         result.problems.append((2, "Tidak ada baris data."))
     result.problems.sort()
+
+
+@dataclass
+class RegisterImport(SheetImport):
+    """A register's import (requests, objections): and the numbers its rows got."""
+
+    numbers: list[str] = field(default_factory=list)
+
+
+def import_register(
+    archive, path: Path, *, dry_run: bool, actor, check: Callable, record: Callable
+) -> RegisterImport:
+    """Check every row (``check``); unless dry_run or a problem, record them all
+    at once (``record``, in order of receipt), audited as done by ``actor``."""
+    result = check(archive, path, actor=actor)
+    if dry_run or not result.ok:
+        return result
+    result.numbers = record_in_order(archive, result.rows, partial(record, actor=actor))
+    return result
+
+
+def refuse_unless_utama(actor, register: str) -> None:
+    """The registers are the PPID Utama's (DOMAIN.md §4); the command line acts
+    with its authority, a page as its officer."""
+    if not actor.is_active or actor.role != PPID_UTAMA:
+        raise Forbidden(f"Hanya PPID Utama yang dapat mengimpor register {register}.")
 
 
 def record_in_order(archive, rows: list, record: Callable) -> list[str]:

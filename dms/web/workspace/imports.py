@@ -27,6 +27,7 @@ from dms.errors import ValidationError
 from dms.onboarding import dip as dip_import
 from dms.onboarding import objections as objection_import
 from dms.onboarding import requests as request_import
+from dms.onboarding.sheets import RegisterImport
 from dms.web import current_archive
 from dms.web.auth import roles_required
 from dms.web.forms import FORM_ERRORS, FormError, signed_in_user
@@ -114,7 +115,7 @@ def requests_upload():
     return _upload(_run_requests, _requests_page)
 
 
-def _run_requests(folder: Path) -> request_import.RequestImport:
+def _run_requests(folder: Path) -> RegisterImport:
     sheet_path = _saved_sheet(folder)
     with current_archive().reading() as session:
         actor = signed_in_user(session)
@@ -156,7 +157,7 @@ def objections_upload():
     return _upload(_run_objections, _objections_page)
 
 
-def _run_objections(folder: Path) -> objection_import.ObjectionImport:
+def _run_objections(folder: Path) -> RegisterImport:
     sheet_path = _saved_sheet(folder)
     with current_archive().reading() as session:
         actor = signed_in_user(session)
