@@ -387,29 +387,34 @@ def _capped(pieces: list) -> list:
 
 
 def _sequences(pieces: list) -> list:
-    """A number after a sequence word ("semester 1") also as a Roman numeral,
-    and a Roman numeral there also as a number."""
-    for i in range(1, len(pieces)):
-        before, piece = pieces[i - 1], pieces[i]
-        said = (
-            before.typed if isinstance(before, AnyOf) else getattr(before, "text", "")
+    """A number after a sequence word ("semester 1", "semester 1 OR 2") also as a
+    Roman numeral, and a Roman numeral there also as a number."""
+    sequence_word = numeral_or = last_converted = False
+    for i, piece in enumerate(pieces):
+        if piece == "OR":
+            numeral_or, last_converted, sequence_word = last_converted, False, False
+            continue
+        other = _other_numeral(piece) if sequence_word or numeral_or else None
+        if other:
+            pieces[i] = AnyOf((piece, Word(other)), typed=piece.text)
+        last_converted, numeral_or = bool(other), False
+        said = piece.typed if isinstance(piece, AnyOf) else getattr(piece, "text", "")
+        sequence_word = isinstance(piece, Word | AnyOf) and (
+            (said or "").lower() in SEQUENCE_WORDS
         )
-        if not (
-            isinstance(before, Word | AnyOf)
-            and (said or "").lower() in SEQUENCE_WORDS
-            and isinstance(piece, Word)
-            and not piece.prefix
-        ):
-            continue
-        typed = piece.text.lower()
-        if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(ROMAN):
-            other = ROMAN[int(typed) - 1]
-        elif typed in ROMAN:
-            other = str(ROMAN.index(typed) + 1)
-        else:
-            continue
-        pieces[i] = AnyOf((piece, Word(other)), typed=piece.text)
     return pieces
+
+
+def _other_numeral(piece) -> str | None:
+    """1 to 12 as its Roman numeral, a Roman numeral up to XII as its number."""
+    if not isinstance(piece, Word) or piece.prefix:
+        return None
+    typed = piece.text.lower()
+    if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(ROMAN):
+        return ROMAN[int(typed) - 1]
+    if typed in ROMAN:
+        return str(ROMAN.index(typed) + 1)
+    return None
 
 
 def _either(left: Clause, right: Clause) -> AnyOf:

@@ -200,6 +200,12 @@ def test_a_sequence_number_is_read_in_digits_or_roman_numerals(text, options):
     assert parse(text).required[1] == AnyOf(tuple(Word(o) for o in options))
 
 
+def test_numbers_joined_by_or_after_a_sequence_word_are_read_both_ways():
+    either = parse("semester 1 OR 2").required[1]
+    assert set(either.options) == {Word("1"), Word("i"), Word("2"), Word("ii")}
+    assert parse("semester 1 3").required[2] == Word("3")
+
+
 def test_numbers_elsewhere_stay_as_typed():
     assert parse("pasal 1").required[1] == Word("1")
     assert parse("semester 13").required[1] == Word("13")
