@@ -116,6 +116,12 @@ class InformationRequest(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The last local day the officers were reminded of this request.
     reminded_on: Mapped[date | None] = mapped_column(Date)
+    # The OPD the requester addressed it to on the form: a hint for the PPID
+    # Utama's disposition, never a disposition itself.
+    hinted_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id")
+    )
+    hinted_organisation = relationship("Organisation")
 
     files: Mapped[list[RequestFile]] = relationship(
         back_populates="request", order_by="RequestFile.id"

@@ -73,6 +73,11 @@ def _story(request, body: str, status_url: str, timezone: str) -> list:
     ]
 
 
+def _addressed_to(request) -> list[tuple[str, str]]:
+    hinted = request.hinted_organisation
+    return [("Ditujukan kepada", hinted.name)] if hinted is not None else []
+
+
 def _rows(request, status_url: str, timezone: str) -> list[tuple[str, str]]:
     received = request.received_at.astimezone(ZoneInfo(timezone))
     return [
@@ -87,6 +92,7 @@ def _rows(request, status_url: str, timezone: str) -> list[tuple[str, str]]:
         ("Nama pemohon", request.name),
         ("Nomor identitas", masked_identity(request.identity_number)),
         ("Rincian informasi yang dibutuhkan", request.information_requested),
+        *_addressed_to(request),
         ("Tujuan penggunaan", request.purpose),
         ("Cara memperoleh informasi", HOW_TO_OBTAIN_LABELS[request.how_to_obtain]),
         ("Cara mendapatkan salinan", DELIVERY_LABELS.get(request.delivery or "", "-")),

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from dms import audit
 from dms.accounts.models import Organisation
 from dms.accounts.roles import PPID_PELAKSANA, PPID_UTAMA
+from dms.accounts.service import SLUG_PATTERN, find_organisation
 from dms.db import utcnow
 from dms.documents.uploads import store_file
 from dms.errors import (
@@ -60,6 +61,8 @@ PERSON, LEGAL_ENTITY = REQUESTER_KINDS
 COPIES = ("copy_soft", "copy_hard")
 # Identity documents and proxy letters: a scan or a photo.
 FILE_TYPES = ("application/pdf", "image/jpeg", "image/png")
+# The optional OPD the requester addresses the request to (a hint, DOMAIN.md §4).
+HINT_FIELD = "opd"
 NOT_FOUND = "Permohonan tidak ditemukan, atau nomor dan email/kunci tidak cocok."
 
 NIK_PATTERN = re.compile(r"\d{16}")
@@ -128,6 +131,7 @@ def submit_request(
     now = now or utcnow()
     _check_actor(actor)
     values = validated_fields(fields, actor=actor)
+    hinted = hinted_organisation(session, fields.get(HINT_FIELD))
     now = _received_at(fields, actor, now, settings)
     _check_files(files, proxy=values["proxy"])
     stored = [
@@ -151,6 +155,7 @@ def submit_request(
         created_at=now,
         updated_at=now,
         files=stored,
+        hinted_organisation=hinted,
     )
     session.add(request)
     audit.record(
@@ -173,6 +178,28 @@ def submit_request(
         request.state = DISPOSED
     notify.submitted(session, request, secret)
     return Submitted(request, secret)
+
+
+def hint_choices(session: Session) -> list[Organisation]:
+    """The organisations a requester may address a request to: every public
+    body the portal lists under /opd, by name."""
+    return list(session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def hinted_organisation(session: Session, slug: Any) -> Organisation | None:
+    """The organisation a requester addressed the request to (`opd`), None when
+    left empty; a ValidationError on that field when no such body exists."""
+    if slug in (None, ""):
+        return None
+    found = None
+    if isinstance(slug, str) and SLUG_PATTERN.match(slug):
+        found = find_organisation(session, slug)
+    if found is None:
+        raise ValidationError(
+            "OPD tujuan tidak dikenal; pilih dari daftar atau biarkan kosong.",
+            HINT_FIELD,
+        )
+    return found
 
 
 def _received_at(fields, actor, now: datetime, settings: Settings) -> datetime:

@@ -399,6 +399,7 @@ def request_json(found: InformationRequest) -> dict[str, Any]:
         "information_requested": found.information_requested,
         "how_to_obtain": found.how_to_obtain,
         "delivery": found.delivery,
+        "addressed_to": _organisation_json(found.hinted_organisation),
         "url": url_for("api.requests.get_request", registration=found.number),
     }
     if found.outcome is not None:
@@ -468,6 +469,12 @@ def officer_json(found, actor, days, today, *, full: bool = True) -> dict[str, A
             ],
         }
     return body
+
+
+def _organisation_json(organisation) -> dict[str, str] | None:
+    if organisation is None:
+        return None
+    return {"slug": organisation.slug, "name": organisation.name}
 
 
 def _iso(value) -> str | None:

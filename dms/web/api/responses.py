@@ -484,6 +484,9 @@ class InformationRequest(Output):
     information_requested: str
     how_to_obtain: str
     delivery: str | None
+    addressed_to: OrganisationRef | None = Field(
+        description="The OPD the requester addressed it to (a hint), or null"
+    )
     url: str
     status_url: str
     receipt_url: str

@@ -546,6 +546,11 @@ class RequestInput(Input):
     channel: ByService[Literal[CHANNELS]] = Field(
         None, description="Officers only; citizens always file through the web"
     )
+    opd: ByService[str] = Field(
+        None,
+        description="Optional: the slug of the OPD the requester addresses the "
+        "request to; a hint for the PPID Utama's disposition, not a disposition",
+    )
     challenge_token: ByService[str] = None
     challenge_answer: ByService[str] = None
     required_by_service = (

@@ -129,7 +129,7 @@ def _embed_data(slug: str, item: str) -> dict:
                 _document_json(d) for d in menu.regulations(session, organisation)[:10]
             ]
         else:
-            data["form_url"] = url_for("permohonan.form", _external=True)
+            data["form_url"] = url_for("permohonan.form", opd=slug, _external=True)
         return data
 
 

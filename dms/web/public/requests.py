@@ -40,9 +40,11 @@ from dms.requests.models import (
 from dms.requests.notice import notice_pdf
 from dms.requests.receipt import receipt_pdf
 from dms.requests.service import (
+    HINT_FIELD,
     RequestUpload,
     body_name,
     check_status,
+    hint_choices,
     submit_request,
     withdraw_request,
 )
@@ -158,7 +160,9 @@ body_limit(
 
 @bp.get("")
 def form():
-    return _form_page(MultiDict(), None)
+    """The empty form; ?opd=<slug> (from an OPD's PPID page) preselects the OPD
+    the request is addressed to, and an unknown slug is ignored."""
+    return _form_page(MultiDict(), None, addressed_to=request.args.get(HINT_FIELD))
 
 
 @bp.post("")
@@ -206,9 +210,15 @@ def uploaded_files(files) -> list[RequestUpload]:
     ]
 
 
-def _form_page(values: MultiDict, error: FormError | None) -> str:
+def _form_page(
+    values: MultiDict, error: FormError | None, addressed_to: str | None = None
+) -> str:
     values = MultiDict(values)
     values.pop("challenge_answer", None)
+    with current_archive().reading() as db:
+        opd_options = [(o.slug, o.name) for o in hint_choices(db)]
+    if addressed_to in dict(opd_options):
+        values[HINT_FIELD] = addressed_to
     return render_template(
         "public/permohonan/form.html",
         values=values,
@@ -218,6 +228,7 @@ def _form_page(values: MultiDict, error: FormError | None) -> str:
         how_options=list(HOW_TO_OBTAIN_LABELS.items()),
         delivery_options=list(DELIVERY_LABELS.items()),
         kind_options=list(REQUESTER_KIND_LABELS.items()),
+        opd_options=opd_options,
         max_file_mb=current_archive().settings.request_max_upload_mb,
     )
 

@@ -205,7 +205,7 @@ def request_page(number: str, error: FormError | None = None, status: int = 200)
             handles=workflow.handles(actor, found),
             actor=actor,
             error=error,
-            values=request.form if error else MultiDict(),
+            values=request.form if error else _disposition_hint(found),
             organisations=[(o.slug, o.name) for o in organisations],
             outcome_options=OUTCOME_OPTIONS,
             ground_choices=list(GROUND_OPTIONS.items()),
@@ -219,6 +219,14 @@ def request_page(number: str, error: FormError | None = None, status: int = 200)
             ],
         )
     return page, status
+
+
+def _disposition_hint(found) -> MultiDict:
+    """The disposition form's first choice: the OPD the requester addressed the
+    request to, until the Utama has disposed it."""
+    if found.hinted_organisation is None or found.dispositions:
+        return MultiDict()
+    return MultiDict({"organisations": found.hinted_organisation.slug})
 
 
 def _link_words() -> str:
