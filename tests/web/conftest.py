@@ -207,3 +207,16 @@ def served(app):
 def _close_all(server) -> None:
     for dispatcher in list(server._map.values()):
         dispatcher.close()
+
+
+@pytest.fixture
+def officer(app, cast):
+    """A logged-in browser for one of the cast: ``officer("utama")``."""
+    from tests.web.test_auth_pages import log_in
+
+    def logged_in(username: str):
+        browser = app.test_client()
+        assert log_in(browser, username).status_code == 302
+        return browser
+
+    return logged_in

@@ -13,19 +13,8 @@ from dms.monitoring.models import DownloadCount
 from tests.helpers import a_pdf, add_version, exempt_upload, local_today, upload
 from tests.integration.test_monitoring import records  # noqa: F401  (fixture)
 from tests.integration.test_registers import publish
-from tests.web.test_auth_pages import log_in
 
 PAGE = "/ruang-kerja/pemantauan"
-
-
-@pytest.fixture
-def officer(app, cast):
-    def logged_in(username: str):
-        browser = app.test_client()
-        assert log_in(browser, username).status_code == 302
-        return browser
-
-    return logged_in
 
 
 def html(response) -> str:

@@ -23,21 +23,9 @@ from dms.requests.models import Objection
 from dms.requests.objections import file_objection
 from dms.workdays import working_calendar
 from tests.helpers import post_multipart
-from tests.web.test_auth_pages import csrf_token, log_in
+from tests.web.test_auth_pages import csrf_token
 
 PAGE = "/ruang-kerja/impor/keberatan"
-
-
-@pytest.fixture
-def officer(app, cast):
-    """A logged-in browser for one of the cast."""
-
-    def logged_in(username: str):
-        browser = app.test_client()
-        assert log_in(browser, username).status_code == 302
-        return browser
-
-    return logged_in
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pdfminer.high_level import extract_text
 
 from tests.fixtures_banten import build_banten_2024
 from tests.report_helpers import personal
-from tests.web.test_auth_pages import csrf_token, log_in
+from tests.web.test_auth_pages import csrf_token
 
 PAGE = "/ruang-kerja/laporan"
 
@@ -21,16 +21,6 @@ PAGE = "/ruang-kerja/laporan"
 def banten(archive, cast):
     build_banten_2024(archive)
     return cast
-
-
-@pytest.fixture
-def officer(app, cast):
-    def logged_in(username: str):
-        browser = app.test_client()
-        assert log_in(browser, username).status_code == 302
-        return browser
-
-    return logged_in
 
 
 # --- the API ---------------------------------------------------------------------

@@ -17,21 +17,9 @@ from dms.onboarding.requests import COLUMNS, import_requests
 from dms.requests.models import InformationRequest
 from dms.workdays import working_calendar
 from tests.helpers import post_multipart
-from tests.web.test_auth_pages import csrf_token, log_in
+from tests.web.test_auth_pages import csrf_token
 
 PAGE = "/ruang-kerja/impor/permohonan"
-
-
-@pytest.fixture
-def officer(app, cast):
-    """A logged-in browser for one of the cast."""
-
-    def logged_in(username: str):
-        browser = app.test_client()
-        assert log_in(browser, username).status_code == 302
-        return browser
-
-    return logged_in
 
 
 def _register(archive) -> list[dict[str, str]]:

@@ -7,23 +7,9 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
-
 from dms.documents.models import Document, DocumentVersion
 from tests.helpers import a_pdf, local_today, post_multipart, upload
-from tests.web.test_auth_pages import csrf_token, log_in
-
-
-@pytest.fixture
-def officer(app, cast):
-    """A logged-in browser for one of the cast."""
-
-    def logged_in(username: str):
-        browser = app.test_client()
-        assert log_in(browser, username).status_code == 302
-        return browser
-
-    return logged_in
+from tests.web.test_auth_pages import csrf_token
 
 
 def form_upload(browser, *, action="draft", file=True, **fields):
