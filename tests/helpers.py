@@ -120,3 +120,17 @@ def exempt_upload(client, cast, username, **fields) -> dict:
     document = response.get_json()
     make_exempt(client, cast, document["id"])
     return client.get(document["url"], headers=cast.auth("utama")).get_json()
+
+
+def xlsx_bytes(columns, rows: list[dict]) -> bytes:
+    """An XLSX workbook: the header ``columns``, then each row's values by column
+    name ("" where a row has none), as the import templates lay them out."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(list(columns))
+    for row in rows:
+        workbook.active.append([row.get(name, "") for name in columns])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

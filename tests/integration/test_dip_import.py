@@ -7,11 +7,12 @@ import csv
 import zipfile
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from dms.documents.models import Document, DocumentVersion
 from dms.onboarding.dip import COLUMNS
+from tests.helpers import xlsx_bytes
 from tests.integration import test_cli as harness
 from tests.integration.test_cli import write_pdfs
 
@@ -41,13 +42,7 @@ def _rows(count: int, with_files: int) -> list[dict[str, str]]:
 
 
 def _xlsx(path, rows, header=None):
-    workbook = Workbook()
-    sheet = workbook.active
-    header = header or list(COLUMNS)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([row.get(name, "") for name in header])
-    workbook.save(path)
+    path.write_bytes(xlsx_bytes(header or list(COLUMNS), rows))
     return path
 
 

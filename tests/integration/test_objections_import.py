@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from dms.onboarding import requests as request_import
 from dms.onboarding.objections import COLUMNS
 from dms.requests.models import Dispute, Objection
 from dms.workdays import working_calendar
+from tests.helpers import xlsx_bytes
 from tests.integration import test_cli as harness
 
 clean_environment = harness.clean_environment
@@ -23,11 +24,7 @@ ready = harness.ready
 
 
 def _write(path, columns, rows):
-    workbook = Workbook()
-    workbook.active.append(list(columns))
-    for row in rows:
-        workbook.active.append([row.get(name, "") for name in columns])
-    workbook.save(path)
+    path.write_bytes(xlsx_bytes(columns, rows))
     return path
 
 

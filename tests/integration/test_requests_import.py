@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from dms.accounts.roles import SYSTEM
@@ -15,6 +14,7 @@ from dms.monitoring import annual
 from dms.onboarding.requests import COLUMNS
 from dms.requests.models import InformationRequest
 from dms.workdays import working_calendar
+from tests.helpers import xlsx_bytes
 from tests.integration import test_cli as harness
 
 clean_environment = harness.clean_environment
@@ -49,11 +49,7 @@ def _register(ready, count: int, year: int = 2024) -> list[dict[str, str]]:
 
 
 def _xlsx(path, rows):
-    workbook = Workbook()
-    workbook.active.append(list(COLUMNS))
-    for row in rows:
-        workbook.active.append([row.get(name, "") for name in COLUMNS])
-    workbook.save(path)
+    path.write_bytes(xlsx_bytes(COLUMNS, rows))
     return path
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from dms.accounts.models import User
@@ -22,7 +22,7 @@ from dms.onboarding.sheets import recorded_moment
 from dms.requests.models import Objection
 from dms.requests.objections import file_objection
 from dms.workdays import working_calendar
-from tests.helpers import post_multipart
+from tests.helpers import post_multipart, xlsx_bytes
 from tests.web.test_auth_pages import csrf_token
 
 PAGE = "/ruang-kerja/impor/keberatan"
@@ -53,7 +53,7 @@ def register(archive, cast, tmp_path) -> list[dict[str, str]]:
         for name in ("Pemohon Pertama", "Pemohon Kedua")
     ]
     sheet = tmp_path / "permohonan.xlsx"
-    sheet.write_bytes(_sheet(request_import.COLUMNS, requests))
+    sheet.write_bytes(xlsx_bytes(request_import.COLUMNS, requests))
     assert request_import.import_requests(archive, sheet, dry_run=False).ok
     return [
         {
@@ -74,20 +74,10 @@ def register(archive, cast, tmp_path) -> list[dict[str, str]]:
     ]
 
 
-def _sheet(columns, rows) -> bytes:
-    workbook = Workbook()
-    workbook.active.append(list(columns))
-    for row in rows:
-        workbook.active.append([row.get(name, "") for name in columns])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def _post(browser, rows, dry_run: bool, name: str = "keberatan.xlsx"):
     data = {
         "csrf_token": csrf_token(browser, PAGE),
-        "sheet": (io.BytesIO(_sheet(COLUMNS, rows)), name),
+        "sheet": (io.BytesIO(xlsx_bytes(COLUMNS, rows)), name),
     }
     if dry_run:
         data["dry_run"] = "1"
@@ -189,7 +179,7 @@ def test_only_the_ppid_utama_may_import_the_register(
     form = browser.get(PAGE)
     template = browser.get(f"{PAGE}/templat.xlsx")
     token = csrf_token(browser, home)
-    sheet = (io.BytesIO(_sheet(COLUMNS, register)), "keberatan.xlsx")
+    sheet = (io.BytesIO(xlsx_bytes(COLUMNS, register)), "keberatan.xlsx")
     posted = post_multipart(browser, PAGE, {"csrf_token": token, "sheet": sheet})
 
     assert (form.status_code, template.status_code, posted.status_code) == (
@@ -203,7 +193,7 @@ def test_only_the_ppid_utama_may_import_the_register(
 
 def test_the_service_refuses_the_atasan_too(archive, register, tmp_path):
     sheet = tmp_path / "keberatan.xlsx"
-    sheet.write_bytes(_sheet(COLUMNS, register))
+    sheet.write_bytes(xlsx_bytes(COLUMNS, register))
     with archive.reading() as session:
         atasan = session.scalar(select(User).where(User.username == "atasan"))
 
@@ -217,7 +207,7 @@ def test_an_upload_without_its_csrf_token_is_refused(officer, archive, register)
     response = post_multipart(
         officer("utama"),
         PAGE,
-        {"sheet": (io.BytesIO(_sheet(COLUMNS, register)), "keberatan.xlsx")},
+        {"sheet": (io.BytesIO(xlsx_bytes(COLUMNS, register)), "keberatan.xlsx")},
     )
 
     assert response.status_code == 400

@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from dms.accounts.models import User
@@ -16,7 +16,7 @@ from dms.errors import Forbidden
 from dms.onboarding.requests import COLUMNS, import_requests
 from dms.requests.models import InformationRequest
 from dms.workdays import working_calendar
-from tests.helpers import post_multipart
+from tests.helpers import post_multipart, xlsx_bytes
 from tests.web.test_auth_pages import csrf_token
 
 PAGE = "/ruang-kerja/impor/permohonan"
@@ -51,16 +51,6 @@ def _register(archive) -> list[dict[str, str]]:
         ]
 
 
-def _sheet(rows) -> bytes:
-    workbook = Workbook()
-    workbook.active.append(list(COLUMNS))
-    for row in rows:
-        workbook.active.append([row.get(name, "") for name in COLUMNS])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def _post(browser, sheet: bytes, dry_run: bool, name: str = "register.xlsx"):
     data = {
         "csrf_token": csrf_token(browser, PAGE),
@@ -87,7 +77,7 @@ def test_the_template_is_an_xlsx_with_the_register_columns(officer):
 
 
 def test_a_dry_run_lists_the_rows_and_writes_nothing(officer, archive):
-    response = _post(officer("utama"), _sheet(_register(archive)), True)
+    response = _post(officer("utama"), xlsx_bytes(COLUMNS, _register(archive)), True)
 
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -99,7 +89,7 @@ def test_a_dry_run_lists_the_rows_and_writes_nothing(officer, archive):
 def test_an_import_registers_the_requests_by_the_officer(officer, archive):
     utama = officer("utama")
 
-    response = _post(utama, _sheet(_register(archive)), False)
+    response = _post(utama, xlsx_bytes(COLUMNS, _register(archive)), False)
 
     assert response.status_code == 200
     assert (
@@ -125,7 +115,7 @@ def test_a_bad_row_is_shown_by_number_and_nothing_is_imported(officer, archive):
     rows = _register(archive)
     rows[1]["dijawab"] = "bukan tanggal"
 
-    response = _post(officer("utama"), _sheet(rows), False)
+    response = _post(officer("utama"), xlsx_bytes(COLUMNS, rows), False)
 
     page = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -154,7 +144,7 @@ def test_only_the_ppid_utama_may_import_the_register(officer, archive, username,
     form = browser.get(PAGE)
     template = browser.get(f"{PAGE}/templat.xlsx")
     token = csrf_token(browser, home)
-    sheet = (io.BytesIO(_sheet(_register(archive))), "register.xlsx")
+    sheet = (io.BytesIO(xlsx_bytes(COLUMNS, _register(archive))), "register.xlsx")
     posted = post_multipart(browser, PAGE, {"csrf_token": token, "sheet": sheet})
 
     assert (form.status_code, template.status_code, posted.status_code) == (
@@ -176,7 +166,7 @@ def test_a_citizen_is_sent_to_log_in(client, cast, archive):
 
 def test_the_service_refuses_a_pelaksana_too(archive, cast, tmp_path):
     sheet = tmp_path / "register.xlsx"
-    sheet.write_bytes(_sheet(_register(archive)))
+    sheet.write_bytes(xlsx_bytes(COLUMNS, _register(archive)))
     with archive.reading() as session:
         dinkes = session.scalar(select(User).where(User.username == "dinkes"))
 
@@ -190,7 +180,12 @@ def test_an_upload_without_its_csrf_token_is_refused(officer, archive):
     response = post_multipart(
         officer("utama"),
         PAGE,
-        {"sheet": (io.BytesIO(_sheet(_register(archive))), "register.xlsx")},
+        {
+            "sheet": (
+                io.BytesIO(xlsx_bytes(COLUMNS, _register(archive))),
+                "register.xlsx",
+            )
+        },
     )
 
     assert response.status_code == 400
